@@ -1,0 +1,1 @@
+//! prysm: manage a PhotoPrism library declaratively.
