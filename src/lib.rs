@@ -1,1 +1,2 @@
 //! prysm: manage a PhotoPrism library declaratively.
+pub mod photoprism;

@@ -1,0 +1,405 @@
+//! The client's error type and the parsing of PhotoPrism error bodies.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Everything that can go wrong talking to PhotoPrism.
+///
+/// Server answers carry the request method, the path (never the query or any token) and the
+/// server's own message. No variant ever holds a password or token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 401: not logged in, wrong credentials, or the session expired.
+    #[error("{method} {path}: not authorized (401){}", suffix(message))]
+    Unauthorized {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+    },
+    /// 403: the session may not do this.
+    #[error("{method} {path}: permission denied (403){}", suffix(message))]
+    Forbidden {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+    },
+    /// 404: the entity or route does not exist.
+    #[error("{method} {path}: not found (404){}", suffix(message))]
+    NotFound {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+    },
+    /// Any other 4xx answer.
+    #[error("{method} {path}: request rejected ({status}){}", suffix(message))]
+    Client {
+        /// HTTP status code.
+        status: u16,
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+        /// Seconds from a `Retry-After` header, if any.
+        retry_after: Option<u64>,
+    },
+    /// A 5xx answer.
+    #[error("{method} {path}: server error ({status}){}", suffix(message))]
+    Server {
+        /// HTTP status code.
+        status: u16,
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+    },
+    /// The connection could not be made or broke off.
+    #[error("{detail}")]
+    Transport {
+        /// Server origin, e.g. `http://localhost:2342`.
+        server: String,
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// True when no connection could be opened at all.
+        connect: bool,
+        /// Human-readable description.
+        detail: String,
+        /// The underlying error (URL stripped).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// No answer within the configured timeout.
+    #[error("{method} {path}: no answer from the server within {} s", timeout.as_secs())]
+    Timeout {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The timeout that expired.
+        timeout: Duration,
+    },
+    /// The answer could not be understood.
+    #[error("{method} {path}: could not read the server's answer: {message}")]
+    Decode {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// What did not parse.
+        message: String,
+    },
+    /// A server URL that cannot be used.
+    #[error("invalid server URL `{input}`: {reason}")]
+    InvalidUrl {
+        /// The text given.
+        input: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// An argument the client refuses before sending anything.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+    /// The server lacks a feature (old release, or disabled in its settings).
+    #[error("{feature} is not supported by this server: {message}")]
+    Unsupported {
+        /// The feature asked for.
+        feature: String,
+        /// Why it is unavailable.
+        message: String,
+    },
+    /// A local file could not be read.
+    #[error("could not read `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn suffix(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
+impl Error {
+    /// The HTTP status of a server answer, if this error is one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Unauthorized { .. } => Some(401),
+            Error::Forbidden { .. } => Some(403),
+            Error::NotFound { .. } => Some(404),
+            Error::Client { status, .. } | Error::Server { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True when repeating the same request later may succeed (connection problems, 429, 502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } => true,
+            _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+        }
+    }
+
+    /// The server's message, when the error is a server answer.
+    pub fn server_message(&self) -> Option<&str> {
+        match self {
+            Error::Unauthorized { message, .. }
+            | Error::Forbidden { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Client { message, .. }
+            | Error::Server { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success HTTP answer.
+    pub(crate) fn from_status(
+        status: u16,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        retry_after: Option<u64>,
+    ) -> Error {
+        let message = error_message(body);
+        let (method, path) = (method.to_owned(), path.to_owned());
+        match status {
+            401 => Error::Unauthorized {
+                method,
+                path,
+                message,
+            },
+            403 => Error::Forbidden {
+                method,
+                path,
+                message,
+            },
+            404 => Error::NotFound {
+                method,
+                path,
+                message,
+            },
+            500..=599 => Error::Server {
+                status,
+                method,
+                path,
+                message,
+            },
+            _ => Error::Client {
+                status,
+                method,
+                path,
+                message,
+                retry_after,
+            },
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    fn help_text(&self) -> Option<String> {
+        let text = match self {
+            Error::Unauthorized { .. } => {
+                "check the username and password (or token); a session expires after two weeks, so log in again"
+                    .to_owned()
+            }
+            Error::Forbidden { .. } => "use an admin account. With an app password: app passwords may be disabled \
+                 (Settings → Features) or its scope may not cover this request (use scope `*`); \
+                 otherwise log in with a password session or an OAuth client bound to an admin user"
+                .to_owned(),
+            Error::NotFound { .. } => {
+                "the item does not exist (or was deleted); list it again to get a current UID".to_owned()
+            }
+            Error::Client { status: 429, retry_after, .. } => match retry_after {
+                Some(secs) => format!("too many requests or failed logins: wait {secs} s and try again"),
+                None => "too many requests or failed logins: wait a minute and try again".to_owned(),
+            },
+            Error::Client { status: 413, .. } => {
+                "the request body is too large for the server; send fewer items per request".to_owned()
+            }
+            Error::Client { status: 402, .. } => {
+                "this server (a public demo) does not allow logging in".to_owned()
+            }
+            Error::Client { .. } => {
+                "the server refused the request as sent; check the values given".to_owned()
+            }
+            Error::Server { status: 502..=504, .. } => {
+                "the server or a proxy in front of it is unavailable; try again shortly".to_owned()
+            }
+            Error::Server { .. } => {
+                "PhotoPrism failed to handle the request; check the server log, then try again".to_owned()
+            }
+            Error::Transport { connect: true, .. } => {
+                "start PhotoPrism or correct the server URL (scheme, host and port)".to_owned()
+            }
+            Error::Transport { .. } => {
+                "the connection broke off; check the network and the server, then try again".to_owned()
+            }
+            Error::Timeout { .. } => "raise the timeout: uploads and index runs block until they finish".to_owned(),
+            Error::Decode { .. } => {
+                "the answer had an unexpected shape: is the URL a PhotoPrism server of a supported version?"
+                    .to_owned()
+            }
+            Error::InvalidUrl { .. } => {
+                "give `host[:port]` or a full URL such as `https://photos.example.com/` (http or https)".to_owned()
+            }
+            Error::InvalidInput { .. } => return None,
+            Error::Unsupported { .. } => {
+                "update PhotoPrism or enable the feature in its settings; prysm falls back where it can".to_owned()
+            }
+            Error::Io { .. } => "check that the file exists and is readable".to_owned(),
+        };
+        Some(text)
+    }
+}
+
+impl miette::Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let code = match self {
+            Error::Unauthorized { .. } => "prysm::photoprism::unauthorized",
+            Error::Forbidden { .. } => "prysm::photoprism::forbidden",
+            Error::NotFound { .. } => "prysm::photoprism::not_found",
+            Error::Client { .. } => "prysm::photoprism::rejected",
+            Error::Server { .. } => "prysm::photoprism::server_error",
+            Error::Transport { .. } => "prysm::photoprism::transport",
+            Error::Timeout { .. } => "prysm::photoprism::timeout",
+            Error::Decode { .. } => "prysm::photoprism::decode",
+            Error::InvalidUrl { .. } => "prysm::photoprism::invalid_url",
+            Error::InvalidInput { .. } => "prysm::photoprism::invalid_input",
+            Error::Unsupported { .. } => "prysm::photoprism::unsupported",
+            Error::Io { .. } => "prysm::photoprism::io",
+        };
+        Some(Box::new(code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help_text()
+            .map(|t| Box::new(t) as Box<dyn fmt::Display + 'a>)
+    }
+}
+
+/// The error body shapes PhotoPrism uses: `{"error"}`, `{"code","error"}`, `{"code":40,"error","message"}`.
+#[derive(Debug, Default, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    details: Option<String>,
+}
+
+/// Extracts a readable message from an error body, whatever its content type claims.
+pub(crate) fn error_message(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    if let Ok(parsed) = serde_json::from_str::<ErrorBody>(text) {
+        let mut parts: Vec<String> = Vec::new();
+        for part in [parsed.error, parsed.message, parsed.details]
+            .into_iter()
+            .flatten()
+        {
+            let part = part.trim().to_owned();
+            if !part.is_empty() && !parts.iter().any(|p| p.eq_ignore_ascii_case(&part)) {
+                parts.push(part);
+            }
+        }
+        return parts.join(": ");
+    }
+    if serde_json::from_str::<serde_json::Value>(text).is_ok() || text.starts_with('<') {
+        // JSON of another shape, or an HTML/SVG page: nothing worth showing.
+        return String::new();
+    }
+    let first_line = text.lines().next().unwrap_or_default();
+    first_line.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_error_shapes() {
+        assert_eq!(
+            error_message(br#"{"error":"Invalid credentials"}"#),
+            "Invalid credentials"
+        );
+        assert_eq!(
+            error_message(br#"{"code":404,"error":"Album not found"}"#),
+            "Album not found"
+        );
+        assert_eq!(
+            error_message(br#"{"error":"invalid credentials","code":40,"message":"Invalid credentials"}"#),
+            "invalid credentials"
+        );
+        assert_eq!(
+            error_message(br#"{"error":"passcode required","code":32,"message":"Enter verification code"}"#),
+            "passcode required: Enter verification code"
+        );
+        assert_eq!(error_message(b""), "");
+        assert_eq!(error_message(b"<html><body>Not found</body></html>"), "");
+        assert_eq!(error_message(b"[1,2]"), "");
+        assert_eq!(error_message(b"upstream down\nmore"), "upstream down");
+    }
+
+    #[test]
+    fn status_maps_to_variants() {
+        let e = Error::from_status(401, "GET", "/api/v1/photos", b"{}", None);
+        assert!(matches!(e, Error::Unauthorized { .. }));
+        let e = Error::from_status(403, "GET", "/x", b"", None);
+        assert!(matches!(e, Error::Forbidden { .. }));
+        let e = Error::from_status(404, "GET", "/x", b"", None);
+        assert_eq!(e.status(), Some(404));
+        let e = Error::from_status(429, "POST", "/x", b"", Some(3));
+        assert!(e.is_retryable());
+        assert!(e.to_string().contains("429"));
+        let e = Error::from_status(503, "GET", "/x", b"", None);
+        assert!(matches!(e, Error::Server { status: 503, .. }));
+        assert!(e.is_retryable());
+        let e = Error::from_status(500, "GET", "/x", br#"{"error":"Already running"}"#, None);
+        assert!(!e.is_retryable());
+        assert_eq!(e.to_string(), "GET /x: server error (500): Already running");
+    }
+
+    #[test]
+    fn every_error_has_help_or_is_input() {
+        use miette::Diagnostic;
+        let e = Error::from_status(403, "GET", "/x", b"", None);
+        let help = e.help().map(|h| h.to_string()).unwrap_or_default();
+        assert!(help.contains("app password"));
+        assert!(e.code().is_some());
+    }
+}

@@ -1,0 +1,125 @@
+//! [`ClientOptions`] and [`RetryPolicy`]: timeouts, retries and the user agent.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+/// How the client talks to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Whole-request timeout. Uploads, imports and index runs block until done: keep it long (default 300 s).
+    pub timeout: Duration,
+    /// Timeout for opening a connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// When and how failed requests are repeated.
+    pub retry: RetryPolicy,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(300),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            user_agent: format!("prysm/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Exponential backoff with jitter for requests that are safe to repeat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 4; 0 disables retries).
+    pub max_retries: u32,
+    /// Delay before the first retry (default 200 ms); doubles with each retry.
+    pub base_delay: Duration,
+    /// Upper bound of any delay, including one asked for by `Retry-After` (default 10 s).
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The largest delay before retry number `retry` (0-based): `base_delay * 2^retry`, capped.
+    pub fn backoff_ceiling(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.min(30));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The delay before retry number `retry` (0-based): uniformly random between half the
+    /// ceiling and the ceiling ("equal jitter"); a server's `Retry-After` takes precedence,
+    /// capped at `max_delay`.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(self.max_delay);
+        }
+        let ceiling = self.backoff_ceiling(retry);
+        let half = ceiling / 2;
+        let extra_ms = u64::try_from((ceiling - half).as_millis()).unwrap_or(u64::MAX);
+        let jitter = if extra_ms == 0 {
+            0
+        } else {
+            rand::rng().random_range(0..=extra_ms)
+        };
+        half + Duration::from_millis(jitter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let o = ClientOptions::default();
+        assert_eq!(o.timeout, Duration::from_secs(300));
+        assert_eq!(o.connect_timeout, Duration::from_secs(10));
+        assert_eq!(o.retry.max_retries, 4);
+        assert_eq!(o.retry.base_delay, Duration::from_millis(200));
+        assert_eq!(o.retry.max_delay, Duration::from_secs(10));
+        assert!(o.user_agent.starts_with("prysm/"));
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff_ceiling(0), Duration::from_millis(200));
+        assert_eq!(p.backoff_ceiling(1), Duration::from_millis(400));
+        assert_eq!(p.backoff_ceiling(3), Duration::from_millis(1600));
+        assert_eq!(p.backoff_ceiling(10), Duration::from_secs(10));
+        assert_eq!(p.backoff_ceiling(u32::MAX), Duration::from_secs(10));
+        for retry in 0..8 {
+            for _ in 0..50 {
+                let d = p.delay(retry, None);
+                assert!(d <= p.backoff_ceiling(retry));
+                assert!(d >= p.backoff_ceiling(retry) / 2);
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_but_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(0, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(p.delay(0, Some(Duration::from_secs(300))), Duration::from_secs(10));
+        assert_eq!(RetryPolicy::none().max_retries, 0);
+    }
+}
