@@ -1,2 +1,3 @@
 //! prysm: manage a PhotoPrism library declaratively.
+pub mod manifest;
 pub mod photoprism;

@@ -1,0 +1,945 @@
+//! Decoding one file's node tree into manifest types, reporting every problem on its node.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::model::{AlbumEntry, AlbumState, Membership, PhotoRule, Selector, SelectorKind};
+use super::normalize::normalize_album_title;
+use super::problem::Problem;
+use super::source::{Loc, SourceFile};
+use super::validate::{
+    ALBUM_ORDERS, COUNTRIES, UNKNOWN_COUNTRY, did_you_mean, is_sha1, is_time_zone, is_uid, list,
+    parse_rfc3339, path_problem, zone_suggestion,
+};
+use super::yaml::{self, Node, Value};
+
+const TOP_FIELDS: &[&str] = &["version", "settings", "albums", "photos"];
+const SETTINGS_FIELDS: &[&str] = &["prune", "max_destroy"];
+const ALBUM_FIELDS: &[&str] = &[
+    "uid",
+    "title",
+    "description",
+    "caption",
+    "notes",
+    "category",
+    "location",
+    "country",
+    "order",
+    "favorite",
+    "private",
+    "photos",
+    "membership",
+    "state",
+];
+/// Album fields that an entry with `state: absent` may have.
+const ABSENT_FIELDS: &[&str] = &["uid", "title", "state"];
+const RULE_FIELDS: &[&str] = &[
+    "match",
+    "title",
+    "caption",
+    "description",
+    "favorite",
+    "private",
+    "archived",
+    "taken_at",
+    "time_zone",
+    "lat",
+    "lng",
+    "altitude",
+    "keywords",
+    "notes",
+    "subject",
+    "artist",
+    "copyright",
+    "license",
+];
+const SELECTOR_KEYS: &[&str] = &["uid", "hash", "path", "query"];
+const MEMBERSHIPS: &[&str] = &["exact", "additive"];
+const STATES: &[&str] = &["present", "absent"];
+
+/// What one file declares, before files are merged.
+pub(crate) struct FileManifest {
+    /// `settings.prune` and where it is.
+    pub prune: Option<(bool, Loc)>,
+    /// `settings.max_destroy` and where it is.
+    pub max_destroy: Option<(u32, Loc)>,
+    /// Albums in file order.
+    pub albums: Vec<AlbumEntry>,
+    /// Photo rules in file order (indexes are set when merging).
+    pub photos: Vec<PhotoRule>,
+}
+
+/// Reads one file, adding every problem found to `problems`.
+pub(crate) fn decode_file(source: &Arc<SourceFile>, problems: &mut Vec<Problem>) -> FileManifest {
+    let mut out = FileManifest {
+        prune: None,
+        max_destroy: None,
+        albums: Vec::new(),
+        photos: Vec::new(),
+    };
+    let parsed = yaml::parse(source);
+    let syntax_failed = parsed
+        .problems
+        .iter()
+        .any(|p| p.code() == "prysm::manifest::yaml_syntax");
+    problems.extend(parsed.problems);
+    if syntax_failed && parsed.docs.is_empty() {
+        return out;
+    }
+    let mut ctx = Ctx { source, problems };
+    let root = parsed.docs.into_iter().next();
+    let root = match root {
+        Some(node) if !matches!(node.value, Value::Null) => node,
+        _ => {
+            let loc = Loc::new(source.clone(), 0, 0);
+            ctx.report(
+                Problem::at(
+                    "empty_file",
+                    "the manifest file is empty",
+                    &loc,
+                    "nothing here",
+                )
+                .with_help("start the file with `version: 1`, or remove it"),
+            );
+            return out;
+        }
+    };
+    let Some(fields) = ctx.fields(&root, "the manifest", TOP_FIELDS) else {
+        return out;
+    };
+    ctx.version(&root, fields.get("version"));
+    if let Some(f) = fields.get("settings") {
+        ctx.settings(f.value, &mut out);
+    }
+    if let Some(f) = fields.get("albums") {
+        ctx.albums(f.value, &mut out);
+    }
+    if let Some(f) = fields.get("photos") {
+        ctx.photo_rules(f.value, &mut out);
+    }
+    out
+}
+
+/// A known field of a mapping: its key node and value node.
+#[derive(Clone, Copy)]
+struct Field<'n> {
+    key: &'n Node,
+    value: &'n Node,
+}
+
+/// The known fields of a mapping, by name (first occurrence only).
+#[derive(Default)]
+struct Fields<'n> {
+    entries: Vec<(&'n str, Field<'n>)>,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, name: &str) -> Option<Field<'n>> {
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &'n str> + '_ {
+        self.entries.iter().map(|(n, _)| *n)
+    }
+}
+
+struct Ctx<'a> {
+    source: &'a Arc<SourceFile>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, node: &Node) -> Loc {
+        Loc::new(self.source.clone(), node.span.start, node.span.end)
+    }
+
+    fn report(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Reports a value of the wrong type for `what`, expecting `expected`.
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = node.kind();
+        let help = type_help(node, expected);
+        let problem = Problem::at(
+            "wrong_type",
+            format!("{what} must be {expected}, not {found}"),
+            &self.loc(node),
+            format!("expected {expected}"),
+        )
+        .with_optional_help(help);
+        self.report(problem);
+    }
+
+    /// The known fields of a mapping; reports a non-mapping, odd keys and unknown fields.
+    fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, what, "a mapping");
+            return None;
+        };
+        let mut fields = Fields::default();
+        for (key, value) in entries {
+            if !key.is_scalar() {
+                let problem = Problem::at(
+                    "invalid_key",
+                    format!("keys in {what} must be plain words, not {}", key.kind()),
+                    &self.loc(key),
+                    "not a plain key",
+                );
+                self.report(problem);
+                continue;
+            }
+            let name = key.raw.as_str();
+            if known.contains(&name) {
+                if fields.get(name).is_none() {
+                    fields.entries.push((name, Field { key, value }));
+                }
+                continue;
+            }
+            let problem = Problem::at(
+                "unknown_field",
+                format!("unknown field `{name}` in {what}"),
+                &self.loc(key),
+                "unknown field",
+            )
+            .with_help(did_you_mean(name, known));
+            self.report(problem);
+        }
+        Some(fields)
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, what, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    fn version(&mut self, root: &Node, field: Option<Field<'_>>) {
+        let Some(field) = field else {
+            let at = first_key(root).unwrap_or(root);
+            let problem = Problem::at(
+                "version_missing",
+                "the manifest has no `version`",
+                &self.loc(at),
+                "`version` is missing in this file",
+            )
+            .with_help("add `version: 1` at the top of the file");
+            self.report(problem);
+            return;
+        };
+        match field.value.value {
+            Value::Int(1) => {}
+            Value::Int(n) => {
+                let problem = Problem::at(
+                    "version_unsupported",
+                    format!("manifest version {n} is not supported"),
+                    &self.loc(field.value),
+                    "unsupported version",
+                )
+                .with_help("only `version: 1` exists");
+                self.report(problem);
+            }
+            _ => self.wrong_type(field.value, "`version`", "the integer 1"),
+        }
+    }
+
+    fn settings(&mut self, node: &Node, out: &mut FileManifest) {
+        let Some(fields) = self.fields(node, "`settings`", SETTINGS_FIELDS) else {
+            return;
+        };
+        if let Some(f) = fields.get("prune") {
+            if let Some(b) = self.bool(f.value, "`prune`") {
+                out.prune = Some((b, self.loc(f.value)));
+            }
+        }
+        if let Some(f) = fields.get("max_destroy") {
+            match f.value.value {
+                Value::Int(n) => match u32::try_from(n) {
+                    Ok(n) => out.max_destroy = Some((n, self.loc(f.value))),
+                    Err(_) => {
+                        let problem = Problem::at(
+                            "invalid_max_destroy",
+                            format!("`max_destroy` must be between 0 and {}, not {n}", u32::MAX),
+                            &self.loc(f.value),
+                            "out of range",
+                        )
+                        .with_help("the number of albums a plan may delete; 0 forbids deletes");
+                        self.report(problem);
+                    }
+                },
+                _ => self.wrong_type(f.value, "`max_destroy`", "a non-negative integer"),
+            }
+        }
+    }
+
+    fn albums(&mut self, node: &Node, out: &mut FileManifest) {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, "`albums`", "a mapping from album key to album");
+            return;
+        };
+        for (key, value) in entries {
+            if !key.is_scalar() {
+                let problem = Problem::at(
+                    "invalid_key",
+                    format!("an album key must be a plain word, not {}", key.kind()),
+                    &self.loc(key),
+                    "not a plain key",
+                );
+                self.report(problem);
+                continue;
+            }
+            if out.albums.iter().any(|a| a.key == key.raw) {
+                // Reported as a duplicate key by the YAML reader.
+                continue;
+            }
+            if let Some(album) = self.album(key, value) {
+                out.albums.push(album);
+            }
+        }
+    }
+
+    fn album(&mut self, key_node: &Node, node: &Node) -> Option<AlbumEntry> {
+        let key = key_node.raw.clone();
+        let key_loc = self.loc(key_node);
+        if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            let problem = Problem::at(
+                "invalid_album_key",
+                format!("`{key}` cannot be an album key"),
+                &key_loc,
+                "invalid key",
+            )
+            .with_help("album keys are addresses like `summer-2024`: no spaces, not empty");
+            self.report(problem);
+        }
+        let what = format!("album `{key}`");
+        let fields = self.fields(node, &what, ALBUM_FIELDS)?;
+        let mut album = AlbumEntry {
+            key: key.clone(),
+            loc: key_loc.clone(),
+            uid: None,
+            title: None,
+            description: None,
+            caption: None,
+            notes: None,
+            category: None,
+            location: None,
+            country: None,
+            order: None,
+            favorite: None,
+            private: None,
+            photos: None,
+            membership: Membership::Exact,
+            state: AlbumState::Present,
+            field_locs: BTreeMap::new(),
+        };
+        for (name, field) in &fields.entries {
+            album
+                .field_locs
+                .insert((*name).to_owned(), self.loc(field.value));
+            let label = format!("`{name}`");
+            let v = field.value;
+            match *name {
+                "uid" => album.uid = self.album_uid(v),
+                "title" => album.title = self.title(v),
+                "description" => album.description = self.string(v, &label),
+                "caption" => album.caption = self.string(v, &label),
+                "notes" => album.notes = self.string(v, &label),
+                "category" => album.category = self.string(v, &label),
+                "location" => album.location = self.string(v, &label),
+                "country" => album.country = self.country(v),
+                "order" => album.order = self.choice(v, "order", ALBUM_ORDERS, "invalid_order"),
+                "favorite" => album.favorite = self.bool(v, &label),
+                "private" => album.private = self.bool(v, &label),
+                "photos" => album.photos = self.selector_list(v),
+                "membership" => {
+                    if let Some(m) = self.choice(v, "membership", MEMBERSHIPS, "invalid_membership")
+                    {
+                        album.membership = if m == "additive" {
+                            Membership::Additive
+                        } else {
+                            Membership::Exact
+                        };
+                    }
+                }
+                "state" => {
+                    if let Some(s) = self.choice(v, "state", STATES, "invalid_state") {
+                        album.state = if s == "absent" {
+                            AlbumState::Absent
+                        } else {
+                            AlbumState::Present
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.album_rules(&album, &fields, key_node);
+        Some(album)
+    }
+
+    /// Checks that need several fields of one album.
+    fn album_rules(&mut self, album: &AlbumEntry, fields: &Fields<'_>, key_node: &Node) {
+        let key = &album.key;
+        let state_absent = fields
+            .get("state")
+            .is_some_and(|f| matches!(&f.value.value, Value::Str(s) if s == "absent"));
+        if state_absent {
+            for name in fields.names() {
+                if ABSENT_FIELDS.contains(&name) {
+                    continue;
+                }
+                let Some(f) = fields.get(name) else { continue };
+                let state_loc = fields.get("state").map(|s| self.loc(s.value));
+                let mut problem = Problem::at(
+                    "absent_with_fields",
+                    format!("album `{key}` is `state: absent`, so `{name}` has no meaning"),
+                    &self.loc(f.key),
+                    format!("`{name}` on an absent album"),
+                )
+                .with_help(format!(
+                    "an absent album is deleted; it may only have {}",
+                    list(ABSENT_FIELDS)
+                ));
+                if let Some(state_loc) = state_loc {
+                    problem = problem.also_at(&state_loc, "the album is absent here");
+                }
+                self.report(problem);
+            }
+            if fields.get("uid").is_none() && fields.get("title").is_none() {
+                let problem = Problem::at(
+                    "absent_without_identity",
+                    format!("album `{key}` is `state: absent` but names no album"),
+                    &self.loc(key_node),
+                    "which album?",
+                )
+                .with_help("give the `uid` (or the `title`) of the album that must not exist");
+                self.report(problem);
+            }
+        } else if fields.get("title").is_none()
+            && fields
+                .get("state")
+                .is_none_or(|f| matches!(&f.value.value, Value::Str(s) if s == "present"))
+        {
+            let problem = Problem::at(
+                "missing_field",
+                format!("album `{key}` has no `title`"),
+                &self.loc(key_node),
+                "`title` is missing",
+            )
+            .with_help("add `title: ...`; only an album with `state: absent` may leave it out");
+            self.report(problem);
+        }
+        if !state_absent && fields.get("membership").is_some() && fields.get("photos").is_none() {
+            if let Some(f) = fields.get("membership") {
+                let problem = Problem::at(
+                    "membership_without_photos",
+                    format!("album `{key}` sets `membership` but has no `photos`"),
+                    &self.loc(f.value),
+                    "membership of what?",
+                )
+                .with_help("add a `photos` list, or remove `membership` (without `photos` membership is not managed)");
+                self.report(problem);
+            }
+        }
+    }
+
+    fn album_uid(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`uid`")?;
+        if is_uid(&s, 'a') {
+            return Some(s);
+        }
+        let help = if is_uid(&s, 'p') {
+            "this is a photo UID; album UIDs start with `a`".to_owned()
+        } else if is_uid(&s.to_lowercase(), 'a') {
+            format!("UIDs are lower case: `{}`", s.to_lowercase())
+        } else {
+            "album UIDs are `a` followed by 15 lower-case letters or digits, e.g. `aqz2f5h0qbkm3c1u`"
+                .to_owned()
+        };
+        let problem = Problem::at(
+            "invalid_uid",
+            format!("`{s}` is not an album UID"),
+            &self.loc(node),
+            "not an album UID",
+        )
+        .with_help(help);
+        self.report(problem);
+        None
+    }
+
+    fn title(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`title`")?;
+        if normalize_album_title(&s).is_empty() {
+            let problem = Problem::at(
+                "empty_title",
+                "the album title is empty",
+                &self.loc(node),
+                "empty title",
+            )
+            .with_help(
+                "PhotoPrism trims spaces and `_ & | { } < > : \\` from titles; give a title with words in it",
+            );
+            self.report(problem);
+            return None;
+        }
+        Some(s)
+    }
+
+    fn country(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`country`")?;
+        if s == UNKNOWN_COUNTRY || COUNTRIES.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let lower = s.to_lowercase();
+        let help = if COUNTRIES.contains(&lower.as_str()) {
+            format!("country codes are lower case: `{lower}`")
+        } else {
+            "use an ISO 3166-1 alpha-2 code in lower case, such as `pt`, `de` or `us` (`zz` = unknown)"
+                .to_owned()
+        };
+        let problem = Problem::at(
+            "invalid_country",
+            format!("`{s}` is not an ISO 3166-1 alpha-2 country code"),
+            &self.loc(node),
+            "unknown country code",
+        )
+        .with_help(help);
+        self.report(problem);
+        None
+    }
+
+    /// A string that must be one of `choices`.
+    fn choice(&mut self, node: &Node, field: &str, choices: &[&str], code: &str) -> Option<String> {
+        let s = self.string(node, &format!("`{field}`"))?;
+        if choices.contains(&s.as_str()) {
+            return Some(s);
+        }
+        let problem = Problem::at(
+            code,
+            format!("`{s}` is not a valid `{field}`"),
+            &self.loc(node),
+            format!("unknown {field}"),
+        )
+        .with_help(did_you_mean(&s, choices));
+        self.report(problem);
+        None
+    }
+
+    /// An album's `photos`: a list of selectors.
+    fn selector_list(&mut self, node: &Node) -> Option<Vec<Selector>> {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, "`photos`", "a list of selectors");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match self.selector(item) {
+                Some(sel) => out.push(sel),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// One selector mapping with exactly one of `uid`, `hash`, `path`, `query`.
+    fn selector(&mut self, node: &Node) -> Option<Selector> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(
+                node,
+                "a selector",
+                "a mapping with one key (`uid`, `hash`, `path` or `query`)",
+            );
+            return None;
+        };
+        if entries.is_empty() {
+            let problem = Problem::at(
+                "selector_keys",
+                "this selector is empty",
+                &self.loc(node),
+                "no key",
+            )
+            .with_help("a selector has exactly one key: `uid`, `hash`, `path` or `query`");
+            self.report(problem);
+            return None;
+        }
+        if entries.len() > 1 {
+            let (extra, _) = &entries[1];
+            let problem = Problem::at(
+                "selector_keys",
+                format!(
+                    "a selector has exactly one key; this one has {}",
+                    entries.len()
+                ),
+                &self.loc(extra),
+                "second key",
+            )
+            .also_at(&self.loc(&entries[0].0), "first key")
+            .with_help("split it into separate selectors; a list of selectors selects their union");
+            self.report(problem);
+            return None;
+        }
+        let (key, value) = &entries[0];
+        let fields = self.fields(node, "a selector", SELECTOR_KEYS)?;
+        let field = fields.get(key.raw.as_str())?;
+        let what = format!("`{}`", key.raw);
+        let text = self.string(field.value, &what)?;
+        let loc = self.loc(node);
+        let value_loc = self.loc(value);
+        let kind = match key.raw.as_str() {
+            "uid" => {
+                if !is_uid(&text, 'p') {
+                    let help = if is_uid(&text, 'a') {
+                        "this is an album UID; photo UIDs start with `p`".to_owned()
+                    } else if is_uid(&text.to_lowercase(), 'p') {
+                        format!("UIDs are lower case: `{}`", text.to_lowercase())
+                    } else {
+                        "photo UIDs are `p` followed by 15 lower-case letters or digits, e.g. `pt4q2mf3k9ab1cde`".to_owned()
+                    };
+                    self.report(
+                        Problem::at(
+                            "invalid_uid",
+                            format!("`{text}` is not a photo UID"),
+                            &value_loc,
+                            "not a photo UID",
+                        )
+                        .with_help(help),
+                    );
+                    return None;
+                }
+                SelectorKind::Uid(text)
+            }
+            "hash" => {
+                if !is_sha1(&text) {
+                    let help = if is_sha1(&text.to_lowercase()) {
+                        format!("write the hash in lower case: `{}`", text.to_lowercase())
+                    } else {
+                        format!(
+                            "a SHA-1 is 40 hex digits (0-9, a-f); this has {} characters",
+                            text.chars().count()
+                        )
+                    };
+                    self.report(
+                        Problem::at(
+                            "invalid_hash",
+                            format!("`{text}` is not a SHA-1 hash"),
+                            &value_loc,
+                            "not a SHA-1",
+                        )
+                        .with_help(help),
+                    );
+                    return None;
+                }
+                SelectorKind::Hash(text)
+            }
+            "path" => {
+                if let Some(why) = path_problem(&text) {
+                    self.report(
+                        Problem::at("invalid_path", format!("`{text}` is not a usable path: {why}"), &value_loc, why)
+                            .with_help("paths are relative to the originals folder, e.g. `2024/07/IMG_0001.jpg`"),
+                    );
+                    return None;
+                }
+                SelectorKind::Path(text)
+            }
+            _ => {
+                if text.trim().is_empty() {
+                    self.report(
+                        Problem::at("empty_query", "the query is empty", &value_loc, "empty query")
+                            .with_help("write a PhotoPrism search filter, e.g. `label:cat` or `year:2024 month:7`"),
+                    );
+                    return None;
+                }
+                SelectorKind::Query(text)
+            }
+        };
+        Some(Selector { kind, loc })
+    }
+
+    fn photo_rules(&mut self, node: &Node, out: &mut FileManifest) {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, "`photos`", "a list of photo rules");
+            return;
+        };
+        for item in items {
+            if let Some(rule) = self.photo_rule(item) {
+                out.photos.push(rule);
+            }
+        }
+    }
+
+    fn photo_rule(&mut self, node: &Node) -> Option<PhotoRule> {
+        let fields = self.fields(node, "a photo rule", RULE_FIELDS)?;
+        let head = fields
+            .get("match")
+            .map(|f| f.key)
+            .or_else(|| first_key(node))
+            .unwrap_or(node);
+        let mut rule = PhotoRule {
+            index: 0,
+            loc: self.loc(head),
+            selectors: Vec::new(),
+            title: None,
+            caption: None,
+            favorite: None,
+            private: None,
+            archived: None,
+            taken_at: None,
+            time_zone: None,
+            lat: None,
+            lng: None,
+            altitude: None,
+            keywords: None,
+            notes: None,
+            subject: None,
+            artist: None,
+            copyright: None,
+            license: None,
+            field_locs: BTreeMap::new(),
+        };
+        let mut valid = true;
+        for (name, field) in &fields.entries {
+            let canonical = if *name == "description" {
+                "caption"
+            } else {
+                name
+            };
+            rule.field_locs
+                .entry(canonical.to_owned())
+                .or_insert_with(|| self.loc(field.value));
+            let label = format!("`{name}`");
+            let v = field.value;
+            match *name {
+                "match" => match self.match_selectors(v) {
+                    Some(sels) => rule.selectors = sels,
+                    None => valid = false,
+                },
+                "title" => rule.title = self.string(v, &label),
+                "caption" | "description" => {
+                    if rule.caption.is_none() {
+                        rule.caption = self.string(v, &label);
+                    }
+                }
+                "favorite" => rule.favorite = self.bool(v, &label),
+                "private" => rule.private = self.bool(v, &label),
+                "archived" => rule.archived = self.bool(v, &label),
+                "taken_at" => rule.taken_at = self.taken_at(v),
+                "time_zone" => rule.time_zone = self.time_zone(v),
+                "lat" => rule.lat = self.coordinate(v, "lat", 90.0),
+                "lng" => rule.lng = self.coordinate(v, "lng", 180.0),
+                "altitude" => match v.value {
+                    Value::Int(n) => rule.altitude = Some(n),
+                    _ => self.wrong_type(v, "`altitude`", "an integer (metres)"),
+                },
+                "keywords" => rule.keywords = self.keywords(v),
+                "notes" => rule.notes = self.string(v, &label),
+                "subject" => rule.subject = self.string(v, &label),
+                "artist" => rule.artist = self.string(v, &label),
+                "copyright" => rule.copyright = self.string(v, &label),
+                "license" => rule.license = self.string(v, &label),
+                _ => {}
+            }
+        }
+        if let (Some(c), Some(d)) = (fields.get("caption"), fields.get("description")) {
+            let problem = Problem::at(
+                "caption_and_description",
+                "a photo rule sets both `caption` and `description`",
+                &self.loc(d.key),
+                "`description` is another name for `caption`",
+            )
+            .also_at(&self.loc(c.key), "`caption` is set here")
+            .with_help("keep one of them");
+            self.report(problem);
+        }
+        match fields.get("match") {
+            None => {
+                let problem = Problem::at(
+                    "missing_field",
+                    "this photo rule has no `match`",
+                    &self.loc(head),
+                    "which photos?",
+                )
+                .with_help(
+                    "add `match: { uid: ... }` (or `hash`, `path`, `query`, or a list of them)",
+                );
+                self.report(problem);
+                valid = false;
+            }
+            Some(m) if fields.entries.len() == 1 => {
+                let problem = Problem::at(
+                    "rule_without_properties",
+                    "this photo rule selects photos but sets nothing",
+                    &self.loc(m.key),
+                    "no properties",
+                )
+                .with_help(format!("add a property: {}", list(&RULE_FIELDS[1..])));
+                self.report(problem);
+            }
+            Some(_) => {}
+        }
+        valid.then_some(rule)
+    }
+
+    /// A rule's `match`: one selector mapping, or a non-empty list of them.
+    fn match_selectors(&mut self, node: &Node) -> Option<Vec<Selector>> {
+        match &node.value {
+            Value::Map(_) => self.selector(node).map(|s| vec![s]),
+            Value::Seq(items) if items.is_empty() => {
+                let problem = Problem::at(
+                    "empty_match",
+                    "`match` selects nothing",
+                    &self.loc(node),
+                    "empty list",
+                )
+                .with_help("give at least one selector, e.g. `match: { query: \"label:cat\" }`");
+                self.report(problem);
+                None
+            }
+            Value::Seq(_) => self.selector_list(node),
+            _ => {
+                self.wrong_type(node, "`match`", "a selector or a list of selectors");
+                None
+            }
+        }
+    }
+
+    fn taken_at(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`taken_at`")?;
+        if parse_rfc3339(&s).is_some() {
+            return Some(s);
+        }
+        let problem = Problem::at(
+            "invalid_taken_at",
+            format!("`{s}` is not an RFC 3339 date and time"),
+            &self.loc(node),
+            "not RFC 3339",
+        )
+        .with_help("write the date, time and offset, e.g. \"2024-07-12T19:44:00Z\" or \"2024-07-12T21:44:00+02:00\"");
+        self.report(problem);
+        None
+    }
+
+    fn time_zone(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`time_zone`")?;
+        if is_time_zone(&s) {
+            return Some(s);
+        }
+        let help = match zone_suggestion(&s) {
+            Some(z) => format!("did you mean `{z}`?"),
+            None => "use an IANA zone name like `Europe/Lisbon`, or `UTC` or `Local`".to_owned(),
+        };
+        let problem = Problem::at(
+            "invalid_time_zone",
+            format!("`{s}` is not a time zone"),
+            &self.loc(node),
+            "unknown time zone",
+        )
+        .with_help(help);
+        self.report(problem);
+        None
+    }
+
+    fn coordinate(&mut self, node: &Node, field: &str, max: f64) -> Option<f64> {
+        let value = match node.value {
+            Value::Int(n) => n as f64,
+            Value::Float(f) => f,
+            _ => {
+                self.wrong_type(node, &format!("`{field}`"), "a number (degrees)");
+                return None;
+            }
+        };
+        if value.is_finite() && (-max..=max).contains(&value) {
+            return Some(value);
+        }
+        let problem = Problem::at(
+            "invalid_coordinate",
+            format!(
+                "`{field}` must be between -{max} and {max}, not {}",
+                node.raw
+            ),
+            &self.loc(node),
+            "out of range",
+        )
+        .with_help(if field == "lat" {
+            "latitude is -90 (south pole) to 90 (north pole); did you swap `lat` and `lng`?"
+        } else {
+            "longitude is -180 to 180 degrees"
+        });
+        self.report(problem);
+        None
+    }
+
+    fn keywords(&mut self, node: &Node) -> Option<Vec<String>> {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, "`keywords`", "a list of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match self.string(item, "a keyword") {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}
+
+/// The first key of a mapping node.
+fn first_key(node: &Node) -> Option<&Node> {
+    match &node.value {
+        Value::Map(entries) => entries.first().map(|(k, _)| k),
+        _ => None,
+    }
+}
+
+/// A hint for a value of the wrong type.
+fn type_help(node: &Node, expected: &str) -> Option<String> {
+    let raw = node.raw.as_str();
+    match &node.value {
+        Value::Null => Some(
+            "write a value, or remove the key (an absent field is not managed; `\"\"` means empty)"
+                .to_owned(),
+        ),
+        Value::Str(s) if expected.contains("true") => {
+            let lower = s.to_lowercase();
+            if ["yes", "no", "on", "off", "y", "n", "true", "false"].contains(&lower.as_str()) {
+                Some("YAML 1.2 booleans are only `true` and `false` (unquoted)".to_owned())
+            } else {
+                None
+            }
+        }
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) if expected == "a string" => {
+            Some(format!("quote it to make it a string: \"{raw}\""))
+        }
+        Value::Str(s)
+            if expected.starts_with("a number")
+                || expected.starts_with("an integer")
+                || expected.starts_with("a non-negative") =>
+        {
+            Some(format!("remove the quotes: {s}"))
+        }
+        Value::Str(_) if expected.starts_with("a list") => {
+            Some("write a list: `[a, b]`, or one `- item` per line".to_owned())
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,368 @@
+//! The manifest's types: what a parsed, validated manifest holds.
+//!
+//! The serde and schemars attributes describe the YAML format, so the JSON Schema in
+//! `schemas/prysm.schema.json` is generated from these types. Locations and other
+//! bookkeeping fields are skipped there.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use schemars::{JsonSchema, Schema};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::source::{Loc, SourceFile};
+
+/// The whole desired state: every file merged.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "prysm manifest",
+    description = "A prysm manifest: the desired state of a PhotoPrism library (albums and photo properties)."
+)]
+pub struct Manifest {
+    /// Format version; only 1 exists.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// How prysm treats what the manifest does not declare.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Albums by key, sorted by key. In YAML a mapping from key (the album's address,
+    /// `album.<key>`) to album.
+    #[serde(default, serialize_with = "albums_as_map")]
+    #[schemars(with = "BTreeMap<String, AlbumEntry>")]
+    pub albums: Vec<AlbumEntry>,
+    /// Photo property rules, applied in order: files in the order given, rules in file order.
+    #[serde(default)]
+    pub photos: Vec<PhotoRule>,
+    /// The files the manifest was read from.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+fn albums_as_map<S: Serializer>(albums: &[AlbumEntry], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(albums.len()))?;
+    for album in albums {
+        map.serialize_entry(&album.key, album)?;
+    }
+    map.end()
+}
+
+/// Manifest-wide settings.
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// true: manual albums on the server that no entry declares are deleted. Default false:
+    /// undeclared albums are left alone and never shown as changes.
+    #[serde(default)]
+    pub prune: bool,
+    /// A plan fails if it would delete more albums than this, unless `--allow-destroy` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_destroy: Option<u32>,
+    /// Where `prune` was set, if it was.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub prune_loc: Option<Loc>,
+    /// Where `max_destroy` was set, if it was.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub max_destroy_loc: Option<Loc>,
+}
+
+/// How an album's `photos` list is applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    /// The album holds exactly the selected photos: others are removed.
+    #[default]
+    Exact,
+    /// Selected photos are added; photos already in the album are kept.
+    Additive,
+}
+
+impl Membership {
+    /// The manifest spelling: `exact` or `additive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Membership::Exact => "exact",
+            Membership::Additive => "additive",
+        }
+    }
+}
+
+/// Whether an album must exist.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlbumState {
+    /// The album must exist (the default).
+    #[default]
+    Present,
+    /// The album must not exist: it is deleted if it does.
+    Absent,
+}
+
+impl AlbumState {
+    /// The manifest spelling: `present` or `absent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlbumState::Present => "present",
+            AlbumState::Absent => "absent",
+        }
+    }
+}
+
+/// One album entry. Fields that are absent are not managed.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlbumEntry {
+    /// The entry's key (its address is `album.<key>`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub key: String,
+    /// Where the key is.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub loc: Loc,
+    /// Pins identity: the album with this UID is this entry, whatever its title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^a[0-9a-z]{15}$"))]
+    pub uid: Option<String>,
+    /// The album title; required unless `state: absent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub title: Option<String>,
+    /// The album description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The album caption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Private notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Category (PhotoPrism title-cases it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Location name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, lower case (`zz` = unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z]{2}$"))]
+    pub country: Option<String>,
+    /// Photo sort order inside the album.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = super::validate::ALBUM_ORDERS))]
+    pub order: Option<String>,
+    /// Whether the album is a favorite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<bool>,
+    /// Whether the album is private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// Photo selectors; absent = membership not managed. Present = the album holds the union
+    /// of what they select (see `membership`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Vec<SelectorKind>>")]
+    pub photos: Option<Vec<Selector>>,
+    /// `exact` (default): photos not selected are removed; `additive`: others are kept.
+    #[serde(default)]
+    pub membership: Membership,
+    /// `present` (default) or `absent` (the album must not exist).
+    #[serde(default)]
+    pub state: AlbumState,
+    /// Manifest field name to the location of its value.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub field_locs: BTreeMap<String, Loc>,
+}
+
+impl AlbumEntry {
+    /// Where a field's value is, or the entry's key when the field is not set.
+    pub fn field_loc(&self, field: &str) -> &Loc {
+        self.field_locs.get(field).unwrap_or(&self.loc)
+    }
+}
+
+/// A photo selector with its location.
+#[derive(Clone, Debug)]
+pub struct Selector {
+    /// What the selector matches.
+    pub kind: SelectorKind,
+    /// Where the selector's value is.
+    pub loc: Loc,
+}
+
+impl Serialize for Selector {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.kind.serialize(s)
+    }
+}
+
+/// What a selector matches. Exactly one key per selector.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectorKind {
+    /// A photo UID: matches exactly one photo.
+    #[schemars(with = "PhotoUidSchema")]
+    Uid(String),
+    /// SHA-1 of any file of the photo (lower-case hex): matches exactly one photo.
+    #[schemars(with = "Sha1Schema")]
+    Hash(String),
+    /// A file path relative to the originals folder: matches exactly one photo.
+    #[schemars(with = "NonEmptySchema")]
+    Path(String),
+    /// A PhotoPrism search filter, resolved by the server at plan time: zero or more photos.
+    #[schemars(with = "NonEmptySchema")]
+    Query(String),
+}
+
+/// Schema of a photo UID.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct PhotoUidSchema(#[schemars(regex(pattern = r"^p[0-9a-z]{15}$"))] String);
+
+/// Schema of a SHA-1 in lower-case hex.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct Sha1Schema(#[schemars(regex(pattern = r"^[0-9a-f]{40}$"))] String);
+
+/// Schema of a non-empty string.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct NonEmptySchema(#[schemars(length(min = 1))] String);
+
+impl SelectorKind {
+    /// The selector's key: `uid`, `hash`, `path` or `query`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SelectorKind::Uid(_) => "uid",
+            SelectorKind::Hash(_) => "hash",
+            SelectorKind::Path(_) => "path",
+            SelectorKind::Query(_) => "query",
+        }
+    }
+
+    /// The selector's value.
+    pub fn value(&self) -> &str {
+        match self {
+            SelectorKind::Uid(v)
+            | SelectorKind::Hash(v)
+            | SelectorKind::Path(v)
+            | SelectorKind::Query(v) => v,
+        }
+    }
+
+    /// Whether the selector must match exactly one photo (`uid`, `hash`, `path`).
+    pub fn is_exact(&self) -> bool {
+        !matches!(self, SelectorKind::Query(_))
+    }
+}
+
+/// The `match` of a photo rule in the schema: one selector or a list of them.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum MatchSchema {
+    /// One selector.
+    One(SelectorKind),
+    /// Several selectors (their union).
+    Many(#[schemars(length(min = 1))] Vec<SelectorKind>),
+}
+
+/// A photo property rule: which photos, and the properties to give them.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = add_description_alias)]
+pub struct PhotoRule {
+    /// Position in [`Manifest::photos`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub index: usize,
+    /// Where the rule is (its `match` key, or the rule's mapping).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub loc: Loc,
+    /// One selector or a list of selectors (union).
+    #[serde(rename = "match")]
+    #[schemars(with = "MatchSchema")]
+    pub selectors: Vec<Selector>,
+    /// Photo title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The photo's text (PhotoPrism's Caption, Description before 2025); `description` is
+    /// accepted as another name for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Favorite flag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<bool>,
+    /// Private flag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// true: archive; false: restore if archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// When the photo was taken (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
+    pub taken_at: Option<String>,
+    /// IANA time zone name (`Europe/Lisbon`), `UTC` or `Local`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Latitude in degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = -90.0, max = 90.0))]
+    pub lat: Option<f64>,
+    /// Longitude in degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = -180.0, max = 180.0))]
+    pub lng: Option<f64>,
+    /// Altitude in metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub altitude: Option<i64>,
+    /// Keywords (PhotoPrism stores them lower-cased, de-duplicated and sorted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keywords: Option<Vec<String>>,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Artist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artist: Option<String>,
+    /// Copyright.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copyright: Option<String>,
+    /// License.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Manifest field name to the location of its value (`description` is stored as
+    /// `caption`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub field_locs: BTreeMap<String, Loc>,
+}
+
+impl PhotoRule {
+    /// Where a field's value is, or the rule itself when the field is not set.
+    pub fn field_loc(&self, field: &str) -> &Loc {
+        self.field_locs.get(field).unwrap_or(&self.loc)
+    }
+}
+
+/// Adds `description` (another name for `caption`) to the photo rule schema.
+fn add_description_alias(schema: &mut Schema) {
+    if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        props.insert(
+            "description".to_owned(),
+            serde_json::json!({
+                "description": "Another name for `caption` (not both in one rule).",
+                "type": ["string", "null"]
+            }),
+        );
+    }
+}
