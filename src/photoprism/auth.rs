@@ -108,7 +108,10 @@ impl Client {
                 let request = Request::post("oauth/token").without_auth().form(vec![
                     ("grant_type".to_owned(), "client_credentials".to_owned()),
                     ("client_id".to_owned(), client_id.clone()),
-                    ("client_secret".to_owned(), client_secret.expose().to_owned()),
+                    (
+                        "client_secret".to_owned(),
+                        client_secret.expose().to_owned(),
+                    ),
                 ]);
                 let token: AppPassword = self.send_json(request).await?;
                 if token.access_token.is_empty() {
@@ -155,7 +158,10 @@ impl Client {
         match self.session().await {
             Ok(session) => Ok(session),
             Err(Error::Forbidden { .. }) => {
-                let config = match self.send_json::<SessionConfig>(Request::get("config")).await {
+                let config = match self
+                    .send_json::<SessionConfig>(Request::get("config"))
+                    .await
+                {
                     Ok(config) => config,
                     Err(Error::Forbidden { .. }) => SessionConfig::default(),
                     Err(other) => return Err(other),
@@ -212,10 +218,7 @@ impl Client {
             return Ok(());
         };
         let result = match kind {
-            SessionKind::User => self
-                .send(Request::delete("session"))
-                .await
-                .map(|_| ()),
+            SessionKind::User => self.send(Request::delete("session")).await.map(|_| ()),
             SessionKind::Client => self.revoke(&token).await,
             SessionKind::External | SessionKind::None => Ok(()),
         };

@@ -108,11 +108,17 @@ impl Client {
     }
 
     pub(crate) fn read_state(&self) -> std::sync::RwLockReadGuard<'_, AuthState> {
-        self.inner.state.read().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, AuthState> {
-        self.inner.state.write().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .state
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn token(&self) -> Option<Secret> {

@@ -362,11 +362,15 @@ mod tests {
             "Album not found"
         );
         assert_eq!(
-            error_message(br#"{"error":"invalid credentials","code":40,"message":"Invalid credentials"}"#),
+            error_message(
+                br#"{"error":"invalid credentials","code":40,"message":"Invalid credentials"}"#
+            ),
             "invalid credentials"
         );
         assert_eq!(
-            error_message(br#"{"error":"passcode required","code":32,"message":"Enter verification code"}"#),
+            error_message(
+                br#"{"error":"passcode required","code":32,"message":"Enter verification code"}"#
+            ),
             "passcode required: Enter verification code"
         );
         assert_eq!(error_message(b""), "");

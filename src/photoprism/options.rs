@@ -118,8 +118,14 @@ mod tests {
     #[test]
     fn retry_after_wins_but_is_capped() {
         let p = RetryPolicy::default();
-        assert_eq!(p.delay(0, Some(Duration::from_secs(3))), Duration::from_secs(3));
-        assert_eq!(p.delay(0, Some(Duration::from_secs(300))), Duration::from_secs(10));
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(300))),
+            Duration::from_secs(10)
+        );
         assert_eq!(RetryPolicy::none().max_retries, 0);
     }
 }

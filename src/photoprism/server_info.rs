@@ -105,6 +105,9 @@ mod tests {
         let disabled = ServerInfo::from_config(&config("development", r#"{"batchEdit":false}"#));
         assert_eq!(disabled.generation, TextField::Caption);
         assert!(!disabled.batch_edit);
-        assert_eq!(ServerInfo::from_config(&config("12345x", "{}")).release(), None);
+        assert_eq!(
+            ServerInfo::from_config(&config("12345x", "{}")).release(),
+            None
+        );
     }
 }

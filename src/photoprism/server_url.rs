@@ -58,10 +58,11 @@ impl ServerUrl {
             }
         }
         url.set_path(&format!("{path}/"));
-        let api_root = url
-            .join("api/v1/")
-            .map_err(|e| invalid(&e.to_string()))?;
-        Ok(ServerUrl { site: url, api_root })
+        let api_root = url.join("api/v1/").map_err(|e| invalid(&e.to_string()))?;
+        Ok(ServerUrl {
+            site: url,
+            api_root,
+        })
     }
 
     /// Builds a server URL from a scheme (`http` or `https`), a host name and an optional port.
@@ -196,7 +197,10 @@ mod tests {
     #[test]
     fn from_parts_builds_urls() {
         let u = ServerUrl::from_parts("https", "photos.example.com", Some(8443)).unwrap();
-        assert_eq!(u.api_root().as_str(), "https://photos.example.com:8443/api/v1/");
+        assert_eq!(
+            u.api_root().as_str(),
+            "https://photos.example.com:8443/api/v1/"
+        );
         let u = ServerUrl::from_parts("http", "::1", None).unwrap();
         assert_eq!(u.origin(), "http://[::1]");
         assert!(ServerUrl::from_parts("ftp", "h", None).is_err());

@@ -134,13 +134,7 @@ impl Response {
     }
 
     pub(crate) fn header_usize(&self, name: &str) -> Option<usize> {
-        self.headers
-            .get(name)?
-            .to_str()
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        self.headers.get(name)?.to_str().ok()?.trim().parse().ok()
     }
 }
 
@@ -178,7 +172,10 @@ impl Client {
     }
 
     /// Sends a request and decodes the JSON answer.
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, Error> {
         self.send(request).await?.json()
     }
 

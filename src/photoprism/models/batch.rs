@@ -31,7 +31,10 @@ pub struct BatchFieldValue {
     /// `none`, `update`, `remove`.
     pub action: String,
     /// Items of list fields (albums, labels).
-    #[serde(deserialize_with = "null_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub items: Vec<BatchItem>,
 }
 

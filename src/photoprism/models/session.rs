@@ -156,7 +156,10 @@ pub struct ConfigSettings {
 impl SessionConfig {
     /// The value of a feature flag, `None` when the server does not know it.
     pub fn feature(&self, name: &str) -> Option<bool> {
-        self.settings.features.get(name).and_then(serde_json::Value::as_bool)
+        self.settings
+            .features
+            .get(name)
+            .and_then(serde_json::Value::as_bool)
     }
 }
 

@@ -1,0 +1,532 @@
+//! Album operations: search, create (find-or-create-or-restore), update, delete, likes, clone,
+//! membership and share links.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use futures::{Stream, TryStreamExt, stream};
+use reqwest::StatusCode;
+use reqwest::header::DATE;
+use serde::Serialize;
+use serde_json::json;
+use time::OffsetDateTime;
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+
+use super::client::Client;
+use super::error::Error;
+use super::models::{Album, AlbumPhotosResponse, AlbumResult, ShareLink};
+use super::page::Page;
+use super::photos::PhotoQuery;
+use super::transport::Request;
+
+/// Photo UIDs per add/remove request.
+pub const MEMBERSHIP_CHUNK: usize = 500;
+
+/// Parameters of `GET /api/v1/albums`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlbumQuery {
+    /// Page size (must be > 0; default 500).
+    pub count: usize,
+    /// Offset of the page.
+    pub offset: usize,
+    /// Free text and `key:value` filters (a LIKE match on title/location; not for exact lookups).
+    pub q: Option<String>,
+    /// Sort order: `favorites`, `name`, `added`, `slug`, `edited`, … (streams default to `added`).
+    pub order: Option<String>,
+    /// Album type filter; default `Some("album")` (manual albums only). `None` mixes all types.
+    pub album_type: Option<String>,
+    /// `Some(true)`: favorites only.
+    pub favorite: Option<bool>,
+    /// Exact UIDs, `|`-separated.
+    pub uid: Option<String>,
+}
+
+impl Default for AlbumQuery {
+    fn default() -> Self {
+        AlbumQuery {
+            count: 500,
+            offset: 0,
+            q: None,
+            order: None,
+            album_type: Some("album".to_owned()),
+            favorite: None,
+            uid: None,
+        }
+    }
+}
+
+impl AlbumQuery {
+    fn params(&self) -> Vec<(String, String)> {
+        let mut params = vec![
+            ("count".to_owned(), self.count.to_string()),
+            ("offset".to_owned(), self.offset.to_string()),
+        ];
+        let optional = [
+            ("q", self.q.clone()),
+            ("order", self.order.clone()),
+            ("type", self.album_type.clone()),
+            ("favorite", self.favorite.map(|f| f.to_string())),
+            ("uid", self.uid.clone()),
+        ];
+        params.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
+        );
+        params
+    }
+}
+
+/// What `POST /api/v1/albums` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateOutcome {
+    /// A new album was created.
+    Created,
+    /// An album with the same title (or slug) already existed and was returned unchanged.
+    Existing,
+    /// A deleted album with the same title was restored, with its old properties and members.
+    Restored,
+}
+
+/// The album returned by [`Client::create_album`] and how it came about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedAlbum {
+    /// The album.
+    pub album: Album,
+    /// Created, found or restored.
+    pub outcome: CreateOutcome,
+}
+
+/// Changes for `PUT /api/v1/albums/:uid`; only fields that are `Some` are sent. `Type` is never sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AlbumUpdate {
+    /// New title (must not be empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Caption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Category (the server title-cases it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Two-letter country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Photo sort order (`oldest`, `newest`, `added`, `title`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// Template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Favorite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favorite: Option<bool>,
+    /// Private.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// Cover: SHA-1 of a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<String>,
+}
+
+impl AlbumUpdate {
+    /// True when nothing would be changed.
+    pub fn is_empty(&self) -> bool {
+        *self == AlbumUpdate::default()
+    }
+}
+
+/// Properties of a share link (`POST/PUT /api/v1/albums/:uid/links`).
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ShareLinkOptions {
+    /// URL slug (defaults to the album's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Custom token (at least 6 characters; update only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Seconds until the link expires; 0 = never.
+    pub expires: i64,
+    /// Maximum number of views; 0 = unlimited.
+    pub max_views: i64,
+    /// Password visitors must enter.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "expose_secret"
+    )]
+    pub password: Option<super::secret::Secret>,
+}
+
+fn expose_secret<S: serde::Serializer>(
+    value: &Option<super::secret::Secret>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(secret) => serializer.serialize_str(secret.expose()),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl std::fmt::Debug for ShareLinkOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShareLinkOptions")
+            .field("slug", &self.slug)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("expires", &self.expires)
+            .field("max_views", &self.max_views)
+            .field("password", &self.password)
+            .finish()
+    }
+}
+
+fn album_path(uid: &str, rest: &str) -> String {
+    if rest.is_empty() {
+        format!("albums/{uid}")
+    } else {
+        format!("albums/{uid}/{rest}")
+    }
+}
+
+fn require_uid(kind: &str, uid: &str) -> Result<(), Error> {
+    if uid.trim().is_empty() {
+        Err(Error::invalid_input(format!("the {kind} UID is empty")))
+    } else {
+        Ok(())
+    }
+}
+
+impl Client {
+    /// One page of `GET /albums`.
+    pub async fn search_albums(&self, query: &AlbumQuery) -> Result<Page<AlbumResult>, Error> {
+        if query.count == 0 {
+            return Err(Error::invalid_input(
+                "the album page size (count) must be above 0",
+            ));
+        }
+        let response = self
+            .send(Request::get("albums").query(query.params()))
+            .await?;
+        let items: Option<Vec<AlbumResult>> = response.json()?;
+        let items = items.unwrap_or_default();
+        Ok(Page {
+            count: response.header_usize("X-Count").unwrap_or(items.len()),
+            limit: response.header_usize("X-Limit").unwrap_or(query.count),
+            offset: response.header_usize("X-Offset").unwrap_or(query.offset),
+            items,
+        })
+    }
+
+    /// All albums matching `query`, page by page (order defaults to `added` for stable paging);
+    /// albums seen on an earlier page are skipped.
+    pub fn albums_stream(
+        &self,
+        query: AlbumQuery,
+    ) -> impl Stream<Item = Result<AlbumResult, Error>> + '_ {
+        let mut query = query;
+        if query.order.is_none() {
+            query.order = Some("added".to_owned());
+        }
+        let state = (query, false, HashSet::<String>::new());
+        stream::try_unfold(state, move |(mut query, done, mut seen)| async move {
+            if done {
+                return Ok(None);
+            }
+            let page = self.search_albums(&query).await?;
+            let finished = page.items.is_empty() || page.count < query.count;
+            query.offset += query.count;
+            let items: Vec<AlbumResult> = page
+                .items
+                .into_iter()
+                .filter(|a| seen.insert(a.uid.clone()))
+                .collect();
+            Ok(Some((items, (query, finished, seen))))
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+    }
+
+    /// Collects [`Client::albums_stream`].
+    pub async fn all_albums(&self, query: AlbumQuery) -> Result<Vec<AlbumResult>, Error> {
+        self.albums_stream(query).try_collect().await
+    }
+
+    /// `GET /albums/:uid`.
+    pub async fn album(&self, uid: &str) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        self.send_json(Request::get(album_path(uid, ""))).await
+    }
+
+    /// `POST /albums`: finds, restores or creates a manual album with this title.
+    ///
+    /// 201 (2025+ servers) means created. On 200 the outcome is judged from the album's
+    /// timestamps against the server's clock (`Date` header): created during the call → created;
+    /// updated during the call → restored; otherwise it already existed.
+    pub async fn create_album(&self, title: &str, favorite: bool) -> Result<CreatedAlbum, Error> {
+        if title.trim().is_empty() {
+            return Err(Error::invalid_input("an album title must not be empty"));
+        }
+        let started = Instant::now();
+        let local_start = OffsetDateTime::now_utc();
+        let response = self
+            .send(
+                Request::post("albums")
+                    .idempotent()
+                    .json(json!({"Title": title, "Favorite": favorite})),
+            )
+            .await?;
+        let album: Album = response.json()?;
+        let outcome = if response.status == StatusCode::CREATED {
+            CreateOutcome::Created
+        } else {
+            let server_now = response
+                .headers
+                .get(DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| OffsetDateTime::parse(v, &Rfc2822).ok())
+                .unwrap_or(local_start + started.elapsed());
+            // Server timestamps have whole-second resolution: allow the call's duration plus a second.
+            let window = time::Duration::try_from(started.elapsed())
+                .unwrap_or(time::Duration::ZERO)
+                + time::Duration::seconds(2);
+            let since = server_now - window;
+            let during_call =
+                |stamp: &str| OffsetDateTime::parse(stamp, &Rfc3339).is_ok_and(|t| t >= since);
+            if during_call(&album.created_at) {
+                CreateOutcome::Created
+            } else if during_call(&album.updated_at) {
+                CreateOutcome::Restored
+            } else {
+                CreateOutcome::Existing
+            }
+        };
+        Ok(CreatedAlbum { album, outcome })
+    }
+
+    /// `PUT /albums/:uid` with the fields that are `Some`.
+    pub async fn update_album(&self, uid: &str, update: &AlbumUpdate) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        if update.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(Error::invalid_input(
+                "an album title must not be empty (the server would store it unnormalized)",
+            ));
+        }
+        let body = serde_json::to_value(update).map_err(|e| Error::invalid_input(e.to_string()))?;
+        self.send_json(Request::put(album_path(uid, "")).json(body))
+            .await
+    }
+
+    /// `DELETE /albums/:uid`: soft-deletes a manual album and returns it (with `deleted_at`).
+    pub async fn delete_album(&self, uid: &str) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        self.send_json(Request::delete(album_path(uid, ""))).await
+    }
+
+    /// `DELETE /albums/:uid?force=true`: permanently deletes an album on 2025+ servers
+    /// (older servers ignore `force` and soft-delete).
+    pub async fn purge_album(&self, uid: &str) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        let request = Request::delete(album_path(uid, ""))
+            .query(vec![("force".to_owned(), "true".to_owned())]);
+        self.send_json(request).await
+    }
+
+    /// `POST /batch/albums/delete`: soft-deletes several albums (in chunks). Nothing is sent for an empty list.
+    pub async fn delete_albums(&self, uids: &[String]) -> Result<(), Error> {
+        for chunk in uids.chunks(MEMBERSHIP_CHUNK) {
+            self.send(Request::post("batch/albums/delete").json(json!({"albums": chunk})))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// `POST /albums/:uid/like`: marks the album as favorite.
+    pub async fn like_album(&self, uid: &str) -> Result<(), Error> {
+        require_uid("album", uid)?;
+        self.send(Request::post(album_path(uid, "like")).idempotent())
+            .await
+            .map(|_| ())
+    }
+
+    /// `DELETE /albums/:uid/like`: clears the favorite flag.
+    pub async fn unlike_album(&self, uid: &str) -> Result<(), Error> {
+        require_uid("album", uid)?;
+        self.send(Request::delete(album_path(uid, "like")))
+            .await
+            .map(|_| ())
+    }
+
+    /// `POST /albums/:target/clone`: adds the current members of `sources` to `target`.
+    pub async fn clone_album(&self, target: &str, sources: &[String]) -> Result<(), Error> {
+        require_uid("album", target)?;
+        if sources.is_empty() {
+            return Ok(());
+        }
+        let request = Request::post(album_path(target, "clone"))
+            .idempotent()
+            .json(json!({"albums": sources}));
+        self.send(request).await.map(|_| ())
+    }
+
+    /// `POST /albums/:uid/photos` in chunks of [`MEMBERSHIP_CHUNK`]. Unknown photo UIDs are
+    /// ignored by the server; re-read the membership to see what changed.
+    pub async fn add_photos_to_album(&self, album: &str, photos: &[String]) -> Result<(), Error> {
+        self.add_photos_to_album_detailed(album, photos)
+            .await
+            .map(|_| ())
+    }
+
+    /// Like [`Client::add_photos_to_album`], returning the server's answer for each chunk.
+    pub async fn add_photos_to_album_detailed(
+        &self,
+        album: &str,
+        photos: &[String],
+    ) -> Result<Vec<AlbumPhotosResponse>, Error> {
+        require_uid("album", album)?;
+        let mut answers = Vec::new();
+        for chunk in photos.chunks(MEMBERSHIP_CHUNK) {
+            let request = Request::post(album_path(album, "photos"))
+                .idempotent()
+                .json(json!({"photos": chunk}));
+            answers.push(self.send_json(request).await?);
+        }
+        Ok(answers)
+    }
+
+    /// `DELETE /albums/:uid/photos` (with a JSON body) in chunks of [`MEMBERSHIP_CHUNK`].
+    pub async fn remove_photos_from_album(
+        &self,
+        album: &str,
+        photos: &[String],
+    ) -> Result<(), Error> {
+        require_uid("album", album)?;
+        for chunk in photos.chunks(MEMBERSHIP_CHUNK) {
+            let request =
+                Request::delete(album_path(album, "photos")).json(json!({"photos": chunk}));
+            self.send(request).await?;
+        }
+        Ok(())
+    }
+
+    /// UIDs of the album's visible members (`GET /photos?s=<uid>&merged=true`, all pages),
+    /// deduplicated, in server order.
+    pub async fn album_photo_uids(&self, album: &str) -> Result<Vec<String>, Error> {
+        require_uid("album", album)?;
+        let query = PhotoQuery {
+            scope: Some(album.to_owned()),
+            count: 1000,
+            ..PhotoQuery::default()
+        };
+        self.photos_stream(query)
+            .map_ok(|photo| photo.uid)
+            .try_collect()
+            .await
+    }
+
+    /// `GET /albums/:uid/links`: the album's share links.
+    pub async fn album_links(&self, uid: &str) -> Result<Vec<ShareLink>, Error> {
+        require_uid("album", uid)?;
+        let links: Option<Vec<ShareLink>> = self
+            .send_json(Request::get(album_path(uid, "links")))
+            .await?;
+        Ok(links.unwrap_or_default())
+    }
+
+    /// `POST /albums/:uid/links`: creates a share link.
+    pub async fn create_album_link(
+        &self,
+        uid: &str,
+        options: &ShareLinkOptions,
+    ) -> Result<ShareLink, Error> {
+        require_uid("album", uid)?;
+        let body =
+            serde_json::to_value(options).map_err(|e| Error::invalid_input(e.to_string()))?;
+        self.send_json(Request::post(album_path(uid, "links")).json(body))
+            .await
+    }
+
+    /// `PUT /albums/:uid/links/:link`: changes a share link.
+    pub async fn update_album_link(
+        &self,
+        uid: &str,
+        link_uid: &str,
+        options: &ShareLinkOptions,
+    ) -> Result<ShareLink, Error> {
+        require_uid("album", uid)?;
+        require_uid("share link", link_uid)?;
+        let body =
+            serde_json::to_value(options).map_err(|e| Error::invalid_input(e.to_string()))?;
+        self.send_json(Request::put(album_path(uid, &format!("links/{link_uid}"))).json(body))
+            .await
+    }
+
+    /// `DELETE /albums/:uid/links/:link`: deletes a share link.
+    pub async fn delete_album_link(&self, uid: &str, link_uid: &str) -> Result<ShareLink, Error> {
+        require_uid("album", uid)?;
+        require_uid("share link", link_uid)?;
+        self.send_json(Request::delete(album_path(
+            uid,
+            &format!("links/{link_uid}"),
+        )))
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn album_query_defaults_to_manual_albums() {
+        let params = AlbumQuery::default().params();
+        assert!(params.contains(&("type".to_owned(), "album".to_owned())));
+        assert!(params.contains(&("count".to_owned(), "500".to_owned())));
+        let q = AlbumQuery {
+            album_type: None,
+            favorite: Some(true),
+            ..AlbumQuery::default()
+        };
+        let params = q.params();
+        assert!(!params.iter().any(|(k, _)| k == "type"));
+        assert!(params.contains(&("favorite".to_owned(), "true".to_owned())));
+    }
+
+    #[test]
+    fn album_update_sends_only_set_fields_and_never_type() {
+        let update = AlbumUpdate {
+            title: Some("Trips".to_owned()),
+            favorite: Some(false),
+            ..AlbumUpdate::default()
+        };
+        let body = serde_json::to_value(&update).unwrap();
+        assert_eq!(body, json!({"Title": "Trips", "Favorite": false}));
+        assert!(AlbumUpdate::default().is_empty());
+        assert_eq!(
+            serde_json::to_value(AlbumUpdate::default()).unwrap(),
+            json!({})
+        );
+    }
+
+    #[test]
+    fn share_link_options_hide_password() {
+        let o = ShareLinkOptions {
+            password: Some("letmein".into()),
+            token: Some("abcdefgh".into()),
+            ..ShareLinkOptions::default()
+        };
+        let text = format!("{o:?}");
+        assert!(!text.contains("letmein") && !text.contains("abcdefgh"));
+        let body = serde_json::to_value(&o).unwrap();
+        assert_eq!(body["Password"], "letmein");
+    }
+}

@@ -1,0 +1,133 @@
+//! Uploading files: `POST /users/:uid/upload/:token` (multipart) then `PUT …` to import them.
+
+use std::fmt;
+use std::path::Path;
+
+use rand::Rng;
+use serde_json::json;
+use sha1::{Digest, Sha1};
+
+use super::client::Client;
+use super::error::Error;
+use super::models::Photo;
+use super::transport::{Part, Request};
+
+/// A file to upload, held in memory.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UploadFile {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+impl UploadFile {
+    /// Reads a local file; its base name is used as the upload name.
+    pub async fn from_path(path: &Path) -> Result<UploadFile, Error> {
+        let bytes = tokio::fs::read(path).await.map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "upload".to_owned());
+        Ok(UploadFile { name, bytes })
+    }
+
+    /// A file from memory; only the base name of `name` is kept by the server.
+    pub fn from_bytes(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> UploadFile {
+        UploadFile {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// The file name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The content.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// SHA-1 of the content (how the uploaded photo is found afterwards).
+    pub fn sha1(&self) -> String {
+        hex::encode(Sha1::digest(&self.bytes))
+    }
+}
+
+impl fmt::Debug for UploadFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadFile")
+            .field("name", &self.name)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A random upload token like the web UI's.
+fn upload_token() -> String {
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..10)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+impl Client {
+    /// Uploads files, imports them (adding them to `albums`: album UIDs, best created first with
+    /// [`Client::create_album`]) and returns the resulting photos, found by each file's SHA-1.
+    /// Files identical to indexed ones yield the existing photo; each photo is returned once.
+    pub async fn upload(
+        &self,
+        files: &[UploadFile],
+        albums: &[String],
+    ) -> Result<Vec<Photo>, Error> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let user = self.user_uid();
+        if user.is_empty() {
+            return Err(Error::invalid_input(
+                "uploading needs a user session (log in with a password or an app password)",
+            ));
+        }
+        let path = format!("users/{user}/upload/{}", upload_token());
+        let parts = files
+            .iter()
+            .map(|f| Part {
+                field: "files",
+                file_name: f.name.clone(),
+                bytes: f.bytes.clone(),
+            })
+            .collect();
+        self.send(Request::post(path.clone()).multipart(parts))
+            .await?;
+        self.send(Request::put(path).json(json!({"albums": albums})))
+            .await?;
+        let mut photos: Vec<Photo> = Vec::new();
+        for file in files {
+            let photo = self.photo_by_hash(&file.sha1()).await?;
+            if !photos.iter().any(|p| p.uid == photo.uid) {
+                photos.push(photo);
+            }
+        }
+        Ok(photos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_files_hash_and_hide_content() {
+        let f = UploadFile::from_bytes("a.jpg", b"abc".to_vec());
+        assert_eq!(f.sha1(), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(format!("{f:?}"), "UploadFile { name: \"a.jpg\", len: 3 }");
+        let t = upload_token();
+        assert_eq!(t.len(), 10);
+        assert!(t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+}
