@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::serde_util::opt_time;
+use super::serde_util::{lenient_i64, opt_time};
 
 /// A file as returned by `GET /api/v1/files/:hash` and inside photos.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,7 @@ pub struct PhotoFile {
     /// SHA-1 of the content.
     pub hash: String,
     /// Size in bytes.
+    #[serde(deserialize_with = "lenient_i64")]
     pub size: i64,
     /// True for the photo's primary file.
     pub primary: bool,
@@ -41,16 +42,21 @@ pub struct PhotoFile {
     /// Video file.
     pub video: bool,
     /// Width in pixels.
+    #[serde(deserialize_with = "lenient_i64")]
     pub width: i64,
     /// Height in pixels.
+    #[serde(deserialize_with = "lenient_i64")]
     pub height: i64,
     /// EXIF orientation.
+    #[serde(deserialize_with = "lenient_i64")]
     pub orientation: i64,
     /// Duration in nanoseconds.
+    #[serde(deserialize_with = "lenient_i64")]
     pub duration: i64,
     /// Indexing error, if any.
     pub error: String,
     /// Modification time (Unix seconds).
+    #[serde(deserialize_with = "lenient_i64")]
     pub mod_time: i64,
     /// Creation time.
     pub created_at: String,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::album::Album;
 use super::file::PhotoFile;
 use super::label::PhotoLabel;
-use super::serde_util::{null_default, opt_time};
+use super::serde_util::{lenient_i64, null_default, opt_time};
 
 /// Which key a server uses for a photo's text: `Caption` (2025+) or `Description` (up to 2024).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,6 +132,7 @@ pub struct Photo {
     /// Resolution in megapixels.
     pub resolution: i64,
     /// Duration in nanoseconds (videos).
+    #[serde(deserialize_with = "lenient_i64")]
     pub duration: i64,
     /// Main color index.
     pub color: i64,
@@ -335,6 +336,7 @@ pub struct PhotoResult {
     /// Megapixels.
     pub resolution: i64,
     /// Duration in nanoseconds.
+    #[serde(deserialize_with = "lenient_i64")]
     pub duration: i64,
     /// Main color index.
     pub color: i64,

@@ -27,3 +27,25 @@ where
 fn is_unset_time(value: &str) -> bool {
     value.is_empty() || value.starts_with(ZERO_TIME_PREFIX)
 }
+
+/// An integer that may arrive as a float or out of range (e.g. a Go `MinInt64` duration printed
+/// as `-9223372036854776000`): saturated to `i64`; `null` reads as 0.
+pub(crate) fn lenient_i64<'de, D>(deserializer: D) -> Result<i64, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Option::<serde_json::Number>::deserialize(deserializer)?;
+    Ok(match value {
+        None => 0,
+        Some(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().map(|u| i64::try_from(u).unwrap_or(i64::MAX)))
+            .or_else(|| n.as_f64().map(saturate))
+            .unwrap_or_default(),
+    })
+}
+
+fn saturate(f: f64) -> i64 {
+    // `as` saturates at the bounds and maps NaN to 0, which is what is wanted here.
+    f as i64
+}

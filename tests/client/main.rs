@@ -1,0 +1,4 @@
+//! Tests of the PhotoPrism client (`prysm::photoprism`): recorded fixtures, the emulator, and
+//! (when `PRYSM_TEST_URL` etc. are set) a real server.
+
+mod fixtures;
