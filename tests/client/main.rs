@@ -1,4 +1,6 @@
-//! Tests of the PhotoPrism client (`prysm::photoprism`): recorded fixtures, the emulator, and
-//! (when `PRYSM_TEST_URL` etc. are set) a real server.
+//! Tests of the PhotoPrism client (`prysm::photoprism`): recorded fixtures, a scripted stub
+//! server, the emulator, and (when `PRYSM_TEST_URL` etc. are set) a real server.
 
 mod fixtures;
+mod offline;
+mod stub;
