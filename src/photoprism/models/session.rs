@@ -31,7 +31,7 @@ pub struct Session {
     pub config: SessionConfig,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(default)]
 struct RawSession {
     id: Option<Secret>,
@@ -46,23 +46,6 @@ struct RawSession {
     user: User,
     #[serde(deserialize_with = "null_default")]
     config: SessionConfig,
-}
-
-impl Default for RawSession {
-    fn default() -> Self {
-        RawSession {
-            id: None,
-            access_token: None,
-            token_type: String::new(),
-            session_id: String::new(),
-            expires_in: 0,
-            provider: String::new(),
-            scope: String::new(),
-            status: String::new(),
-            user: User::default(),
-            config: SessionConfig::default(),
-        }
-    }
 }
 
 impl From<RawSession> for Session {
