@@ -8,8 +8,8 @@ use super::normalize::normalize_album_title;
 use super::problem::Problem;
 use super::source::{Loc, SourceFile};
 use super::validate::{
-    ALBUM_ORDERS, COUNTRIES, UNKNOWN_COUNTRY, did_you_mean, is_sha1, is_time_zone, is_uid, list,
-    parse_rfc3339, path_problem, zone_suggestion,
+    self, ALBUM_ORDERS, COUNTRIES, UNKNOWN_COUNTRY, did_you_mean, is_sha1, is_time_zone, is_uid,
+    list, parse_rfc3339, path_problem, zone_suggestion,
 };
 use super::yaml::{self, Node, Value};
 
@@ -104,10 +104,23 @@ pub(crate) fn decode_file(source: &Arc<SourceFile>, problems: &mut Vec<Problem>)
             return out;
         }
     };
+    if !matches!(root.value, Value::Map(_)) {
+        let problem = Problem::at(
+            "not_a_mapping",
+            format!("the manifest must be a mapping, not {}", root.kind()),
+            &ctx.loc(&root),
+            "expected `key: value` pairs",
+        )
+        .with_help("a manifest is a mapping with `version`, and optionally `settings`, `albums` and `photos`");
+        ctx.report(problem);
+        return out;
+    }
     let Some(fields) = ctx.fields(&root, "the manifest", TOP_FIELDS) else {
         return out;
     };
-    ctx.version(&root, fields.get("version"));
+    if fields.get("version").is_some() || !fields.was_suggested("version") {
+        ctx.version(&root, fields.get("version"));
+    }
     if let Some(f) = fields.get("settings") {
         ctx.settings(f.value, &mut out);
     }
@@ -131,6 +144,9 @@ struct Field<'n> {
 #[derive(Default)]
 struct Fields<'n> {
     entries: Vec<(&'n str, Field<'n>)>,
+    /// Known names that an unknown key was suggested as (`titel` -> `title`): a missing
+    /// required field with such a suggestion is not reported again.
+    suggested: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
@@ -139,6 +155,10 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
+    }
+
+    fn was_suggested(&self, name: &str) -> bool {
+        self.suggested.iter().any(|s| s == name)
     }
 
     fn names(&self) -> impl Iterator<Item = &'n str> + '_ {
@@ -170,7 +190,7 @@ impl Ctx<'_> {
             &self.loc(node),
             format!("expected {expected}"),
         )
-        .with_optional_help(help);
+        .with_help(help);
         self.report(problem);
     }
 
@@ -198,6 +218,9 @@ impl Ctx<'_> {
                     fields.entries.push((name, Field { key, value }));
                 }
                 continue;
+            }
+            if let Some(s) = validate::suggest(name, known) {
+                fields.suggested.push(s.to_owned());
             }
             let problem = Problem::at(
                 "unknown_field",
@@ -433,6 +456,7 @@ impl Ctx<'_> {
                 self.report(problem);
             }
         } else if fields.get("title").is_none()
+            && !fields.was_suggested("title")
             && fields
                 .get("state")
                 .is_none_or(|f| matches!(&f.value.value, Value::Str(s) if s == "present"))
@@ -545,7 +569,21 @@ impl Ctx<'_> {
     /// An album's `photos`: a list of selectors.
     fn selector_list(&mut self, node: &Node) -> Option<Vec<Selector>> {
         let Value::Seq(items) = &node.value else {
-            self.wrong_type(node, "`photos`", "a list of selectors");
+            if let Value::Str(text) = &node.value {
+                let problem = Problem::at(
+                    "wrong_type",
+                    "`photos` must be a list of selectors, not a string",
+                    &self.loc(node),
+                    "expected a list of selectors",
+                )
+                .with_help(format!(
+                    "write a list of selectors: `[{{ {} }}]`",
+                    guess_selector(text)
+                ));
+                self.report(problem);
+            } else {
+                self.wrong_type(node, "`photos`", "a list of selectors");
+            }
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
@@ -732,10 +770,8 @@ impl Ctx<'_> {
                     None => valid = false,
                 },
                 "title" => rule.title = self.string(v, &label),
-                "caption" | "description" => {
-                    if rule.caption.is_none() {
-                        rule.caption = self.string(v, &label);
-                    }
+                "caption" | "description" if rule.caption.is_none() => {
+                    rule.caption = self.string(v, &label);
                 }
                 "favorite" => rule.favorite = self.bool(v, &label),
                 "private" => rule.private = self.bool(v, &label),
@@ -769,6 +805,7 @@ impl Ctx<'_> {
             self.report(problem);
         }
         match fields.get("match") {
+            None if fields.was_suggested("match") => valid = false,
             None => {
                 let problem = Problem::at(
                     "missing_field",
@@ -903,6 +940,21 @@ impl Ctx<'_> {
     }
 }
 
+/// A selector spelled out for a bare value: `uid: p…`, `hash: …`, `path: …` or `query: "…"`.
+fn guess_selector(text: &str) -> String {
+    if is_uid(text, 'p') {
+        format!("uid: {text}")
+    } else if is_sha1(&text.to_lowercase()) {
+        format!("hash: {}", text.to_lowercase())
+    } else if text.contains(':') || text.contains(' ') {
+        format!("query: \"{text}\"")
+    } else if text.contains('/') || text.contains('.') {
+        format!("path: {text}")
+    } else {
+        format!("query: \"{text}\"")
+    }
+}
+
 /// The first key of a mapping node.
 fn first_key(node: &Node) -> Option<&Node> {
     match &node.value {
@@ -912,34 +964,44 @@ fn first_key(node: &Node) -> Option<&Node> {
 }
 
 /// A hint for a value of the wrong type.
-fn type_help(node: &Node, expected: &str) -> Option<String> {
+fn type_help(node: &Node, expected: &str) -> String {
     let raw = node.raw.as_str();
+    let numeric = expected.starts_with("a number")
+        || expected.starts_with("an integer")
+        || expected.starts_with("a non-negative")
+        || expected.starts_with("the integer");
     match &node.value {
-        Value::Null => Some(
-            "write a value, or remove the key (an absent field is not managed; `\"\"` means empty)"
-                .to_owned(),
-        ),
+        Value::Null => {
+            return "write a value, or remove the key (an absent field is not managed; `\"\"` means empty)"
+                .to_owned();
+        }
         Value::Str(s) if expected.contains("true") => {
             let lower = s.to_lowercase();
             if ["yes", "no", "on", "off", "y", "n", "true", "false"].contains(&lower.as_str()) {
-                Some("YAML 1.2 booleans are only `true` and `false` (unquoted)".to_owned())
-            } else {
-                None
+                return "YAML 1.2 booleans are only `true` and `false`, unquoted".to_owned();
             }
         }
         Value::Int(_) | Value::Float(_) | Value::Bool(_) if expected == "a string" => {
-            Some(format!("quote it to make it a string: \"{raw}\""))
+            return format!("quote it to make it a string: \"{raw}\"");
         }
-        Value::Str(s)
-            if expected.starts_with("a number")
-                || expected.starts_with("an integer")
-                || expected.starts_with("a non-negative") =>
-        {
-            Some(format!("remove the quotes: {s}"))
+        Value::Str(s) if numeric && s.trim().parse::<f64>().is_ok() => {
+            return format!("remove the quotes: {}", s.trim());
         }
-        Value::Str(_) if expected.starts_with("a list") => {
-            Some("write a list: `[a, b]`, or one `- item` per line".to_owned())
-        }
-        _ => None,
+        _ => {}
+    }
+    if expected.contains("true") {
+        "write `true` or `false`, unquoted".to_owned()
+    } else if expected.starts_with("a list") {
+        "write a list: `[a, b]`, or one `- item` per line".to_owned()
+    } else if expected.starts_with("a mapping with one key") {
+        "write a selector such as `uid: p...`, `hash: ...`, `path: ...` or `query: ...`".to_owned()
+    } else if expected.starts_with("a mapping") {
+        "write `key: value` pairs, indented under the key".to_owned()
+    } else if expected.starts_with("a selector") {
+        "write `{ uid: p... }` or a list of such selectors".to_owned()
+    } else if expected == "a string" {
+        "write text; quote it if YAML reads it as something else".to_owned()
+    } else {
+        format!("write {expected} here")
     }
 }

@@ -21,6 +21,7 @@ pub(crate) fn merge(
     let mut prune: Option<(bool, Loc)> = None;
     let mut max_destroy: Option<(u32, Loc)> = None;
     let mut albums: BTreeMap<String, AlbumEntry> = BTreeMap::new();
+    let mut declared: Vec<String> = Vec::new();
     let mut photos: Vec<PhotoRule> = Vec::new();
     for file in decoded {
         if let Some((value, loc)) = file.prune {
@@ -44,6 +45,7 @@ pub(crate) fn merge(
                     ),
                 ),
                 None => {
+                    declared.push(album.key.clone());
                     albums.insert(album.key.clone(), album);
                 }
             }
@@ -59,9 +61,11 @@ pub(crate) fn merge(
     for (index, rule) in photos.iter_mut().enumerate() {
         rule.index = index;
     }
+    // Duplicates are reported in declaration order: the later entry is the mistake.
+    let in_order: Vec<&AlbumEntry> = declared.iter().filter_map(|k| albums.get(k)).collect();
+    check_album_uids(&in_order, problems);
+    check_album_titles(&in_order, problems);
     let albums: Vec<AlbumEntry> = albums.into_values().collect();
-    check_album_uids(&albums, problems);
-    check_album_titles(&albums, problems);
     check_rule_conflicts(&photos, problems);
     check_archive_conflicts(&albums, &photos, problems);
     Manifest {
@@ -98,9 +102,9 @@ fn merge_setting<T: PartialEq + Copy + std::fmt::Display>(
 }
 
 /// Two entries pinning the same album UID.
-fn check_album_uids(albums: &[AlbumEntry], problems: &mut Vec<Problem>) {
+fn check_album_uids(albums: &[&AlbumEntry], problems: &mut Vec<Problem>) {
     let mut seen: HashMap<&str, &AlbumEntry> = HashMap::new();
-    for album in albums {
+    for &album in albums {
         let Some(uid) = album.uid.as_deref() else {
             continue;
         };
@@ -126,9 +130,9 @@ fn check_album_uids(albums: &[AlbumEntry], problems: &mut Vec<Problem>) {
 }
 
 /// Two entries without uid whose titles PhotoPrism treats as one album (same title or slug).
-fn check_album_titles(albums: &[AlbumEntry], problems: &mut Vec<Problem>) {
+fn check_album_titles(albums: &[&AlbumEntry], problems: &mut Vec<Problem>) {
     let mut seen: HashMap<String, &AlbumEntry> = HashMap::new();
-    for album in albums {
+    for &album in albums {
         if album.uid.is_some() {
             continue;
         }
@@ -161,7 +165,7 @@ fn check_album_titles(albums: &[AlbumEntry], problems: &mut Vec<Problem>) {
                         "duplicate_title",
                         message,
                         album.field_loc("title"),
-                        "same album as above",
+                        format!("same album as `{}`", first.key),
                     )
                     .also_at(first.field_loc("title"), "first title")
                     .with_help("both would match the same server album; give them different titles or pin each with `uid`"),

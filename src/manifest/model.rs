@@ -27,8 +27,8 @@ pub struct Manifest {
     /// How prysm treats what the manifest does not declare.
     #[serde(default)]
     pub settings: Settings,
-    /// Albums by key, sorted by key. In YAML a mapping from key (the album's address,
-    /// `album.<key>`) to album.
+    /// Albums: a mapping from key (the album's address, `album.<key>`) to album. A parsed
+    /// manifest holds them sorted by key.
     #[serde(default, serialize_with = "albums_as_map")]
     #[schemars(with = "BTreeMap<String, AlbumEntry>")]
     pub albums: Vec<AlbumEntry>,
@@ -260,7 +260,7 @@ impl SelectorKind {
     }
 }
 
-/// The `match` of a photo rule in the schema: one selector or a list of them.
+/// One selector, or a list of selectors (their union).
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]

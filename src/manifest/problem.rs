@@ -69,14 +69,6 @@ impl Problem {
         self
     }
 
-    /// Adds a hint when there is one.
-    pub(crate) fn with_optional_help(mut self, help: Option<String>) -> Self {
-        if help.is_some() {
-            self.help = help;
-        }
-        self
-    }
-
     /// Names a second place the problem is about: a second label when it is in the same
     /// file, otherwise a related note that shows the other file.
     pub(crate) fn also_at(mut self, loc: &Loc, label: impl Into<String>) -> Self {
