@@ -1,3 +1,20 @@
 //! prysm: manage a PhotoPrism library declaratively.
+//!
+//! The modules follow the data flow of a plan:
+//! [`manifest`] (parse, validate, spans) -> [`state`] (fetch from the server) ->
+//! [`resolve`] (selectors to photo UIDs) -> [`diff`] (typed changes) ->
+//! [`graph`] (ordered actions) -> [`render`] (text, JSON) / [`apply`] (execute).
+//! [`photoprism`] is the typed PhotoPrism client; it knows nothing of manifests.
+
+pub mod apply;
+pub mod cli;
+pub mod diff;
+pub mod export;
+pub mod graph;
 pub mod manifest;
 pub mod photoprism;
+pub mod plan;
+pub mod planner;
+pub mod render;
+pub mod resolve;
+pub mod state;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `prysm` command line.
+
+fn main() -> std::process::ExitCode {
+    prysm::cli::main()
+}

@@ -1,0 +1,453 @@
+//! Running operations against the server, following the dependency graph with
+//! bounded concurrency.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+
+use super::ops::{Op, OpKind, build_ops, op_actions};
+use super::report::{ActionResult, ApplyReport, Status};
+use crate::photoprism::{AlbumUpdate, BatchValues, Client, CreateOutcome, PhotoUpdate};
+use crate::plan::{Action, Change, FieldChange, Plan, Value};
+
+/// Receives progress events while a plan is applied.
+pub trait ApplyObserver: Send + Sync {
+    /// An operation with these actions starts.
+    fn started(&self, actions: &[&Action]);
+    /// An action has its final status.
+    fn finished(&self, result: &ActionResult);
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl ApplyObserver for Silent {
+    fn started(&self, _actions: &[&Action]) {}
+    fn finished(&self, _result: &ActionResult) {}
+}
+
+/// How to apply.
+#[derive(Clone)]
+pub struct ApplyOptions {
+    /// How many operations may run at once.
+    pub parallelism: usize,
+    /// Set to stop starting new operations (Ctrl-C); running ones finish.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            parallelism: 8,
+            interrupt: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl std::fmt::Debug for ApplyOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplyOptions")
+            .field("parallelism", &self.parallelism)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum OpState {
+    Waiting,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+    NotStarted,
+}
+
+type OpFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), String>)> + 'a>>;
+
+/// Applies a plan. Independent operations run concurrently; an operation whose
+/// dependency failed is skipped; deletes run after everything else.
+pub async fn apply(
+    client: &Client,
+    plan: &Plan,
+    options: &ApplyOptions,
+    observer: &dyn ApplyObserver,
+) -> ApplyReport {
+    let batch_edit = client.server_info().batch_edit;
+    let ops = build_ops(plan, batch_edit);
+    let op_of_action: BTreeMap<usize, usize> = ops
+        .iter()
+        .enumerate()
+        .flat_map(|(index, op)| op.actions.iter().map(move |&id| (id, index)))
+        .collect();
+    let deps: Vec<BTreeSet<usize>> = ops
+        .iter()
+        .enumerate()
+        .map(|(index, op)| {
+            op_actions(plan, op)
+                .iter()
+                .flat_map(|action| action.depends_on.iter())
+                .filter_map(|dep| op_of_action.get(dep).copied())
+                .filter(|&dep| dep != index)
+                .collect()
+        })
+        .collect();
+
+    let mut states = vec![OpState::Waiting; ops.len()];
+    let mut results: BTreeMap<usize, ActionResult> = BTreeMap::new();
+    let mut running: FuturesUnordered<OpFuture<'_>> = FuturesUnordered::new();
+    let parallelism = options.parallelism.max(1);
+    let mut interrupted = false;
+
+    loop {
+        if options.interrupt.load(Ordering::SeqCst) {
+            interrupted = true;
+        }
+        // Propagate failures to dependents.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for index in 0..ops.len() {
+                if states[index] != OpState::Waiting {
+                    continue;
+                }
+                let blocked = deps[index].iter().find(|&&dep| {
+                    matches!(
+                        states[dep],
+                        OpState::Failed | OpState::Skipped | OpState::NotStarted
+                    )
+                });
+                if let Some(&dep) = blocked {
+                    states[index] = OpState::Skipped;
+                    changed = true;
+                    let cause = op_actions(plan, &ops[dep])
+                        .first()
+                        .map(|action| action.address.clone())
+                        .unwrap_or_default();
+                    for action in op_actions(plan, &ops[index]) {
+                        let result = ActionResult::new(
+                            action,
+                            Status::Skipped(format!("depends on {cause}, which did not succeed")),
+                        );
+                        observer.finished(&result);
+                        results.insert(action.id, result);
+                    }
+                }
+            }
+        }
+        if interrupted {
+            for index in 0..ops.len() {
+                if states[index] == OpState::Waiting {
+                    states[index] = OpState::NotStarted;
+                    for action in op_actions(plan, &ops[index]) {
+                        let result = ActionResult::new(action, Status::NotStarted);
+                        observer.finished(&result);
+                        results.insert(action.id, result);
+                    }
+                }
+            }
+        } else {
+            let others_pending = ops.iter().enumerate().any(|(index, op)| {
+                !op.is_delete && matches!(states[index], OpState::Waiting | OpState::Running)
+            });
+            for index in 0..ops.len() {
+                if running.len() >= parallelism {
+                    break;
+                }
+                if states[index] != OpState::Waiting {
+                    continue;
+                }
+                if ops[index].is_delete && others_pending {
+                    continue;
+                }
+                if !deps[index].iter().all(|&dep| states[dep] == OpState::Done) {
+                    continue;
+                }
+                states[index] = OpState::Running;
+                let actions = op_actions(plan, &ops[index]);
+                observer.started(&actions);
+                let op = &ops[index];
+                running.push(Box::pin(async move {
+                    let outcome = run_op(client, plan, op, batch_edit)
+                        .await
+                        .map_err(|error| error.to_string());
+                    (index, outcome)
+                }));
+            }
+        }
+        let Some((index, outcome)) = running.next().await else {
+            break;
+        };
+        let status = match outcome {
+            Ok(()) => {
+                states[index] = OpState::Done;
+                Status::Succeeded
+            }
+            Err(message) => {
+                states[index] = OpState::Failed;
+                Status::Failed(message)
+            }
+        };
+        for action in op_actions(plan, &ops[index]) {
+            let result = ActionResult::new(action, status.clone());
+            observer.finished(&result);
+            results.insert(action.id, result);
+        }
+    }
+
+    // Anything still waiting here could not run (should not happen: report it).
+    for (index, state) in states.iter().enumerate() {
+        if *state == OpState::Waiting {
+            for action in op_actions(plan, &ops[index]) {
+                results
+                    .entry(action.id)
+                    .or_insert_with(|| ActionResult::new(action, Status::NotStarted));
+            }
+        }
+    }
+    ApplyReport {
+        results: results.into_values().collect(),
+        interrupted,
+    }
+}
+
+async fn run_op(
+    client: &Client,
+    plan: &Plan,
+    op: &Op,
+    batch_edit: bool,
+) -> Result<(), crate::photoprism::Error> {
+    let actions = op_actions(plan, op);
+    let photo_uids = || -> Vec<String> {
+        actions
+            .iter()
+            .filter_map(|action| match &action.change {
+                Change::RestorePhoto { photo }
+                | Change::ArchivePhoto { photo }
+                | Change::UpdatePhoto { photo, .. } => Some(photo.uid.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    match &op.kind {
+        OpKind::Restore => client.restore_photos(&photo_uids()).await,
+        OpKind::Archive => client.archive_photos(&photo_uids()).await,
+        OpKind::BatchEdit(values) => {
+            let uids = photo_uids();
+            let batch = batch_values(values);
+            match client.batch_edit(&uids, &batch).await {
+                Ok(_) => Ok(()),
+                Err(crate::photoprism::Error::Unsupported { .. }) if batch_edit => {
+                    for action in &actions {
+                        run_action(client, action).await?;
+                    }
+                    Ok(())
+                }
+                Err(error) => Err(error),
+            }
+        }
+        OpKind::PhotoUpdate | OpKind::Album => {
+            for action in &actions {
+                run_action(client, action).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn uid_of(album: &crate::plan::AlbumRef) -> Result<&str, crate::photoprism::Error> {
+    album
+        .uid
+        .as_deref()
+        .ok_or_else(|| crate::photoprism::Error::InvalidInput {
+            message: format!("album \"{}\" has no UID in the plan", album.title),
+        })
+}
+
+async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photoprism::Error> {
+    match &action.change {
+        Change::CreateAlbum {
+            album,
+            fields,
+            photos,
+            exact,
+        } => {
+            let favorite = fields
+                .iter()
+                .find(|field| field.field == "favorite")
+                .is_some_and(|field| field.new == Value::Bool(true));
+            let created = client.create_album(&album.title, favorite).await?;
+            let uid = created.album.uid.clone();
+            let update = album_update(fields);
+            if update != AlbumUpdate::default() {
+                client.update_album(&uid, &update).await?;
+            }
+            let wanted: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
+            if !wanted.is_empty() {
+                client.add_photos_to_album(&uid, &wanted).await?;
+            }
+            if *exact && created.outcome != CreateOutcome::Created {
+                // A restored album comes back with its old members.
+                let wanted: BTreeSet<&String> = wanted.iter().collect();
+                let extra: Vec<String> = client
+                    .album_photo_uids(&uid)
+                    .await?
+                    .into_iter()
+                    .filter(|member| !wanted.contains(member))
+                    .collect();
+                if !extra.is_empty() {
+                    client.remove_photos_from_album(&uid, &extra).await?;
+                }
+            }
+            Ok(())
+        }
+        Change::UpdateAlbum { album, fields } => client
+            .update_album(uid_of(album)?, &album_update(fields))
+            .await
+            .map(|_| ()),
+        Change::DeleteAlbum { album, .. } => client.delete_album(uid_of(album)?).await.map(|_| ()),
+        Change::AddPhotos { album, photos } => {
+            let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
+            client.add_photos_to_album(uid_of(album)?, &uids).await
+        }
+        Change::RemovePhotos { album, photos } => {
+            let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
+            client.remove_photos_from_album(uid_of(album)?, &uids).await
+        }
+        Change::UpdatePhoto { photo, fields } => update_photo(client, &photo.uid, fields).await,
+        Change::RestorePhoto { photo } => {
+            client
+                .restore_photos(std::slice::from_ref(&photo.uid))
+                .await
+        }
+        Change::ArchivePhoto { photo } => {
+            client
+                .archive_photos(std::slice::from_ref(&photo.uid))
+                .await
+        }
+    }
+}
+
+/// One photo's update: like/unlike when only the favorite flag changes,
+/// otherwise one PUT that the client completes with the `…Src` markers and
+/// the full `Details`.
+async fn update_photo(
+    client: &Client,
+    uid: &str,
+    fields: &[FieldChange],
+) -> Result<(), crate::photoprism::Error> {
+    if let [field] = fields {
+        if field.field == "favorite" {
+            return if field.new == Value::Bool(true) {
+                client.like_photo(uid).await
+            } else {
+                client.unlike_photo(uid).await
+            };
+        }
+    }
+    let update = photo_update(fields);
+    client.update_photo(uid, &update).await.map(|_| ())
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::Text(text) => text.clone(),
+        Value::List(items) => items.join(", "),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+    }
+}
+
+fn number(value: &Value) -> f64 {
+    match value {
+        Value::Number(number) => *number,
+        _ => 0.0,
+    }
+}
+
+fn flag(value: &Value) -> bool {
+    matches!(value, Value::Bool(true))
+}
+
+/// The album PUT body for these field changes.
+pub fn album_update(fields: &[FieldChange]) -> AlbumUpdate {
+    let mut update = AlbumUpdate::default();
+    for field in fields {
+        let value = &field.new;
+        match field.field.as_str() {
+            "title" => update.title = Some(text(value)),
+            "description" => update.description = Some(text(value)),
+            "caption" => update.caption = Some(text(value)),
+            "notes" => update.notes = Some(text(value)),
+            "category" => update.category = Some(text(value)),
+            "location" => update.location = Some(text(value)),
+            "country" => update.country = Some(text(value)),
+            "order" => update.order = Some(text(value)),
+            "favorite" => update.favorite = Some(flag(value)),
+            "private" => update.private = Some(flag(value)),
+            _ => {}
+        }
+    }
+    update
+}
+
+/// The photo update for these field changes.
+pub fn photo_update(fields: &[FieldChange]) -> PhotoUpdate {
+    let mut update = PhotoUpdate::default();
+    for field in fields {
+        let value = &field.new;
+        match field.field.as_str() {
+            "title" => update.title = Some(text(value)),
+            "caption" => update.caption = Some(text(value)),
+            "taken_at" => {
+                update.taken_at = crate::photoprism::Timestamp::parse(&text(value)).ok();
+            }
+            "time_zone" => update.time_zone = Some(text(value)),
+            "lat" => update.lat = Some(number(value)),
+            "lng" => update.lng = Some(number(value)),
+            "altitude" => update.altitude = Some(number(value)),
+            "favorite" => update.favorite = Some(flag(value)),
+            "private" => update.private = Some(flag(value)),
+            "keywords" => update.keywords = Some(text(value)),
+            "notes" => update.notes = Some(text(value)),
+            "subject" => update.subject = Some(text(value)),
+            "artist" => update.artist = Some(text(value)),
+            "copyright" => update.copyright = Some(text(value)),
+            "license" => update.license = Some(text(value)),
+            _ => {}
+        }
+    }
+    update
+}
+
+/// The batch-edit values for these field changes. An empty text is sent as
+/// a `remove` (PhotoPrism's way to clear a field in a batch edit).
+pub fn batch_values(fields: &[FieldChange]) -> BatchValues {
+    let mut values = BatchValues::new();
+    for field in fields {
+        let value = &field.new;
+        let clear = matches!(value, Value::Text(text) if text.is_empty());
+        values = match (field.field.as_str(), clear) {
+            ("title", false) => values.title(text(value)),
+            ("title", true) => values.remove_title(),
+            ("caption", false) => values.caption(text(value)),
+            ("caption", true) => values.remove_caption(),
+            ("favorite", _) => values.favorite(flag(value)),
+            ("private", _) => values.private(flag(value)),
+            ("subject", false) => values.subject(text(value)),
+            ("subject", true) => values.remove_subject(),
+            ("artist", false) => values.artist(text(value)),
+            ("artist", true) => values.remove_artist(),
+            ("copyright", false) => values.copyright(text(value)),
+            ("copyright", true) => values.remove_copyright(),
+            ("license", false) => values.license(text(value)),
+            ("license", true) => values.remove_license(),
+            _ => values,
+        };
+    }
+    values
+}

@@ -1,0 +1,200 @@
+//! `prysm apply`.
+
+use std::io::{BufRead as _, IsTerminal, Write as _};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::progress::{Bar, LinePrinter};
+use super::{ApplyArgs, CliError, Connection};
+use crate::apply::{ApplyObserver, ApplyOptions, ApplyReport, apply};
+use crate::manifest::SourceFile;
+use crate::plan::{Plan, SavedPlan};
+use crate::planner::{PlanOptions, make_plan};
+use crate::render::{TextOptions, render_text};
+
+/// Runs `prysm apply`.
+pub async fn run(
+    connection: &Connection,
+    args: &ApplyArgs,
+    color: bool,
+) -> Result<ExitCode, CliError> {
+    let (manifest, options, saved) = match &args.plan_file {
+        Some(path) => {
+            let saved = SavedPlan::read(path)?;
+            let files = saved
+                .manifest
+                .iter()
+                .map(|source| SourceFile {
+                    name: source.name.clone(),
+                    text: source.text.clone(),
+                })
+                .collect();
+            let manifest = crate::manifest::parse_sources(files)?;
+            let options = PlanOptions {
+                targets: saved.targets.clone(),
+                allow_destroy: saved.allow_destroy,
+                ..PlanOptions::default()
+            };
+            (manifest, options, Some(saved))
+        }
+        None => {
+            if args.files.is_empty() {
+                return Err(CliError::usage(
+                    "nothing to apply",
+                    "pass -f MANIFEST to plan and apply, or the FILE of a plan saved with `prysm plan --out FILE`",
+                ));
+            }
+            let manifest = crate::manifest::load(&args.files)?;
+            let options = PlanOptions {
+                targets: args.targets.clone(),
+                allow_destroy: args.allow_destroy,
+                ..PlanOptions::default()
+            };
+            (manifest, options, None)
+        }
+    };
+
+    let client = connection.connect().await?;
+    let result = plan_and_apply(&client, &manifest, &options, saved, args, color).await;
+    super::connect::finish(&client, connection).await;
+    result
+}
+
+async fn plan_and_apply(
+    client: &crate::photoprism::Client,
+    manifest: &crate::manifest::Manifest,
+    options: &PlanOptions,
+    saved: Option<SavedPlan>,
+    args: &ApplyArgs,
+    color: bool,
+) -> Result<ExitCode, CliError> {
+    let planned = make_plan(client, manifest, options).await?;
+    let plan: Plan = match saved {
+        Some(saved) => {
+            if saved.plan.fingerprint != planned.plan.fingerprint {
+                return Err(CliError::usage(
+                    "the server changed since this plan was saved; it is no longer safe to apply",
+                    "make a new plan with `prysm plan -f MANIFEST --out FILE`, review it, and apply that",
+                ));
+            }
+            saved.plan
+        }
+        None => planned.plan,
+    };
+
+    if !args.json {
+        print!(
+            "{}",
+            render_text(
+                &plan,
+                &TextOptions {
+                    color,
+                    verbose: args.verbose,
+                    ..TextOptions::default()
+                }
+            )
+        );
+    }
+    if plan.is_empty() {
+        if args.json {
+            print_json(&plan, &ApplyReport::default());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.auto_approve && args.plan_file.is_none() {
+        confirm()?;
+    }
+
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupt);
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+            eprintln!(
+                "\nInterrupted: letting running actions finish, starting no new ones. Press Ctrl-C again to stop at once."
+            );
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let apply_options = ApplyOptions {
+        parallelism: args.parallelism,
+        interrupt: Arc::clone(&interrupt),
+    };
+    let bar_wanted = !args.json && std::io::stderr().is_terminal();
+    let report = if bar_wanted {
+        let bar = Bar::new(plan.actions.len());
+        let report = apply(client, &plan, &apply_options, &bar as &dyn ApplyObserver).await;
+        bar.finish();
+        report
+    } else if args.json {
+        apply(client, &plan, &apply_options, &crate::apply::Silent).await
+    } else {
+        apply(client, &plan, &apply_options, &LinePrinter).await
+    };
+    watcher.abort();
+
+    if args.json {
+        print_json(&plan, &report);
+    } else {
+        println!();
+        print!("{}", report.render());
+    }
+    if report.is_success() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn print_json(plan: &Plan, report: &ApplyReport) {
+    let value = serde_json::json!({
+        "format_version": crate::plan::FORMAT_VERSION,
+        "plan": plan,
+        "results": report.results,
+        "interrupted": report.interrupted,
+        "summary": {
+            "succeeded": report.succeeded(),
+            "failed": report.failed(),
+            "skipped": report.skipped(),
+            "not_started": report.not_started(),
+        },
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_else(|_| String::from("{}"))
+    );
+}
+
+/// Asks the user to type `yes`.
+fn confirm() -> Result<(), CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "refusing to apply without confirmation: standard input is not a terminal",
+            "review the plan, then run again with --auto-approve (as CI does), or apply a saved plan",
+        ));
+    }
+    print!(
+        "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| CliError::Io {
+            what: "cannot read the answer".to_string(),
+            source,
+        })?;
+    if answer.trim() == "yes" {
+        println!();
+        Ok(())
+    } else {
+        Err(CliError::usage(
+            "apply cancelled: the answer was not `yes`",
+            "nothing was changed",
+        ))
+    }
+}

@@ -1,0 +1,207 @@
+//! The `prysm` command line: argument parsing, connecting, and printing.
+//! The work itself lives in the library modules.
+
+mod apply_cmd;
+mod connect;
+mod error;
+mod export;
+mod plan_cmd;
+mod progress;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use connect::Connection;
+pub use error::CliError;
+
+/// Manage a PhotoPrism library declaratively: albums, membership, favorites
+/// and photo properties from YAML manifests, with plan and apply.
+#[derive(Debug, Parser)]
+#[command(name = "prysm", version, about, long_about = None)]
+pub struct Cli {
+    /// Server and credentials.
+    #[command(flatten)]
+    pub connection: Connection,
+    /// Never use colour (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check manifests offline; no server needed.
+    Validate(ManifestArgs),
+    /// Show what apply would do; never writes to the server.
+    Plan(PlanArgs),
+    /// Make the plan (or read a saved one), confirm, and carry it out.
+    Apply(ApplyArgs),
+    /// Write a manifest that describes the server as it is.
+    Export(ExportArgs),
+    /// Print the JSON Schema of the manifest.
+    Schema,
+}
+
+/// Where the manifests are.
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    /// A manifest file or a directory of *.yaml / *.yml files (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `prysm plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A manifest file or a directory of *.yaml / *.yml files (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Save the plan to FILE, for `prysm apply FILE`.
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the plan as JSON (the documented format) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Limit the plan to this address and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// Allow more album deletes than `settings.max_destroy`.
+    #[arg(long)]
+    pub allow_destroy: bool,
+    /// List every photo instead of summarising long lists.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// How many read requests may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// Arguments of `prysm apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A manifest file or a directory (repeatable); not with a saved plan.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        conflicts_with = "plan_file"
+    )]
+    pub files: Vec<PathBuf>,
+    /// A plan saved by `prysm plan --out FILE`.
+    #[arg(value_name = "FILE")]
+    pub plan_file: Option<PathBuf>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How many operations may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub parallelism: usize,
+    /// Limit the apply to this address and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR", conflicts_with = "plan_file")]
+    pub targets: Vec<String>,
+    /// Allow more album deletes than `settings.max_destroy`.
+    #[arg(long, conflicts_with = "plan_file")]
+    pub allow_destroy: bool,
+    /// Print the plan and the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// List every photo instead of summarising long lists.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `prysm export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write the manifest to this file instead of standard output.
+    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+/// Whether to colour output written to stdout.
+pub fn use_color(no_color: bool) -> bool {
+    !no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = use_color(cli.no_color);
+    let stderr_color = !cli.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(stderr_color)
+                .unicode(stderr_color)
+                .terminal_links(false)
+                .build(),
+        )
+    }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(run(cli, color));
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            error.print();
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command.
+pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Validate(args) => validate(&args),
+        Command::Schema => {
+            print!("{}", crate::manifest::json_schema_string());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan(args) => plan_cmd::run(&cli.connection, &args, color).await,
+        Command::Apply(args) => apply_cmd::run(&cli.connection, &args, color).await,
+        Command::Export(args) => export::run(&cli.connection, &args).await,
+    }
+}
+
+fn validate(args: &ManifestArgs) -> Result<ExitCode, CliError> {
+    match crate::manifest::load(&args.files) {
+        Ok(manifest) => {
+            println!(
+                "The manifest is valid: {} album{}, {} photo rule{} in {} file{}.",
+                manifest.albums.len(),
+                plural(manifest.albums.len()),
+                manifest.photos.len(),
+                plural(manifest.photos.len()),
+                manifest.files.len(),
+                plural(manifest.files.len()),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => Err(CliError::Manifest(error)),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

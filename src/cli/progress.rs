@@ -1,0 +1,81 @@
+//! Apply progress: a bar on a terminal, one line per action otherwise.
+
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::apply::{ActionResult, ApplyObserver, Status, describe};
+use crate::plan::Action;
+
+/// Prints one line per finished action to standard error.
+#[derive(Debug, Default)]
+pub struct LinePrinter;
+
+impl ApplyObserver for LinePrinter {
+    fn started(&self, _actions: &[&Action]) {}
+
+    fn finished(&self, result: &ActionResult) {
+        eprintln!("{}", line(result));
+    }
+}
+
+fn line(result: &ActionResult) -> String {
+    match &result.status {
+        Status::Succeeded => format!("ok      {}: {}", result.address, result.description),
+        Status::Failed(message) => format!(
+            "FAILED  {}: {}\n        {message}",
+            result.address, result.description
+        ),
+        Status::Skipped(why) => {
+            format!("skipped {}: {} ({why})", result.address, result.description)
+        }
+        Status::NotStarted => format!(
+            "not started {}: {} (interrupted)",
+            result.address, result.description
+        ),
+    }
+}
+
+/// A progress bar on standard error; failures are printed above it.
+pub struct Bar {
+    bar: ProgressBar,
+    running: Mutex<Vec<String>>,
+}
+
+impl Bar {
+    /// A bar for `total` actions.
+    pub fn new(total: usize) -> Bar {
+        let bar = ProgressBar::new(total as u64);
+        let style = ProgressStyle::with_template("{bar:30} {pos}/{len} actions  {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        Bar {
+            bar,
+            running: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl ApplyObserver for Bar {
+    fn started(&self, actions: &[&Action]) {
+        if let Some(first) = actions.first() {
+            let message = describe(first);
+            if let Ok(mut running) = self.running.lock() {
+                running.push(message.clone());
+            }
+            self.bar.set_message(message);
+        }
+    }
+
+    fn finished(&self, result: &ActionResult) {
+        if !matches!(result.status, Status::Succeeded) {
+            self.bar.println(line(result));
+        }
+        self.bar.inc(1);
+    }
+}

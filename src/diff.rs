@@ -1,0 +1,512 @@
+//! Diff: compare what the manifest asks for with what the server has, and
+//! produce typed changes. Values the server normalizes (album titles,
+//! categories, keywords) are compared in normalized form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::manifest::{
+    AlbumEntry, AlbumState, Loc, Manifest, Membership, PhotoRule, normalize_album_title,
+    normalize_category, normalize_keywords,
+};
+use crate::plan::{AlbumRef, Change, DeleteReason, FieldChange, PlanProblem, Value};
+use crate::resolve::Resolution;
+use crate::state::{LibraryState, ServerAlbum, ServerPhoto};
+
+/// The photo fields a rule can set, in display order.
+pub const PHOTO_FIELDS: &[&str] = &[
+    "title",
+    "caption",
+    "taken_at",
+    "time_zone",
+    "lat",
+    "lng",
+    "altitude",
+    "favorite",
+    "private",
+    "keywords",
+    "notes",
+    "subject",
+    "artist",
+    "copyright",
+    "license",
+];
+
+/// The photo fields that live in PhotoPrism's `Details` (read with a photo GET).
+pub const DETAIL_FIELDS: &[&str] = &[
+    "keywords",
+    "notes",
+    "subject",
+    "artist",
+    "copyright",
+    "license",
+];
+
+/// Computes every change the manifest needs, unordered.
+pub fn diff(
+    manifest: &Manifest,
+    state: &LibraryState,
+    resolution: &Resolution,
+) -> Result<Vec<Change>, Vec<PlanProblem>> {
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let claimed: BTreeSet<&str> = resolution
+        .albums
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+
+    let desired_photos = desired_photo_values(manifest, resolution, state, &mut problems);
+    let archive_wanted: BTreeSet<&str> = desired_photos
+        .iter()
+        .filter(|(_, fields)| matches!(fields.get("archived"), Some((Value::Bool(true), _))))
+        .map(|(uid, _)| uid.as_str())
+        .collect();
+
+    let mut restore: BTreeSet<String> = BTreeSet::new();
+    for entry in &manifest.albums {
+        let uid = resolution.albums.get(&entry.key).cloned().flatten();
+        let server = uid.as_deref().and_then(|uid| state.album(uid));
+        if entry.state == AlbumState::Absent {
+            if let Some(album) = server {
+                changes.push(Change::DeleteAlbum {
+                    album: album_ref(entry, Some(album)),
+                    reason: DeleteReason::Absent,
+                    photo_count: album.photo_count,
+                });
+            }
+            continue;
+        }
+        let desired = resolution.album_photos.get(&entry.key);
+        if let Some(desired) = desired {
+            for photo in desired {
+                if archive_wanted.contains(photo.as_str()) {
+                    problems.push(archive_conflict(manifest, resolution, entry, photo, state));
+                } else if state.photos.get(photo).is_some_and(|p| p.archived) {
+                    restore.insert(photo.clone());
+                }
+            }
+        }
+        match server {
+            None => changes.push(Change::CreateAlbum {
+                album: album_ref(entry, None),
+                fields: album_fields(entry, None),
+                photos: desired
+                    .map(|set| set.iter().map(|uid| state.photo_ref(uid)).collect())
+                    .unwrap_or_default(),
+                exact: desired.is_some() && entry.membership == Membership::Exact,
+            }),
+            Some(album) => {
+                let fields = album_fields(entry, Some(album));
+                if !fields.is_empty() {
+                    changes.push(Change::UpdateAlbum {
+                        album: album_ref(entry, Some(album)),
+                        fields,
+                    });
+                }
+                if let Some(desired) = desired {
+                    let current = state.members.get(&album.uid).cloned().unwrap_or_default();
+                    let add: Vec<_> = desired
+                        .difference(&current)
+                        .map(|uid| state.photo_ref(uid))
+                        .collect();
+                    if !add.is_empty() {
+                        changes.push(Change::AddPhotos {
+                            album: album_ref(entry, Some(album)),
+                            photos: add,
+                        });
+                    }
+                    if entry.membership == Membership::Exact {
+                        let remove: Vec<_> = current
+                            .difference(desired)
+                            .map(|uid| state.photo_ref(uid))
+                            .collect();
+                        if !remove.is_empty() {
+                            changes.push(Change::RemovePhotos {
+                                album: album_ref(entry, Some(album)),
+                                photos: remove,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    if manifest.settings.prune {
+        for album in &state.albums {
+            if !claimed.contains(album.uid.as_str()) {
+                changes.push(Change::DeleteAlbum {
+                    album: AlbumRef {
+                        key: None,
+                        uid: Some(album.uid.clone()),
+                        title: album.title.clone(),
+                    },
+                    reason: DeleteReason::Prune,
+                    photo_count: album.photo_count,
+                });
+            }
+        }
+    }
+
+    for (uid, fields) in &desired_photos {
+        let Some(photo) = state.photos.get(uid) else {
+            continue;
+        };
+        let photo_ref = state.photo_ref(uid);
+        match fields.get("archived") {
+            Some((Value::Bool(true), _)) if !photo.archived => {
+                changes.push(Change::ArchivePhoto {
+                    photo: photo_ref.clone(),
+                });
+            }
+            Some((Value::Bool(false), _)) if photo.archived => {
+                restore.insert(uid.clone());
+            }
+            _ => {}
+        }
+        let updates = photo_field_changes(photo, fields);
+        if !updates.is_empty() {
+            changes.push(Change::UpdatePhoto {
+                photo: photo_ref,
+                fields: updates,
+            });
+        }
+    }
+    for uid in restore {
+        changes.push(Change::RestorePhoto {
+            photo: state.photo_ref(&uid),
+        });
+    }
+
+    if problems.is_empty() {
+        Ok(changes)
+    } else {
+        Err(problems)
+    }
+}
+
+fn album_ref(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> AlbumRef {
+    let title = entry
+        .title
+        .as_deref()
+        .map(normalize_album_title)
+        .or_else(|| server.map(|album| album.title.clone()))
+        .unwrap_or_default();
+    AlbumRef {
+        key: Some(entry.key.clone()),
+        uid: server.map(|album| album.uid.clone()),
+        title,
+    }
+}
+
+/// The managed album fields that differ (all managed fields for a new album).
+fn album_fields(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> Vec<FieldChange> {
+    let mut fields = Vec::new();
+    let mut text = |name: &str, wanted: Option<String>, current: Option<&String>| {
+        if let Some(wanted) = wanted {
+            if current != Some(&wanted) {
+                fields.push(FieldChange {
+                    field: name.to_string(),
+                    old: current.map(|value| Value::Text(value.clone())),
+                    new: Value::Text(wanted),
+                });
+            }
+        }
+    };
+    text(
+        "title",
+        entry.title.as_deref().map(normalize_album_title),
+        server.map(|album| &album.title),
+    );
+    text(
+        "description",
+        entry.description.clone(),
+        server.map(|album| &album.description),
+    );
+    text(
+        "caption",
+        entry.caption.clone(),
+        server.map(|album| &album.caption),
+    );
+    text(
+        "notes",
+        entry.notes.clone(),
+        server.map(|album| &album.notes),
+    );
+    text(
+        "category",
+        entry.category.as_deref().map(normalize_category),
+        server.map(|album| &album.category),
+    );
+    text(
+        "location",
+        entry.location.clone(),
+        server.map(|album| &album.location),
+    );
+    text(
+        "country",
+        entry.country.as_deref().map(str::to_lowercase),
+        server.map(|album| &album.country),
+    );
+    text(
+        "order",
+        entry.order.clone(),
+        server.map(|album| &album.order),
+    );
+    let mut flag = |name: &str, wanted: Option<bool>, current: Option<bool>| {
+        if let Some(wanted) = wanted {
+            if current != Some(wanted) {
+                fields.push(FieldChange {
+                    field: name.to_string(),
+                    old: current.map(Value::Bool),
+                    new: Value::Bool(wanted),
+                });
+            }
+        }
+    };
+    flag(
+        "favorite",
+        entry.favorite,
+        server.map(|album| album.favorite),
+    );
+    flag("private", entry.private, server.map(|album| album.private));
+    fields
+}
+
+/// A desired photo value and the manifest node that asks for it.
+type Wanted<'m> = (Value, &'m Loc);
+
+/// For every photo a rule touches: field -> (value, where it was set).
+/// Two rules that set one field of one photo to different values are reported.
+fn desired_photo_values<'m>(
+    manifest: &'m Manifest,
+    resolution: &Resolution,
+    state: &LibraryState,
+    problems: &mut Vec<PlanProblem>,
+) -> BTreeMap<String, BTreeMap<&'static str, Wanted<'m>>> {
+    let mut desired: BTreeMap<String, BTreeMap<&'static str, Wanted<'m>>> = BTreeMap::new();
+    let mut reported: BTreeSet<(usize, usize, &'static str)> = BTreeSet::new();
+    let mut setter: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    for (index, rule) in manifest.photos.iter().enumerate() {
+        let Some(photos) = resolution.rule_photos.get(index) else {
+            continue;
+        };
+        let values = rule_values(rule);
+        for uid in photos {
+            let fields = desired.entry(uid.clone()).or_default();
+            for (field, value, loc) in &values {
+                match fields.get(field) {
+                    None => {
+                        fields.insert(field, (value.clone(), *loc));
+                        setter.insert((uid.clone(), field), index);
+                    }
+                    Some((existing, existing_loc)) if !same_value(field, existing, value) => {
+                        let first = setter.get(&(uid.clone(), *field)).copied().unwrap_or(index);
+                        if reported.insert((first, index, field)) {
+                            let photo = state.photo_ref(uid);
+                            problems.push(
+                                PlanProblem::new(
+                                    "prysm::plan::rule_conflict",
+                                    format!(
+                                        "photo rules {} and {} set `{field}` of photo {} ({}) to different values",
+                                        first + 1,
+                                        index + 1,
+                                        photo.uid,
+                                        photo.name
+                                    ),
+                                )
+                                .at(existing_loc, format!("sets {}", display_value(existing)))
+                                .at(loc, format!("sets {}", display_value(value)))
+                                .help(
+                                    "make the rules agree, or narrow their `match` so they do not \
+                                     select the same photo (the order of rules never decides)",
+                                ),
+                            );
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    desired
+}
+
+/// The values a rule sets, with the node of each.
+fn rule_values(rule: &PhotoRule) -> Vec<(&'static str, Value, &Loc)> {
+    let mut values = Vec::new();
+    let loc = |name: &str| rule.field_locs.get(name).unwrap_or(&rule.loc);
+    let text = |name: &'static str, value: &Option<String>, values: &mut Vec<_>| {
+        if let Some(value) = value {
+            values.push((name, Value::Text(value.clone()), loc(name)));
+        }
+    };
+    text("title", &rule.title, &mut values);
+    let caption_loc = if rule.field_locs.contains_key("caption") {
+        loc("caption")
+    } else {
+        loc("description")
+    };
+    if let Some(caption) = &rule.caption {
+        values.push(("caption", Value::Text(caption.clone()), caption_loc));
+    }
+    text("taken_at", &rule.taken_at, &mut values);
+    text("time_zone", &rule.time_zone, &mut values);
+    if let Some(lat) = rule.lat {
+        values.push(("lat", Value::Number(lat), loc("lat")));
+    }
+    if let Some(lng) = rule.lng {
+        values.push(("lng", Value::Number(lng), loc("lng")));
+    }
+    if let Some(altitude) = rule.altitude {
+        values.push(("altitude", Value::Number(altitude as f64), loc("altitude")));
+    }
+    for (name, value) in [
+        ("favorite", rule.favorite),
+        ("private", rule.private),
+        ("archived", rule.archived),
+    ] {
+        if let Some(value) = value {
+            values.push((name, Value::Bool(value), loc(name)));
+        }
+    }
+    if let Some(keywords) = &rule.keywords {
+        values.push((
+            "keywords",
+            Value::List(normalize_keywords(keywords)),
+            loc("keywords"),
+        ));
+    }
+    text("notes", &rule.notes, &mut values);
+    text("subject", &rule.subject, &mut values);
+    text("artist", &rule.artist, &mut values);
+    text("copyright", &rule.copyright, &mut values);
+    text("license", &rule.license, &mut values);
+    values
+}
+
+fn same_value(field: &str, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => (x - y).abs() < 1e-7,
+        (Value::Text(x), Value::Text(y)) if field == "taken_at" => same_instant(x, y),
+        _ => a == b,
+    }
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    use time::format_description::well_known::Rfc3339;
+    match (
+        time::OffsetDateTime::parse(a, &Rfc3339),
+        time::OffsetDateTime::parse(b, &Rfc3339),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Short display of a value for messages.
+fn display_value(value: &Value) -> String {
+    match value {
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::Text(text) => format!("{text:?}"),
+        Value::List(items) => format!("[{}]", items.join(", ")),
+    }
+}
+
+/// The server's value of a photo field, in the form the manifest uses.
+pub fn current_photo_value(photo: &ServerPhoto, field: &str) -> Option<Value> {
+    let details = photo.details.as_ref();
+    let detail = |get: fn(&crate::state::ServerDetails) -> &String| {
+        details.map(|details| Value::Text(get(details).clone()))
+    };
+    match field {
+        "title" => Some(Value::Text(photo.title.clone())),
+        "caption" => Some(Value::Text(photo.caption.clone())),
+        "taken_at" => Some(Value::Text(photo.taken_at.clone())),
+        "time_zone" => Some(Value::Text(photo.time_zone.clone())),
+        "lat" => Some(Value::Number(photo.lat)),
+        "lng" => Some(Value::Number(photo.lng)),
+        "altitude" => Some(Value::Number(photo.altitude as f64)),
+        "favorite" => Some(Value::Bool(photo.favorite)),
+        "private" => Some(Value::Bool(photo.private)),
+        "archived" => Some(Value::Bool(photo.archived)),
+        "keywords" => details.map(|details| Value::List(split_keywords(&details.keywords))),
+        "notes" => detail(|details| &details.notes),
+        "subject" => detail(|details| &details.subject),
+        "artist" => detail(|details| &details.artist),
+        "copyright" => detail(|details| &details.copyright),
+        "license" => detail(|details| &details.license),
+        _ => None,
+    }
+}
+
+/// Splits PhotoPrism's comma-separated keyword string into sorted words.
+pub fn split_keywords(keywords: &str) -> Vec<String> {
+    let words: Vec<String> = keywords
+        .split(',')
+        .map(str::trim)
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect();
+    normalize_keywords(&words)
+}
+
+fn photo_field_changes(
+    photo: &ServerPhoto,
+    fields: &BTreeMap<&'static str, Wanted<'_>>,
+) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    for field in PHOTO_FIELDS {
+        let Some((wanted, _)) = fields.get(field) else {
+            continue;
+        };
+        let current = current_photo_value(photo, field);
+        let equal = match &current {
+            Some(current) => same_value(field, current, wanted),
+            None => false,
+        };
+        if !equal {
+            changes.push(FieldChange {
+                field: (*field).to_string(),
+                old: current,
+                new: wanted.clone(),
+            });
+        }
+    }
+    changes
+}
+
+fn archive_conflict(
+    manifest: &Manifest,
+    resolution: &Resolution,
+    entry: &AlbumEntry,
+    photo: &str,
+    state: &LibraryState,
+) -> PlanProblem {
+    let photo_ref = state.photo_ref(photo);
+    let mut problem = PlanProblem::new(
+        "prysm::plan::archive_conflict",
+        format!(
+            "photo {} ({}) is archived by a rule but album.{} selects it; archiving removes a photo from every album",
+            photo_ref.uid, photo_ref.name, entry.key
+        ),
+    )
+    .at(
+        entry.field_locs.get("photos").unwrap_or(&entry.loc),
+        "this album selects the photo",
+    );
+    let archiving = manifest.photos.iter().enumerate().find(|(index, rule)| {
+        rule.archived == Some(true)
+            && resolution
+                .rule_photos
+                .get(*index)
+                .is_some_and(|photos| photos.contains(photo))
+    });
+    if let Some((_, rule)) = archiving {
+        let loc = rule.field_locs.get("archived").unwrap_or(&rule.loc);
+        problem = problem.at(loc, "this rule archives the photo");
+    }
+    problem.help("remove `archived: true` for this photo, or stop selecting it in the album")
+}

@@ -1,0 +1,256 @@
+//! The typed plan: one structure that the text renderer, the JSON output, saved
+//! plan files and `apply` all read, so they can never disagree.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON plan format (`prysm plan --json`, saved plan files).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A complete plan: the ordered actions that make the server match the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Version of this format; see [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The prysm version that made the plan.
+    pub prysm_version: String,
+    /// The server the plan was made against (without credentials).
+    pub server: String,
+    /// Fingerprint of the server state the plan was computed from.
+    pub fingerprint: String,
+    /// The actions, in the order they are shown and (dependencies allowing) applied.
+    pub actions: Vec<Action>,
+    /// Counts of the actions by effect.
+    pub summary: Summary,
+}
+
+impl Plan {
+    /// True when the plan has nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+}
+
+/// Counts of actions, in Terraform's terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Albums that will be created.
+    pub add: usize,
+    /// Albums, memberships and photos that will be changed.
+    pub change: usize,
+    /// Albums that will be deleted.
+    pub destroy: usize,
+}
+
+impl Summary {
+    /// Counts the effects of a list of actions.
+    pub fn of(actions: &[Action]) -> Summary {
+        let mut summary = Summary::default();
+        for action in actions {
+            match action.effect() {
+                Effect::Create => summary.add += 1,
+                Effect::Update => summary.change += 1,
+                Effect::Destroy => summary.destroy += 1,
+            }
+        }
+        summary
+    }
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    /// Position of the action in the plan (stable identifier inside one plan).
+    pub id: usize,
+    /// Address of the thing changed: `album.KEY`, `album.KEY.photos`, `album[UID]`, `photo.UID`.
+    pub address: String,
+    /// `create`, `update` or `destroy`.
+    pub effect: Effect,
+    /// What the action does.
+    #[serde(flatten)]
+    pub change: Change,
+    /// Ids of the actions that must succeed before this one runs.
+    pub depends_on: Vec<usize>,
+}
+
+impl Action {
+    /// Whether the action creates, updates or destroys.
+    pub fn effect(&self) -> Effect {
+        self.change.effect()
+    }
+}
+
+/// Create, update or destroy: the symbol shown in front of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// `+`
+    Create,
+    /// `~`
+    Update,
+    /// `-`
+    Destroy,
+}
+
+impl Effect {
+    /// The one-character symbol Terraform users know.
+    pub fn symbol(self) -> char {
+        match self {
+            Effect::Create => '+',
+            Effect::Update => '~',
+            Effect::Destroy => '-',
+        }
+    }
+}
+
+/// Why an album is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeleteReason {
+    /// The manifest declares it with `state: absent`.
+    Absent,
+    /// `settings.prune` is on and no entry declares it.
+    Prune,
+}
+
+/// A reference to an album in an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlbumRef {
+    /// The manifest key, when the album is declared.
+    pub key: Option<String>,
+    /// The album UID; `None` for an album that does not exist yet.
+    pub uid: Option<String>,
+    /// The album title (the new title for a rename or a create).
+    pub title: String,
+}
+
+/// A reference to a photo, with a human-readable name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PhotoRef {
+    /// The photo UID.
+    pub uid: String,
+    /// The primary file name (path relative to originals), or the title when unknown.
+    pub name: String,
+}
+
+/// A value in a field change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(f64),
+    /// A string (possibly multi-line).
+    Text(String),
+    /// A list of strings (keywords).
+    List(Vec<String>),
+}
+
+impl Value {
+    /// Whether the value holds text with more than one line.
+    pub fn is_multiline(&self) -> bool {
+        matches!(self, Value::Text(text) if text.trim_end_matches('\n').contains('\n'))
+    }
+}
+
+/// One field that changes: `name: old -> new`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// Manifest name of the field (`title`, `caption`, `favorite`, ...).
+    pub field: String,
+    /// The server's current value; `None` for a new album.
+    pub old: Option<Value>,
+    /// The value the manifest asks for.
+    pub new: Value,
+}
+
+/// What an action does, with everything needed to carry it out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Create a manual album, set its managed fields and fill it.
+    ///
+    /// PhotoPrism answers a create whose title matches a soft-deleted album by
+    /// restoring that album with its old members; with `exact` membership, apply
+    /// then removes every member the manifest does not select.
+    CreateAlbum {
+        /// The album.
+        album: AlbumRef,
+        /// Every managed field, with `old: None`.
+        fields: Vec<FieldChange>,
+        /// The photos the new album will hold (empty when membership is not managed).
+        photos: Vec<PhotoRef>,
+        /// Whether membership is managed and `exact`.
+        exact: bool,
+    },
+    /// Change fields of an existing album.
+    UpdateAlbum {
+        /// The album.
+        album: AlbumRef,
+        /// The fields that differ.
+        fields: Vec<FieldChange>,
+    },
+    /// Delete an album (PhotoPrism soft-deletes manual albums).
+    DeleteAlbum {
+        /// The album.
+        album: AlbumRef,
+        /// Why.
+        reason: DeleteReason,
+        /// How many photos it holds now.
+        photo_count: usize,
+    },
+    /// Add photos to an album.
+    AddPhotos {
+        /// The album.
+        album: AlbumRef,
+        /// The photos to add.
+        photos: Vec<PhotoRef>,
+    },
+    /// Remove photos from an album (`membership: exact`).
+    RemovePhotos {
+        /// The album.
+        album: AlbumRef,
+        /// The photos to remove.
+        photos: Vec<PhotoRef>,
+    },
+    /// Change properties of a photo.
+    UpdatePhoto {
+        /// The photo.
+        photo: PhotoRef,
+        /// The fields that differ.
+        fields: Vec<FieldChange>,
+    },
+    /// Archive a photo (it leaves every album).
+    ArchivePhoto {
+        /// The photo.
+        photo: PhotoRef,
+    },
+    /// Restore an archived photo.
+    RestorePhoto {
+        /// The photo.
+        photo: PhotoRef,
+    },
+}
+
+impl Change {
+    /// Whether the change creates, updates or destroys.
+    pub fn effect(&self) -> Effect {
+        match self {
+            Change::CreateAlbum { .. } => Effect::Create,
+            Change::DeleteAlbum { .. } => Effect::Destroy,
+            _ => Effect::Update,
+        }
+    }
+
+    /// The album the change is about, if any.
+    pub fn album(&self) -> Option<&AlbumRef> {
+        match self {
+            Change::CreateAlbum { album, .. }
+            | Change::UpdateAlbum { album, .. }
+            | Change::DeleteAlbum { album, .. }
+            | Change::AddPhotos { album, .. }
+            | Change::RemovePhotos { album, .. } => Some(album),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! Human-readable plans, in Terraform's idiom: `+` create, `~` update,
+//! `-` destroy, `old -> new` per field, line diffs for multi-line text.
+
+use std::fmt::Write as _;
+
+use similar::{ChangeTag, TextDiff};
+
+use crate::plan::{Action, Change, DeleteReason, Effect, FieldChange, PhotoRef, Plan, Value};
+
+/// How to render a plan.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// List every photo instead of summarising long lists.
+    pub verbose: bool,
+    /// How many photos of a list are shown before "... and N more".
+    pub list_limit: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            color: false,
+            verbose: false,
+            list_limit: 10,
+        }
+    }
+}
+
+/// The line printed when there is nothing to do.
+pub const NO_CHANGES: &str = "No changes. The library matches the manifest.";
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn effect(&self, effect: Effect, text: &str) -> String {
+        let code = match effect {
+            Effect::Create => "32",
+            Effect::Update => "33",
+            Effect::Destroy => "31",
+        };
+        self.paint(code, text)
+    }
+
+    fn symbol(&self, effect: Effect) -> String {
+        self.effect(effect, &effect.symbol().to_string())
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+/// Renders a whole plan as text.
+pub fn render(plan: &Plan, options: &TextOptions) -> String {
+    let painter = Painter {
+        color: options.color,
+    };
+    let mut out = String::new();
+    if plan.is_empty() {
+        let _ = writeln!(out, "{}", painter.bold(NO_CHANGES));
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "prysm will perform the following actions on {}:",
+        plan.server
+    );
+    for block in blocks(&plan.actions) {
+        out.push('\n');
+        render_block(&mut out, &block, &painter, options);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", painter.bold(&summary_line(plan)));
+    out
+}
+
+/// `Plan: X to add, Y to change, Z to destroy.`
+pub fn summary_line(plan: &Plan) -> String {
+    format!(
+        "Plan: {} to add, {} to change, {} to destroy.",
+        plan.summary.add, plan.summary.change, plan.summary.destroy
+    )
+}
+
+/// A group of actions rendered together: one action, or several photo
+/// actions with identical changes.
+enum Block<'a> {
+    Single(&'a Action),
+    Photos {
+        kind: &'static str,
+        actions: Vec<&'a Action>,
+    },
+}
+
+fn photo_group_key(action: &Action) -> Option<(&'static str, String)> {
+    match &action.change {
+        Change::UpdatePhoto { fields, .. } => {
+            Some(("update", serde_json::to_string(fields).unwrap_or_default()))
+        }
+        Change::RestorePhoto { .. } => Some(("restore", String::new())),
+        Change::ArchivePhoto { .. } => Some(("archive", String::new())),
+        _ => None,
+    }
+}
+
+fn blocks(actions: &[Action]) -> Vec<Block<'_>> {
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    let mut groups: Vec<((&'static str, String), usize)> = Vec::new();
+    for action in actions {
+        let Some(key) = photo_group_key(action) else {
+            blocks.push(Block::Single(action));
+            continue;
+        };
+        match groups.iter().find(|(existing, _)| *existing == key) {
+            Some((_, index)) => {
+                if let Block::Photos { actions, .. } = &mut blocks[*index] {
+                    actions.push(action);
+                }
+            }
+            None => {
+                groups.push((key.clone(), blocks.len()));
+                blocks.push(Block::Photos {
+                    kind: key.0,
+                    actions: vec![action],
+                });
+            }
+        }
+    }
+    blocks
+}
+
+fn render_block(out: &mut String, block: &Block<'_>, painter: &Painter, options: &TextOptions) {
+    match block {
+        Block::Single(action) => render_action(out, action, painter, options),
+        Block::Photos { actions, .. } if actions.len() == 1 => {
+            render_action(out, actions[0], painter, options)
+        }
+        Block::Photos { kind, actions } => render_photo_group(out, kind, actions, painter, options),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn render_action(out: &mut String, action: &Action, painter: &Painter, options: &TextOptions) {
+    let addr = painter.bold(&action.address);
+    let sym = painter.symbol(action.effect);
+    match &action.change {
+        Change::CreateAlbum {
+            album,
+            fields,
+            photos,
+            exact,
+        } => {
+            let _ = writeln!(out, "  # {addr} will be created");
+            let _ = writeln!(out, "  {sym} album {} {{", quoted(&album.title));
+            render_fields(out, fields, painter);
+            if !photos.is_empty() || *exact {
+                let _ = writeln!(
+                    out,
+                    "      {} photos = {} photo{}{}",
+                    painter.symbol(Effect::Create),
+                    photos.len(),
+                    plural(photos.len()),
+                    if *exact { " (exact)" } else { "" }
+                );
+                render_photo_list(out, photos, Effect::Create, 10, painter, options);
+            }
+            let _ = writeln!(out, "    }}");
+        }
+        Change::UpdateAlbum { album, fields } => {
+            let _ = writeln!(out, "  # {addr} will be updated in-place");
+            let _ = writeln!(
+                out,
+                "  {sym} album {} ({}) {{",
+                quoted(&album.title),
+                album.uid.as_deref().unwrap_or_default()
+            );
+            render_fields(out, fields, painter);
+            let _ = writeln!(out, "    }}");
+        }
+        Change::DeleteAlbum {
+            album,
+            reason,
+            photo_count,
+        } => {
+            let why = match reason {
+                DeleteReason::Absent => "state: absent",
+                DeleteReason::Prune => "prune: not in the manifest",
+            };
+            let _ = writeln!(
+                out,
+                "  # {addr} will be {} ({why})",
+                painter.effect(Effect::Destroy, "destroyed")
+            );
+            let _ = writeln!(
+                out,
+                "  {sym} album {} ({}, {} photo{})",
+                quoted(&album.title),
+                album.uid.as_deref().unwrap_or_default(),
+                photo_count,
+                plural(*photo_count)
+            );
+        }
+        Change::AddPhotos { album, photos } | Change::RemovePhotos { album, photos } => {
+            let (effect, verb) = match &action.change {
+                Change::AddPhotos { .. } => (Effect::Create, "added to"),
+                _ => (Effect::Destroy, "removed from"),
+            };
+            let _ = writeln!(
+                out,
+                "  # {addr}: {} photo{} will be {verb} the album",
+                photos.len(),
+                plural(photos.len())
+            );
+            let _ = writeln!(
+                out,
+                "  {sym} photos of album {} ({}) {{",
+                quoted(&album.title),
+                album.uid.as_deref().unwrap_or_default()
+            );
+            render_photo_list(out, photos, effect, 6, painter, options);
+            let _ = writeln!(out, "    }}");
+        }
+        Change::UpdatePhoto { photo, fields } => {
+            let _ = writeln!(out, "  # {addr} will be updated in-place");
+            let _ = writeln!(out, "  {sym} photo {} {{", quoted(&photo.name));
+            render_fields(out, fields, painter);
+            let _ = writeln!(out, "    }}");
+        }
+        Change::RestorePhoto { photo } => {
+            let _ = writeln!(out, "  # {addr} will be restored from the archive");
+            let _ = writeln!(
+                out,
+                "  {sym} photo {} {{ archived = true -> false }}",
+                quoted(&photo.name)
+            );
+        }
+        Change::ArchivePhoto { photo } => {
+            let _ = writeln!(out, "  # {addr} will be archived (it leaves every album)");
+            let _ = writeln!(
+                out,
+                "  {sym} photo {} {{ archived = false -> true }}",
+                quoted(&photo.name)
+            );
+        }
+    }
+}
+
+fn render_photo_group(
+    out: &mut String,
+    kind: &str,
+    actions: &[&Action],
+    painter: &Painter,
+    options: &TextOptions,
+) {
+    let photos: Vec<PhotoRef> = actions
+        .iter()
+        .filter_map(|action| match &action.change {
+            Change::UpdatePhoto { photo, .. }
+            | Change::RestorePhoto { photo }
+            | Change::ArchivePhoto { photo } => Some(photo.clone()),
+            _ => None,
+        })
+        .collect();
+    let n = photos.len();
+    let sym = painter.symbol(Effect::Update);
+    match kind {
+        "restore" => {
+            let _ = writeln!(out, "  # {n} photos will be restored from the archive");
+            let _ = writeln!(out, "  {sym} {n} photos {{");
+            let _ = writeln!(out, "      {sym} archived = true -> false");
+        }
+        "archive" => {
+            let _ = writeln!(
+                out,
+                "  # {n} photos will be archived (they leave every album)"
+            );
+            let _ = writeln!(out, "  {sym} {n} photos {{");
+            let _ = writeln!(out, "      {sym} archived = false -> true");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  # {n} photos will be updated in-place, each the same way"
+            );
+            let _ = writeln!(out, "  {sym} {n} photos {{");
+            if let Some(Change::UpdatePhoto { fields, .. }) = actions.first().map(|a| &a.change) {
+                render_fields(out, fields, painter);
+            }
+        }
+    }
+    let _ = writeln!(out, "      {}", painter.dim("photos:"));
+    render_photo_list(out, &photos, Effect::Update, 8, painter, options);
+    let _ = writeln!(out, "    }}");
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn render_photo_list(
+    out: &mut String,
+    photos: &[PhotoRef],
+    effect: Effect,
+    indent: usize,
+    painter: &Painter,
+    options: &TextOptions,
+) {
+    let limit = if options.verbose {
+        usize::MAX
+    } else {
+        options.list_limit
+    };
+    let pad = " ".repeat(indent);
+    let mark = match effect {
+        Effect::Update => " ".to_string(),
+        other => painter.symbol(other),
+    };
+    for photo in photos.iter().take(limit) {
+        let name = if photo.name.is_empty() {
+            String::from("(unnamed)")
+        } else {
+            photo.name.clone()
+        };
+        let _ = writeln!(
+            out,
+            "{pad}{mark} {name} {}",
+            painter.dim(&format!("({})", photo.uid))
+        );
+    }
+    if photos.len() > limit {
+        let _ = writeln!(
+            out,
+            "{pad}  {}",
+            painter.dim(&format!(
+                "... and {} more (use --verbose to list them all)",
+                photos.len() - limit
+            ))
+        );
+    }
+}
+
+fn render_fields(out: &mut String, fields: &[FieldChange], painter: &Painter) {
+    let width = fields
+        .iter()
+        .map(|field| field.field.len())
+        .max()
+        .unwrap_or(0);
+    for field in fields {
+        let effect = if field.old.is_none() {
+            Effect::Create
+        } else {
+            Effect::Update
+        };
+        let sym = painter.symbol(effect);
+        let name = format!("{:width$}", field.field);
+        let multiline =
+            field.new.is_multiline() || field.old.as_ref().is_some_and(Value::is_multiline);
+        if multiline {
+            let _ = writeln!(out, "      {sym} {name} = <<-EOT");
+            let old = match &field.old {
+                Some(Value::Text(text)) => text.clone(),
+                _ => String::new(),
+            };
+            let new = match &field.new {
+                Value::Text(text) => text.clone(),
+                other => show(other),
+            };
+            render_text_diff(out, &old, &new, field.old.is_none(), painter);
+            let _ = writeln!(out, "          EOT");
+        } else {
+            match &field.old {
+                None => {
+                    let _ = writeln!(out, "      {sym} {name} = {}", show(&field.new));
+                }
+                Some(old) => {
+                    let _ = writeln!(
+                        out,
+                        "      {sym} {name} = {} -> {}",
+                        show(old),
+                        show(&field.new)
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn render_text_diff(out: &mut String, old: &str, new: &str, created: bool, painter: &Painter) {
+    if created {
+        for line in new.lines() {
+            let _ = writeln!(out, "            {line}");
+        }
+        return;
+    }
+    let diff = TextDiff::from_lines(old, new);
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end_matches('\n');
+        let text = match change.tag() {
+            ChangeTag::Delete => painter.effect(Effect::Destroy, &format!("- {line}")),
+            ChangeTag::Insert => painter.effect(Effect::Create, &format!("+ {line}")),
+            ChangeTag::Equal => format!("  {line}"),
+        };
+        let _ = writeln!(out, "          {text}");
+    }
+}
+
+/// A value as shown in the plan.
+pub fn show(value: &Value) -> String {
+    match value {
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => {
+            if number.fract() == 0.0 && number.abs() < 1e15 {
+                format!("{}", *number as i64)
+            } else {
+                number.to_string()
+            }
+        }
+        Value::Text(text) => quoted(text),
+        Value::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|item| quoted(item))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
