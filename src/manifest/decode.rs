@@ -78,12 +78,9 @@ pub(crate) fn decode_file(source: &Arc<SourceFile>, problems: &mut Vec<Problem>)
         photos: Vec::new(),
     };
     let parsed = yaml::parse(source);
-    let syntax_failed = parsed
-        .problems
-        .iter()
-        .any(|p| p.code() == "prysm::manifest::yaml_syntax");
+    let unreadable = parsed.docs.is_empty() && !parsed.problems.is_empty();
     problems.extend(parsed.problems);
-    if syntax_failed && parsed.docs.is_empty() {
+    if unreadable {
         return out;
     }
     let mut ctx = Ctx { source, problems };

@@ -4,6 +4,8 @@
 //! problem in every file is collected into one [`ManifestError`], each [`Problem`] pointing at
 //! the YAML node it is about; [`render_problems`] prints them like a compiler does.
 
+#![warn(missing_docs)]
+
 mod decode;
 mod merge;
 mod model;

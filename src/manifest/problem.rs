@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode, SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
+    Severity, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::source::{Loc, SourceFile};
@@ -23,7 +23,7 @@ pub struct Problem {
     help: Option<String>,
     severity: Severity,
     source: Option<Arc<SourceFile>>,
-    named: Option<NamedSource<String>>,
+    named: Option<NamedSource<SharedText>>,
     labels: Vec<(SourceSpan, Option<String>, bool)>,
     related: Vec<Problem>,
 }
@@ -43,7 +43,10 @@ impl Problem {
             help: None,
             severity: Severity::Error,
             source: Some(loc.source.clone()),
-            named: Some(loc.named_source()),
+            named: Some(
+                NamedSource::new(&loc.source.name, SharedText(loc.source.clone()))
+                    .with_language("yaml"),
+            ),
             labels: vec![(loc.span, (!label.is_empty()).then_some(label), true)],
             related: Vec::new(),
         }
@@ -199,6 +202,22 @@ impl Diagnostic for Problem {
             return None;
         }
         Some(Box::new(self.related.iter().map(|p| p as &dyn Diagnostic)))
+    }
+}
+
+/// A file's text shared between all problems about it (no copy per problem).
+struct SharedText(Arc<SourceFile>);
+
+impl SourceCode for SharedText {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        self.0
+            .text
+            .read_span(span, context_lines_before, context_lines_after)
     }
 }
 

@@ -18,6 +18,9 @@ use super::source::{Loc, SourceFile};
 /// Most nodes an alias may expand to in one file (guards against "billion laughs").
 const ALIAS_NODE_LIMIT: usize = 10_000;
 
+/// Deepest nesting of lists and mappings read (a manifest needs about six levels).
+const MAX_DEPTH: usize = 64;
+
 /// The value of a node, resolved with the YAML 1.2 core schema.
 #[derive(Clone, Debug)]
 pub(crate) enum Value {
@@ -366,9 +369,12 @@ pub(crate) fn parse(source: &Arc<SourceFile>) -> Parsed {
             Event::DocumentStart(_) => {
                 doc_count += 1;
                 if doc_count == 2 {
-                    let range = builder.range(&span);
-                    let end = range.end.max(range.start + 3).min(source.text.len());
-                    let loc = Loc::new(source.clone(), range.start, end.max(range.start));
+                    let start = builder.range(&span).start;
+                    let end = source.text[start..]
+                        .char_indices()
+                        .nth(3)
+                        .map_or(source.text.len(), |(i, _)| start + i);
+                    let loc = Loc::new(source.clone(), start, end);
                     builder.problems.push(
                         Problem::at(
                             "multiple_documents",
@@ -389,6 +395,27 @@ pub(crate) fn parse(source: &Arc<SourceFile>) -> Parsed {
             Event::Alias(id) => {
                 let node = builder.alias(id, &span);
                 builder.push(node, 0);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if builder.stack.len() >= MAX_DEPTH =>
+            {
+                let start = builder.range(&span).start;
+                let end = source.text[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
+                let loc = Loc::new(source.clone(), start, end);
+                let problem = Problem::at(
+                    "yaml_depth",
+                    format!("lists and mappings are nested more than {MAX_DEPTH} levels deep"),
+                    &loc,
+                    "too deep",
+                )
+                .with_help("a manifest needs only a few levels; check for unbalanced brackets");
+                return Parsed {
+                    docs: Vec::new(),
+                    problems: vec![problem],
+                };
             }
             Event::SequenceStart(anchor, _) => {
                 let start = builder.range(&span).start;
@@ -477,6 +504,23 @@ mod tests {
         let parsed = parse_text("a: [1, 2\nb: 3\n");
         assert_eq!(parsed.problems.len(), 1);
         assert_eq!(parsed.problems[0].code(), "prysm::manifest::yaml_syntax");
+    }
+
+    #[test]
+    fn deep_nesting_stops() {
+        let text = format!("a: {}{}", "[".repeat(100), "]".repeat(100));
+        let parsed = parse_text(&text);
+        assert_eq!(parsed.problems.len(), 1);
+        assert_eq!(parsed.problems[0].code(), "prysm::manifest::yaml_depth");
+        // Deeper still, saphyr's own flow limit answers first; either way it is one problem.
+        let text = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(parse_text(&text).problems.len(), 1);
+        let mut block = String::new();
+        for depth in 0..200 {
+            block.push_str(&format!("{}k{depth}:\n", " ".repeat(depth)));
+        }
+        let parsed = parse_text(&block);
+        assert_eq!(parsed.problems[0].code(), "prysm::manifest::yaml_depth");
     }
 
     #[test]
