@@ -186,7 +186,7 @@ impl AlbumEntry {
 }
 
 /// A photo selector with its location.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
     /// What the selector matches.
     pub kind: SelectorKind,
