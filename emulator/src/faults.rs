@@ -1,0 +1,156 @@
+//! Request counting and fault injection.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// What to do with a request instead of handling it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// Answer this status with an i18n error body.
+    Fail(u16),
+    /// Answer 429 with `Retry-After`.
+    RateLimit(u64),
+    /// Close the connection without an answer.
+    Drop,
+}
+
+struct Rule {
+    route: String,
+    remaining: u32,
+    fault: Fault,
+}
+
+struct Fraction {
+    route: Option<String>,
+    fraction: f64,
+    status: u16,
+    rng: SmallRng,
+}
+
+/// Counters and fault rules.
+#[derive(Default)]
+pub(crate) struct Faults {
+    counts: BTreeMap<String, u64>,
+    total: u64,
+    rules: Vec<Rule>,
+    fraction: Option<Fraction>,
+    latency: Duration,
+}
+
+impl Faults {
+    /// Counts a request to `route` and returns the fault to inject, if any.
+    pub fn on_request(&mut self, route: &str) -> Option<Fault> {
+        *self.counts.entry(route.to_owned()).or_insert(0) += 1;
+        self.total += 1;
+        if let Some(rule) = self
+            .rules
+            .iter_mut()
+            .find(|r| r.route == route && r.remaining > 0)
+        {
+            rule.remaining -= 1;
+            let fault = rule.fault;
+            self.rules.retain(|r| r.remaining > 0);
+            return Some(fault);
+        }
+        if let Some(f) = &mut self.fraction
+            && f.route.as_deref().is_none_or(|r| r == route)
+            && f.rng.random_bool(f.fraction.clamp(0.0, 1.0))
+        {
+            return Some(Fault::Fail(f.status));
+        }
+        None
+    }
+
+    /// The configured latency.
+    pub fn latency(&self) -> Duration {
+        self.latency
+    }
+
+    /// Requests counted for `route`.
+    pub fn count(&self, route: &str) -> u64 {
+        self.counts.get(route).copied().unwrap_or(0)
+    }
+
+    /// All counters.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.counts.clone()
+    }
+
+    /// All requests counted.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Resets the counters.
+    pub fn reset_counts(&mut self) {
+        self.counts.clear();
+        self.total = 0;
+    }
+
+    /// Adds a rule for the next `times` requests to `route`.
+    pub fn add(&mut self, route: &str, times: u32, fault: Fault) {
+        if times > 0 {
+            self.rules.push(Rule {
+                route: route.to_owned(),
+                remaining: times,
+                fault,
+            });
+        }
+    }
+
+    /// Sets seeded random failures.
+    pub fn set_fraction(&mut self, route: Option<&str>, fraction: f64, status: u16, seed: u64) {
+        self.fraction = Some(Fraction {
+            route: route.map(str::to_owned),
+            fraction,
+            status,
+            rng: SmallRng::seed_from_u64(seed),
+        });
+    }
+
+    /// Sets the latency added to every request.
+    pub fn set_latency(&mut self, latency: Duration) {
+        self.latency = latency;
+    }
+
+    /// Removes all rules, random failures and latency (counters stay).
+    pub fn clear(&mut self) {
+        self.rules.clear();
+        self.fraction = None;
+        self.latency = Duration::ZERO;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_fire_the_given_number_of_times() {
+        let mut f = Faults::default();
+        f.add("GET /api/v1/photos", 2, Fault::Fail(500));
+        assert_eq!(f.on_request("GET /api/v1/albums"), None);
+        assert_eq!(f.on_request("GET /api/v1/photos"), Some(Fault::Fail(500)));
+        assert_eq!(f.on_request("GET /api/v1/photos"), Some(Fault::Fail(500)));
+        assert_eq!(f.on_request("GET /api/v1/photos"), None);
+        assert_eq!(f.count("GET /api/v1/photos"), 3);
+        assert_eq!(f.total(), 4);
+    }
+
+    #[test]
+    fn fractions_are_reproducible() {
+        let run = || {
+            let mut f = Faults::default();
+            f.set_fraction(None, 0.5, 503, 7);
+            (0..50)
+                .map(|_| f.on_request("GET /x").is_some())
+                .collect::<Vec<_>>()
+        };
+        let a = run();
+        assert_eq!(a, run());
+        assert!(a.iter().any(|x| *x) && a.iter().any(|x| !*x));
+    }
+}

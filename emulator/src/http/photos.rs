@@ -1,0 +1,490 @@
+//! Photo endpoints (§3): search, get, update, like, approve, labels, files.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::Shared;
+use super::albums::page_response;
+use super::auth;
+use super::respond::{self, TypeError, get_bool, get_ci, get_f64, get_i64, get_str, msg};
+use crate::model::{Photo, PhotoLabel, Session};
+use crate::options::ApiGeneration;
+use crate::render::{self, FileShape, PhotoShape};
+use crate::search::{self, SearchError};
+use crate::store::Store;
+use crate::text;
+
+type Reply = Result<Response, Response>;
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+/// `GET /api/v1/photos`.
+pub(crate) async fn search(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    params: Params,
+) -> Reply {
+    let generation = shared.generation;
+    let store = shared.store.lock();
+    let session = auth::session(&store, generation, &headers)?;
+    auth::require_scope(generation, &session, "photos", false)?;
+    if !session.has_user() {
+        return Err(respond::error(generation, 400, msg::UNABLE));
+    }
+    let Query(params) = params.map_err(|_| respond::form_error(generation))?;
+    match search::search_photos(&store, &params) {
+        Ok(page) => Ok(page_response(&store, page)),
+        Err(SearchError::BadForm) => Err(respond::form_error(generation)),
+        Err(_) => Err(respond::error(generation, 400, msg::UNABLE)),
+    }
+}
+
+/// Authenticates a single-photo request and resolves the photo UID (404 otherwise).
+fn photo_request(
+    store: &Store,
+    generation: ApiGeneration,
+    headers: &HeaderMap,
+    uid: &str,
+    write: bool,
+) -> Result<(Session, String), Response> {
+    let session = auth::session(store, generation, headers)?;
+    auth::require_scope(generation, &session, "photos", write)?;
+    let uid = uid.trim().to_ascii_lowercase();
+    if store.photo(&uid).is_some() {
+        Ok((session, uid))
+    } else {
+        Err(respond::error(generation, 404, msg::ENTITY_NOT_FOUND))
+    }
+}
+
+fn entity(store: &Store, uid: &str, shape: PhotoShape) -> Value {
+    store
+        .photo(uid)
+        .map(|p| render::photo_entity(store, p, shape))
+        .unwrap_or(Value::Null)
+}
+
+/// `GET /api/v1/photos/:uid`.
+pub(crate) async fn get(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    let store = shared.store.lock();
+    let (_, uid) = photo_request(&store, shared.generation, &headers, &uid, false)?;
+    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
+}
+
+/// The validated top-level fields of a photo PUT.
+#[derive(Default)]
+struct PhotoForm {
+    strings: Vec<(&'static str, String)>,
+    bools: Vec<(&'static str, bool)>,
+    numbers: Vec<(&'static str, f64)>,
+    ints: Vec<(&'static str, i64)>,
+    taken_at: Option<OffsetDateTime>,
+    taken_at_local: Option<OffsetDateTime>,
+    details: Option<Map<String, Value>>,
+}
+
+const STRING_KEYS: &[&str] = &[
+    "Type",
+    "TypeSrc",
+    "TakenSrc",
+    "TimeZone",
+    "Title",
+    "TitleSrc",
+    "Caption",
+    "CaptionSrc",
+    "Description",
+    "DescriptionSrc",
+    "Exposure",
+    "Country",
+    "PlaceSrc",
+    "CameraSrc",
+    "OriginalName",
+];
+
+fn parse_form(obj: &Map<String, Value>) -> Result<PhotoForm, TypeError> {
+    let mut form = PhotoForm::default();
+    for key in STRING_KEYS {
+        if let Some(v) = get_str(obj, key)? {
+            form.strings.push((key, v));
+        }
+    }
+    for key in ["Favorite", "Private", "Scan", "Panorama"] {
+        if let Some(v) = get_bool(obj, key)? {
+            form.bools.push((key, v));
+        }
+    }
+    for key in ["Lat", "Lng", "FNumber"] {
+        if let Some(v) = get_f64(obj, key)? {
+            form.numbers.push((key, v));
+        }
+    }
+    for key in [
+        "Year",
+        "Month",
+        "Day",
+        "Altitude",
+        "Iso",
+        "FocalLength",
+        "CameraID",
+        "LensID",
+    ] {
+        if let Some(v) = get_i64(obj, key)? {
+            form.ints.push((key, v));
+        }
+    }
+    let time = |key: &str| -> Result<Option<OffsetDateTime>, TypeError> {
+        match get_str(obj, key)? {
+            Some(s) if !s.is_empty() => OffsetDateTime::parse(&s, &Rfc3339)
+                .map(Some)
+                .map_err(|_| TypeError),
+            _ => Ok(None),
+        }
+    };
+    form.taken_at = time("TakenAt")?;
+    form.taken_at_local = time("TakenAtLocal")?;
+    form.details = match get_ci(obj, "Details") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(d)) => Some(d.clone()),
+        Some(_) => return Err(TypeError),
+    };
+    if let Some(d) = &form.details {
+        for key in DETAIL_KEYS {
+            get_str(d, key)?;
+        }
+        get_i64(d, "PhotoID")?;
+    }
+    Ok(form)
+}
+
+const DETAIL_KEYS: [&str; 12] = [
+    "Keywords",
+    "KeywordsSrc",
+    "Notes",
+    "NotesSrc",
+    "Subject",
+    "SubjectSrc",
+    "Artist",
+    "ArtistSrc",
+    "Copyright",
+    "CopyrightSrc",
+    "License",
+    "LicenseSrc",
+];
+
+fn apply_details(photo: &mut Photo, details: &Map<String, Value>, now: OffsetDateTime) {
+    let photo_id = get_i64(details, "PhotoID").ok().flatten();
+    if photo_id != i64::try_from(photo.id).ok() {
+        return;
+    }
+    let field = |key: &str| get_str(details, key).ok().flatten().unwrap_or_default();
+    let d = &mut photo.details;
+    d.keywords = text::normalize_keywords(&field("Keywords"));
+    d.keywords_src = field("KeywordsSrc");
+    d.notes = field("Notes");
+    d.notes_src = field("NotesSrc");
+    d.subject = field("Subject");
+    d.subject_src = field("SubjectSrc");
+    d.artist = field("Artist");
+    d.artist_src = field("ArtistSrc");
+    d.copyright = field("Copyright");
+    d.copyright_src = field("CopyrightSrc");
+    d.license = field("License");
+    d.license_src = field("LicenseSrc");
+    d.updated_at = now;
+}
+
+fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now: OffsetDateTime) {
+    let mut description = None;
+    for (key, value) in form.strings {
+        match key {
+            "Type" => photo.kind = value,
+            "TypeSrc" => photo.type_src = value,
+            "TakenSrc" => photo.taken_src = value,
+            "TimeZone" => photo.time_zone = value,
+            "Title" => photo.title = value,
+            "TitleSrc" => photo.title_src = value,
+            "Caption" if generation == ApiGeneration::V2025 => photo.caption = value,
+            "CaptionSrc" if generation == ApiGeneration::V2025 => photo.caption_src = value,
+            "Description" => {
+                description.get_or_insert((None, None)).0 = Some(value);
+            }
+            "DescriptionSrc" => {
+                description.get_or_insert((None, None)).1 = Some(value);
+            }
+            "Exposure" => photo.exposure = value,
+            "Country" => photo.country = value,
+            "PlaceSrc" => photo.place_src = value,
+            "CameraSrc" => photo.camera_src = value,
+            "OriginalName" => photo.original_name = value,
+            _ => {}
+        }
+    }
+    if let Some((text, src)) = description {
+        // 2024: the photo's own field. 2025+: copied into an empty Caption, else ignored.
+        if generation == ApiGeneration::V2024 || photo.caption.is_empty() {
+            if let Some(text) = text {
+                photo.caption = text;
+            }
+            if let Some(src) = src {
+                photo.caption_src = src;
+            }
+        }
+    }
+    for (key, value) in form.bools {
+        match key {
+            "Favorite" => photo.favorite = value,
+            "Private" => photo.private = value,
+            "Scan" => photo.scan = value,
+            _ => photo.panorama = value,
+        }
+    }
+    for (key, value) in form.numbers {
+        match key {
+            "Lat" => photo.lat = value,
+            "Lng" => photo.lng = value,
+            _ => photo.f_number = value,
+        }
+    }
+    for (key, value) in form.ints {
+        let small = i32::try_from(value).unwrap_or(-1);
+        match key {
+            "Year" => photo.year = small,
+            "Month" => photo.month = small,
+            "Day" => photo.day = small,
+            "Altitude" => photo.altitude = value,
+            "Iso" => photo.iso = value,
+            "FocalLength" => photo.focal_length = value,
+            "CameraID" => photo.camera_id = u64::try_from(value).unwrap_or(1),
+            _ => photo.lens_id = u64::try_from(value).unwrap_or(1),
+        }
+    }
+    if let Some(local) = form.taken_at_local {
+        photo.taken_at_local = local;
+        if form.taken_at.is_none() {
+            photo.taken_at = local;
+        }
+    }
+    if let Some(t) = form.taken_at {
+        photo.taken_at = t;
+        if form.taken_at_local.is_none() {
+            photo.taken_at_local = t;
+        }
+    }
+    if let Some(details) = &form.details {
+        apply_details(photo, details, now);
+    }
+    if photo.title_src.is_empty() {
+        // The server regenerates automatic titles and then drops automatic captions.
+        let original = photo
+            .primary_file()
+            .map(|f| f.original_name.clone())
+            .unwrap_or_else(|| photo.original_name.clone());
+        photo.title = text::generated_title(&original, photo.year);
+        if photo.caption_src.is_empty() {
+            photo.caption.clear();
+        }
+    }
+    photo.approve();
+    photo.edited_at = Some(now);
+    photo.updated_at = now;
+}
+
+/// `PUT /api/v1/photos/:uid`.
+pub(crate) async fn update(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let generation = shared.generation;
+    let mut store = shared.store.lock();
+    let (_, uid) = photo_request(&store, generation, &headers, &uid, true)?;
+    let obj = respond::parse_object(generation, &body)?;
+    let form = parse_form(&obj).map_err(|_| respond::error(generation, 400, msg::UNABLE))?;
+    let now = store.now();
+    if let Some(photo) = store.photo_mut(&uid) {
+        apply_form(photo, form, generation, now);
+    }
+    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
+}
+
+async fn set_favorite(
+    shared: Arc<Shared>,
+    uid: String,
+    headers: HeaderMap,
+    favorite: bool,
+) -> Reply {
+    let generation = shared.generation;
+    let mut store = shared.store.lock();
+    let (session, uid) = photo_request(&store, generation, &headers, &uid, true)?;
+    let now = store.now();
+    if session.has_user()
+        && let Some(photo) = store.photo_mut(&uid)
+        && photo.favorite != favorite
+    {
+        photo.favorite = favorite;
+        photo.approve();
+        photo.quality += if favorite { 2 } else { -2 };
+        photo.quality = photo.quality.max(3);
+        photo.updated_at = now;
+    }
+    Ok(respond::ok(
+        &json!({"photo": entity(&store, &uid, PhotoShape::Bare)}),
+    ))
+}
+
+/// `POST /api/v1/photos/:uid/like`.
+pub(crate) async fn like(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    set_favorite(shared, uid, headers, true).await
+}
+
+/// `DELETE /api/v1/photos/:uid/like`.
+pub(crate) async fn unlike(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    set_favorite(shared, uid, headers, false).await
+}
+
+/// Approves a photo in review: un-archives it and raises its quality.
+pub(crate) fn approve_photo(store: &mut Store, uid: &str) {
+    let now = store.now();
+    if let Some(photo) = store.photo_mut(uid)
+        && photo.quality < 3
+    {
+        photo.approve();
+        photo.deleted_at = None;
+        photo.edited_at = Some(now);
+        photo.updated_at = now;
+    }
+}
+
+/// `POST /api/v1/photos/:uid/approve`.
+pub(crate) async fn approve(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    let mut store = shared.store.lock();
+    let (_, uid) = photo_request(&store, shared.generation, &headers, &uid, true)?;
+    approve_photo(&mut store, &uid);
+    Ok(respond::ok(
+        &json!({"photo": entity(&store, &uid, PhotoShape::Bare)}),
+    ))
+}
+
+/// `POST /api/v1/photos/:uid/label` with `{"Name":…,"Uncertainty":…}`.
+pub(crate) async fn add_label(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let generation = shared.generation;
+    let mut store = shared.store.lock();
+    let (_, uid) = photo_request(&store, generation, &headers, &uid, true)?;
+    let obj = respond::parse_object(generation, &body)?;
+    let bad = |_: TypeError| respond::form_error(generation);
+    let name = get_str(&obj, "Name").map_err(bad)?.unwrap_or_default();
+    let uncertainty = get_i64(&obj, "Uncertainty").map_err(bad)?.unwrap_or(0);
+    if name.trim().is_empty() {
+        return Err(respond::bare_error(400, "Invalid label name"));
+    }
+    let label_id = store.ensure_label(&name);
+    let uncertainty = i32::try_from(uncertainty.clamp(0, 100)).unwrap_or(0);
+    if let Some(photo) = store.photo_mut(&uid) {
+        match photo.labels.iter_mut().find(|l| l.label_id == label_id) {
+            Some(link) => {
+                if link.uncertainty > uncertainty {
+                    link.uncertainty = uncertainty;
+                    link.src = "manual".to_owned();
+                }
+            }
+            None => photo.labels.push(PhotoLabel {
+                label_id,
+                src: "manual".to_owned(),
+                uncertainty,
+            }),
+        }
+    }
+    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
+}
+
+/// `DELETE /api/v1/photos/:uid/label/:id` (numeric label ID).
+pub(crate) async fn remove_label(
+    State(shared): State<Arc<Shared>>,
+    Path((uid, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Reply {
+    let generation = shared.generation;
+    let mut store = shared.store.lock();
+    let (_, uid) = photo_request(&store, generation, &headers, &uid, true)?;
+    let not_found = || respond::bare_error(404, "Label not found");
+    let label_id: u64 = id.parse().map_err(|_| not_found())?;
+    let slug = store
+        .labels
+        .get(&label_id)
+        .map(|l| l.slug.clone())
+        .ok_or_else(not_found)?;
+    let Some(photo) = store.photo_mut(&uid) else {
+        return Err(not_found());
+    };
+    let Some(pos) = photo.labels.iter().position(|l| l.label_id == label_id) else {
+        return Err(not_found());
+    };
+    if matches!(
+        photo.labels[pos].src.as_str(),
+        "manual" | "title" | "subject" | "keyword" | "batch"
+    ) {
+        photo.labels.remove(pos);
+    } else {
+        photo.labels[pos].uncertainty = 100;
+    }
+    let remaining: Vec<&str> = photo
+        .details
+        .keywords
+        .split(", ")
+        .filter(|k| !k.is_empty() && *k != slug)
+        .collect();
+    photo.details.keywords = remaining.join(", ");
+    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
+}
+
+/// `GET /api/v1/files/:hash`.
+pub(crate) async fn file_by_hash(
+    State(shared): State<Arc<Shared>>,
+    Path(hash): Path<String>,
+    headers: HeaderMap,
+) -> Reply {
+    let generation = shared.generation;
+    let store = shared.store.lock();
+    let session = auth::session(&store, generation, &headers)?;
+    auth::require_scope(generation, &session, "files", false)?;
+    let hash = hash.trim().to_ascii_lowercase();
+    let found = store.photo_by_hash(&hash).and_then(|photo| {
+        photo
+            .files
+            .iter()
+            .find(|f| f.hash == hash)
+            .map(|f| render::file_json(f, photo, FileShape::Full))
+    });
+    found
+        .map(|v| respond::ok(&v))
+        .ok_or_else(|| respond::error(generation, 404, msg::ENTITY_NOT_FOUND))
+}
