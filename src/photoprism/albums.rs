@@ -269,9 +269,13 @@ impl Client {
 
     /// `POST /albums`: finds, restores or creates a manual album with this title.
     ///
-    /// 201 (2025+ servers) means created. On 200 the outcome is judged from the album's
-    /// timestamps against the server's clock (`Date` header): created during the call → created;
-    /// updated during the call → restored; otherwise it already existed.
+    /// 201 (2025+ servers) means created. A 200 is judged from the album's timestamps against the
+    /// server's clock (`Date` header): an album older than the call but updated during it was
+    /// restored; otherwise it already existed. Servers before 2025 answer 200 for new albums too:
+    /// there an album created during the call counts as created. Timestamps have one-second
+    /// resolution, so on those servers an album created or restored moments earlier (within about
+    /// two seconds) may be reported as created, and an existing album changed during the call as
+    /// restored.
     pub async fn create_album(&self, title: &str, favorite: bool) -> Result<CreatedAlbum, Error> {
         if title.trim().is_empty() {
             return Err(Error::invalid_input("an album title must not be empty"));
@@ -287,6 +291,9 @@ impl Client {
             .await?;
         let album: Album = response.json()?;
         let outcome = if response.status == StatusCode::CREATED {
+            if !self.server_info().album_create_201 {
+                self.write_state().info.album_create_201 = true;
+            }
             CreateOutcome::Created
         } else {
             let server_now = response
@@ -295,16 +302,18 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| OffsetDateTime::parse(v, &Rfc2822).ok())
                 .unwrap_or(local_start + started.elapsed());
-            // Server timestamps have whole-second resolution: allow the call's duration plus a second.
+            // Server timestamps have whole-second resolution: allow the call's duration plus 2 s.
             let window = time::Duration::try_from(started.elapsed())
                 .unwrap_or(time::Duration::ZERO)
                 + time::Duration::seconds(2);
             let since = server_now - window;
             let during_call =
                 |stamp: &str| OffsetDateTime::parse(stamp, &Rfc3339).is_ok_and(|t| t >= since);
-            if during_call(&album.created_at) {
+            let created_now = during_call(&album.created_at);
+            if created_now && !self.server_info().album_create_201 {
+                // Servers before 2025 answer 200 for new albums too.
                 CreateOutcome::Created
-            } else if during_call(&album.updated_at) {
+            } else if !created_now && during_call(&album.updated_at) {
                 CreateOutcome::Restored
             } else {
                 CreateOutcome::Existing

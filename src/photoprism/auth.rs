@@ -132,7 +132,11 @@ impl Client {
                     status: token.status,
                     ..Session::default()
                 };
-                self.validate_token(fallback).await
+                let result = self.validate_token(fallback).await;
+                if result.is_err() {
+                    self.forget_session();
+                }
+                result
             }
             Credentials::Token(token) => {
                 if token.is_empty() {

@@ -5,6 +5,9 @@ use super::models::{SessionConfig, TextField};
 /// First release (YYMMDD) known to send `Caption` instead of `Description` on photos.
 const FIRST_CAPTION_RELEASE: u32 = 250129;
 
+/// First release (YYMMDD) with batch edit, whose album create answers 201.
+const FIRST_BATCH_EDIT_RELEASE: u32 = 251130;
+
 /// The server's release and the API generation it speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerInfo {
@@ -16,6 +19,8 @@ pub struct ServerInfo {
     pub generation: TextField,
     /// True when `POST /api/v1/batch/photos/edit` is available and enabled.
     pub batch_edit: bool,
+    /// True when `POST /api/v1/albums` answers 201 for a new album (2025+), so 200 means "found".
+    pub album_create_201: bool,
     /// The `appPasswords` feature flag, when the server reports it.
     pub app_passwords: Option<bool>,
 }
@@ -28,6 +33,7 @@ impl Default for ServerInfo {
             edition: String::new(),
             generation: TextField::Caption,
             batch_edit: false,
+            album_create_201: false,
             app_passwords: None,
         }
     }
@@ -54,6 +60,8 @@ impl ServerInfo {
             edition: config.edition.clone(),
             generation,
             batch_edit: batch_flag.unwrap_or(false),
+            album_create_201: batch_flag.is_some()
+                || release_date(&config.version).is_some_and(|d| d >= FIRST_BATCH_EDIT_RELEASE),
             app_passwords: config.feature("appPasswords"),
         }
     }
@@ -101,6 +109,8 @@ mod tests {
         ));
         assert_eq!(new.generation, TextField::Caption);
         assert!(new.batch_edit);
+        assert!(new.album_create_201);
+        assert!(!old.album_create_201);
         assert_eq!(new.app_passwords, Some(true));
         let disabled = ServerInfo::from_config(&config("development", r#"{"batchEdit":false}"#));
         assert_eq!(disabled.generation, TextField::Caption);

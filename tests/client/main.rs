@@ -1,6 +1,12 @@
 //! Tests of the PhotoPrism client (`prysm::photoprism`): recorded fixtures, a scripted stub
-//! server, the emulator, and (when `PRYSM_TEST_URL` etc. are set) a real server.
+//! server, the emulator (both API generations), and a real server when `PRYSM_TEST_URL`,
+//! `PRYSM_TEST_USERNAME` and `PRYSM_TEST_PASSWORD` are set.
 
+mod emulated;
 mod fixtures;
+mod harness;
 mod offline;
+mod png;
+mod real;
 mod stub;
+mod suite;
