@@ -65,8 +65,14 @@ impl ServerUrl {
         })
     }
 
-    /// Builds a server URL from a scheme (`http` or `https`), a host name and an optional port.
-    pub fn from_parts(scheme: &str, host: &str, port: Option<u16>) -> Result<ServerUrl, Error> {
+    /// Builds a server URL from a scheme (`http` or `https`), a host name and an optional port
+    /// (`2342`, `Some(2342)` or `None`).
+    pub fn from_parts(
+        scheme: &str,
+        host: &str,
+        port: impl Into<Option<u16>>,
+    ) -> Result<ServerUrl, Error> {
+        let port = port.into();
         if host.contains('/') || host.contains('@') || host.trim().is_empty() {
             return Err(Error::InvalidUrl {
                 input: host.to_owned(),
@@ -196,7 +202,11 @@ mod tests {
 
     #[test]
     fn from_parts_builds_urls() {
-        let u = ServerUrl::from_parts("https", "photos.example.com", Some(8443)).unwrap();
+        let u = ServerUrl::from_parts("https", "photos.example.com", 8443).unwrap();
+        assert_eq!(
+            u,
+            ServerUrl::from_parts("https", "photos.example.com", Some(8443)).unwrap()
+        );
         assert_eq!(
             u.api_root().as_str(),
             "https://photos.example.com:8443/api/v1/"

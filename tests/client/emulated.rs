@@ -278,3 +278,46 @@ async fn writes_land_in_server_state() {
         assert!(h.emu().album(&album.uid).unwrap().deleted, "{generation:?}");
     }
 }
+
+#[tokio::test]
+async fn import_and_index_jobs() {
+    for generation in crate::harness::GENERATIONS {
+        let h = Harness::emulated(generation).await;
+        let bytes = crate::png::image(32, 99);
+        let hash = prysm::photoprism::UploadFile::from_bytes("x.png", bytes.clone()).sha1();
+        let album = h
+            .client
+            .create_album(&h.title("Imported"), false)
+            .await
+            .unwrap()
+            .album;
+        h.emu()
+            .stage_import("trip/2024", vec![("beach.png".to_owned(), bytes)]);
+        let options = prysm::photoprism::ImportOptions {
+            path: "trip/2024".into(),
+            move_files: true,
+            albums: vec![album.uid.clone()],
+        };
+        let message = h.client.start_import(&options).await.unwrap();
+        assert!(!message.is_empty(), "{generation:?}");
+        let photo = h.client.photo_by_hash(&hash).await.unwrap();
+        assert_eq!(
+            h.client.album_photo_uids(&album.uid).await.unwrap(),
+            vec![photo.uid]
+        );
+        h.client.cancel_import().await.unwrap();
+
+        let message = h.client.start_index(&Default::default()).await.unwrap();
+        assert!(!message.is_empty(), "{generation:?}");
+        h.client.cancel_index().await.unwrap();
+
+        let anonymous = Client::new(h.server.clone(), test_options()).unwrap();
+        let err = anonymous
+            .start_index(&Default::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+        let err = anonymous.start_import(&options).await.unwrap_err();
+        assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    }
+}

@@ -469,3 +469,82 @@ async fn with_session_logs_out_even_when_the_work_fails() {
     assert_eq!(received[2].method, "DELETE");
     assert_eq!(received[2].target, "/api/v1/session");
 }
+
+#[tokio::test]
+async fn share_links_and_subjects_use_the_documented_routes() {
+    let link = r#"{"UID":"sqzzzzzzzzzzzzz1","ShareUID":"aqzzzzzzzzzzzzzz","Slug":"trip","Token":"abcdefghij","Expires":0,"Views":0,"MaxViews":0,"VerifyPassword":true,"CreatedAt":"2025-01-01T00:00:00Z","ModifiedAt":"2025-01-01T00:00:00Z"}"#;
+    let stub = Stub::start(vec![
+        Reply::json(200, link),
+        Reply::json(200, &format!("[{link}]")),
+        Reply::json(200, link),
+        Reply::json(200, link),
+        Reply::json(404, r#"{"code":404,"error":"Album not found"}"#),
+        Reply::json(
+            200,
+            r#"{"UID":"jqzzzzzzzzzzzzz1","Name":"Jane","Type":"person"}"#,
+        ),
+    ])
+    .await;
+    let c = client(&stub);
+    let options = prysm::photoprism::ShareLinkOptions {
+        slug: Some("trip".into()),
+        password: Some("letmein".into()),
+        ..Default::default()
+    };
+    let created = c
+        .create_album_link("aqzzzzzzzzzzzzzz", &options)
+        .await
+        .unwrap();
+    assert_eq!(created.url_path(), "s/abcdefghij/trip");
+    assert!(created.verify_password);
+    assert_eq!(c.album_links("aqzzzzzzzzzzzzzz").await.unwrap().len(), 1);
+    c.update_album_link("aqzzzzzzzzzzzzzz", &created.uid, &options)
+        .await
+        .unwrap();
+    c.delete_album_link("aqzzzzzzzzzzzzzz", &created.uid)
+        .await
+        .unwrap();
+    let err = c.album_links("aqzzzzzzzzzzzzz0").await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }));
+    assert_eq!(c.subject("jqzzzzzzzzzzzzz1").await.unwrap().name, "Jane");
+    let received = stub.received();
+    let routes: Vec<String> = received
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.target))
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            "POST /api/v1/albums/aqzzzzzzzzzzzzzz/links",
+            "GET /api/v1/albums/aqzzzzzzzzzzzzzz/links",
+            "PUT /api/v1/albums/aqzzzzzzzzzzzzzz/links/sqzzzzzzzzzzzzz1",
+            "DELETE /api/v1/albums/aqzzzzzzzzzzzzzz/links/sqzzzzzzzzzzzzz1",
+            "GET /api/v1/albums/aqzzzzzzzzzzzzz0/links",
+            "GET /api/v1/subjects/jqzzzzzzzzzzzzz1",
+        ]
+    );
+    let body: Value = serde_json::from_str(&received[0].body).unwrap();
+    assert_eq!(body["Slug"], "trip");
+    assert_eq!(body["Password"], "letmein");
+}
+
+#[tokio::test]
+async fn batch_edit_reports_missing_or_disabled_feature_as_unsupported() {
+    let stub = Stub::start(vec![
+        Reply::json(404, r#"{"error":"Not found"}"#),
+        Reply::json(403, r#"{"code":403,"error":"Feature disabled"}"#),
+        Reply::json(403, r#"{"code":403,"error":"Permission denied"}"#),
+    ])
+    .await;
+    let c = client(&stub);
+    let uids = vec!["pqzzzzzzzzzzzzzz".to_owned()];
+    let values = prysm::photoprism::BatchValues::new().favorite(true);
+    for _ in 0..2 {
+        let err = c.batch_edit(&uids, &values).await.unwrap_err();
+        assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    }
+    let err = c.batch_edit(&uids, &values).await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+    let help = miette::Diagnostic::help(&err).unwrap().to_string();
+    assert!(help.contains("app password"), "{help}");
+}
