@@ -42,6 +42,11 @@ pub(crate) fn i18n_message(generation: ApiGeneration, message: &str) -> Value {
     v
 }
 
+/// An i18n success body without `messageId` (older handlers: uploads, album membership).
+pub(crate) fn i18n_message_plain(message: &str) -> Value {
+    json!({"code": 200, "message": message})
+}
+
 /// An i18n error body: `{"code":N,"error":…}` (+`messageId` on 2025+ servers).
 pub(crate) fn i18n_error(generation: ApiGeneration, status: u16, error: &str) -> Value {
     let mut v = json!({"code": status, "error": error});
@@ -168,7 +173,12 @@ fn media_utc(photo: &Photo) -> i64 {
 }
 
 /// A file object.
-pub(crate) fn file_json(f: &PhotoFile, photo: &Photo, shape: FileShape) -> Value {
+pub(crate) fn file_json(
+    f: &PhotoFile,
+    photo: &Photo,
+    shape: FileShape,
+    generation: ApiGeneration,
+) -> Value {
     let mut m = map(json!({
         "UID": f.uid,
         "PhotoUID": photo.uid,
@@ -189,6 +199,9 @@ pub(crate) fn file_json(f: &PhotoFile, photo: &Photo, shape: FileShape) -> Value
         "UpdatedAt": ts(f.created_at),
         "Markers": [],
     }));
+    if shape == FileShape::Search && generation == ApiGeneration::V2024 {
+        m.insert("OriginalName".into(), json!(photo.original_name));
+    }
     if shape != FileShape::Batch {
         m.insert("Colors".into(), json!("999999999"));
         m.insert("Luminance".into(), json!("CCCCCCCCC"));
@@ -222,7 +235,7 @@ fn place_json(store: &Store, photo: &Photo) -> Value {
         "Country": "zz",
         "Keywords": "",
         "Favorite": false,
-        "PhotoCount": store.photos.len(),
+        "PhotoCount": store.photos.values().filter(|p| !p.private && !p.archived()).count(),
         "CreatedAt": ts(store.user.created_at),
         "UpdatedAt": ts(store.user.created_at),
     });
@@ -348,7 +361,7 @@ pub(crate) fn photo_entity(store: &Store, photo: &Photo, shape: PhotoShape) -> V
                 Value::Array(
                     files
                         .into_iter()
-                        .map(|f| file_json(f, photo, FileShape::Full))
+                        .map(|f| file_json(f, photo, FileShape::Full, generation))
                         .collect(),
                 ),
             );
@@ -455,7 +468,10 @@ pub(crate) fn search_row(
         "TimeZone": photo.time_zone,
         "Path": photo.path,
         "Name": photo.name,
-        "OriginalName": photo.original_name,
+        "OriginalName": match store.generation {
+            ApiGeneration::V2024 => photo.original_name.clone(),
+            ApiGeneration::V2025 => file.original_name.clone(),
+        },
         "Title": photo.title,
         "Year": photo.year,
         "Month": photo.month,
@@ -524,6 +540,9 @@ pub(crate) fn search_row(
         RowShape::Batch => FileShape::Batch,
     };
     if shape == RowShape::Batch {
+        // Batch models are loaded without the folder and base name.
+        m.insert("Path".into(), json!(""));
+        m.insert("Name".into(), json!(""));
         m.insert("DetailsKeywords".into(), json!(photo.details.keywords));
         let d = &photo.details;
         for (key, value) in [
@@ -543,7 +562,7 @@ pub(crate) fn search_row(
             Some(files) => Value::Array(
                 files
                     .iter()
-                    .map(|f| file_json(f, photo, file_shape))
+                    .map(|f| file_json(f, photo, file_shape, store.generation))
                     .collect(),
             ),
             None => Value::Null,

@@ -370,7 +370,7 @@ pub(crate) async fn add_photos(
     }
     let before = entity(&store, &uid);
     let changes = store.add_to_album(&uid, &uids, true);
-    let mut answer = render::i18n_message(generation, msg::SAVED);
+    let mut answer = render::i18n_message_plain(msg::SAVED);
     answer["album"] = before;
     answer["photos"] = json!(
         changes
@@ -402,7 +402,7 @@ pub(crate) async fn remove_photos(
     let (_, uid) = album_request(&store, generation, &headers, &uid, true)?;
     let before = entity(&store, &uid);
     let changes = store.hide_in_album(&uid, &photos);
-    let mut answer = render::i18n_message(generation, msg::SAVED);
+    let mut answer = render::i18n_message_plain(msg::SAVED);
     answer["album"] = before;
     answer["photos"] = json!(photos);
     answer["removed"] = rows_or_null(&uid, &changes);

@@ -410,6 +410,9 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
                 _ => {}
             }
         }
+        if !scalar.is_empty() {
+            photo.edited_at = Some(now);
+        }
         photo.updated_at = now;
     }
     let creator = store.user.uid.clone();

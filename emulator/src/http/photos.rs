@@ -482,7 +482,7 @@ pub(crate) async fn file_by_hash(
             .files
             .iter()
             .find(|f| f.hash == hash)
-            .map(|f| render::file_json(f, photo, FileShape::Full))
+            .map(|f| render::file_json(f, photo, FileShape::Full, generation))
     });
     found
         .map(|v| respond::ok(&v))

@@ -52,6 +52,11 @@ pub(crate) fn message(generation: ApiGeneration, message: &str) -> Response {
     ok(&render::i18n_message(generation, message))
 }
 
+/// An i18n success answer without `messageId` (uploads, album membership, jobs).
+pub(crate) fn message_plain(message: &str) -> Response {
+    ok(&render::i18n_message_plain(message))
+}
+
 /// `{"error": …}` without a code (login failures, album query errors).
 pub(crate) fn bare_error(code: u16, message: &str) -> Response {
     json(status(code), &json!({"error": message}))

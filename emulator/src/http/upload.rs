@@ -68,11 +68,11 @@ pub(crate) fn index_file(store: &mut Store, file_name: &str, bytes: &[u8]) -> St
     seed.hash = hash;
     seed.size = bytes.len() as u64;
     let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
-    seed.keywords = text::normalize_keywords(&format!(
-        "{} {}",
-        seed.keywords,
-        stem.replace(['-', '_'], " ")
-    ));
+    seed.keywords = if seed.keywords.is_empty() {
+        text::normalize_keywords(&stem.replace(['-', '_'], " "))
+    } else {
+        text::normalize_keywords(&seed.keywords)
+    };
     let uid = store.add_photo(&seed);
     store.ensure_auto_albums(&uid);
     uid
@@ -101,7 +101,7 @@ fn add_to_albums(store: &mut Store, albums: &[String], photos: &[String]) {
                 None => store.find_or_create_album(&title, false, &creator).0,
             }
         };
-        store.add_to_album(&album_uid, photos, true);
+        store.add_to_album(&album_uid, photos, false);
     }
 }
 
@@ -151,10 +151,9 @@ pub(crate) async fn upload(
         .entry((session.id.clone(), clean_upload_token(&token)))
         .or_default()
         .extend(files);
-    Ok(respond::message(
-        generation,
-        &format!("{n} files uploaded in 0 s"),
-    ))
+    Ok(respond::message_plain(&format!(
+        "{n} files uploaded in 0 s"
+    )))
 }
 
 /// `PUT /api/v1/users/:uid/upload/:token` with `{"albums":[…]}`: imports the uploaded files.
@@ -169,16 +168,18 @@ pub(crate) async fn process(
     let session = upload_session(&store, generation, &headers, &uid)?;
     let form = respond::parse_object(generation, &body)?;
     let albums = get_str_list(&form, "albums").map_err(|_| respond::form_error(generation))?;
-    let files = store
+    let mut files = store
         .uploads
         .remove(&(session.id.clone(), clean_upload_token(&token)))
         .unwrap_or_default();
+    // The importer walks the upload folder in name order.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let photos: Vec<String> = files
         .iter()
         .map(|(name, bytes)| index_file(&mut store, name, bytes))
         .collect();
     add_to_albums(&mut store, &albums, &photos);
-    Ok(respond::message(generation, "Upload has been processed"))
+    Ok(respond::message_plain("Upload has been processed"))
 }
 
 /// `POST /api/v1/import` (no slash) → 307 to `/api/v1/import/`.
@@ -213,7 +214,7 @@ pub(crate) async fn import(
         .unwrap_or(body_path)
         .trim_matches('/')
         .to_owned();
-    let selected: Vec<(String, String, Vec<u8>)> = store
+    let mut selected: Vec<(String, String, Vec<u8>)> = store
         .staged
         .iter()
         .filter(|(p, _, _)| {
@@ -221,6 +222,7 @@ pub(crate) async fn import(
         })
         .cloned()
         .collect();
+    selected.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     if move_files {
         store.staged.retain(|(p, _, _)| {
             !(folder.is_empty() || *p == folder || p.starts_with(&format!("{folder}/")))
@@ -231,14 +233,14 @@ pub(crate) async fn import(
         .map(|(_, name, bytes)| index_file(&mut store, name, bytes))
         .collect();
     add_to_albums(&mut store, &albums, &photos);
-    Ok(respond::message(generation, "Import completed in 0 s"))
+    Ok(respond::message_plain("Import completed in 0 s"))
 }
 
 /// `DELETE /api/v1/import`.
 pub(crate) async fn import_cancel(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     let store = shared.store.lock();
     auth::session(&store, shared.generation, &headers)?;
-    Ok(respond::message(shared.generation, "Import canceled"))
+    Ok(respond::message_plain("Import canceled"))
 }
 
 /// `POST /api/v1/index`: every file is already indexed, so this only answers.
@@ -252,12 +254,12 @@ pub(crate) async fn index(
     let session = auth::session(&store, generation, &headers)?;
     auth::require_scope(generation, &session, "files", true)?;
     respond::parse_body(generation, &body)?;
-    Ok(respond::message(generation, "Indexing completed in 0 s"))
+    Ok(respond::message_plain("Indexing completed in 0 s"))
 }
 
 /// `DELETE /api/v1/index`.
 pub(crate) async fn index_cancel(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     let store = shared.store.lock();
     auth::session(&store, shared.generation, &headers)?;
-    Ok(respond::message(shared.generation, "Indexing canceled"))
+    Ok(respond::message_plain("Indexing canceled"))
 }
