@@ -37,7 +37,7 @@ pub(crate) fn client_config(store: &Store, url: &str) -> Value {
     c["previewToken"] = json!(store.user.preview_token);
     c["siteUrl"] = json!(format!("{url}/"));
     c["siteDomain"] = json!("127.0.0.1");
-    let photos: Vec<&Photo> = store.photos.values().collect();
+    let photos: Vec<&Photo> = store.photos.values().map(|p| &**p).collect();
     let live = photos.iter().filter(|p| !p.archived());
     let albums = |kind: &str| {
         store

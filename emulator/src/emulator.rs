@@ -134,6 +134,7 @@ impl Emulator {
     /// Adds photos; returns their UIDs in order.
     pub fn seed_photos(&self, seeds: Vec<PhotoSeed>) -> Vec<String> {
         let mut store = self.store();
+        store.reserve_photos(seeds.len());
         seeds.iter().map(|s| store.add_photo(s)).collect()
     }
 

@@ -7,20 +7,6 @@ use time::OffsetDateTime;
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// Formats `n` in lowercase base 36.
-pub(crate) fn base36(mut n: u64) -> String {
-    if n == 0 {
-        return "0".to_owned();
-    }
-    let mut digits = Vec::new();
-    while n > 0 {
-        digits.push(BASE36[(n % 36) as usize]);
-        n /= 36;
-    }
-    digits.reverse();
-    String::from_utf8_lossy(&digits).into_owned()
-}
-
 /// Parses a lowercase base-36 number; `None` on any other character or overflow.
 fn parse_base36(s: &str) -> Option<u64> {
     s.bytes().try_fold(0u64, |acc, b| {
@@ -49,13 +35,27 @@ pub(crate) fn random_base36(n: usize) -> String {
 
 /// A new entity UID: prefix + first 6 base-36 digits of the current Unix time + 9 random chars.
 pub(crate) fn new_uid(prefix: char) -> String {
-    let now = OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
-    let mut stamp = base36(now);
-    stamp.truncate(6);
-    while stamp.len() < 6 {
-        stamp.insert(0, '0');
+    let mut now = OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+    while now >= 36u64.pow(6) {
+        now /= 36;
     }
-    format!("{prefix}{stamp}{}", random_base36(9))
+    // 36^9 < 2^47, so one random number yields all nine random digits.
+    let mut random = rand::rng().random_range(0..36u64.pow(9));
+    let mut out = [b'0'; 16];
+    out[0] = if prefix.is_ascii_lowercase() {
+        prefix as u8
+    } else {
+        b'x'
+    };
+    for slot in out[1..7].iter_mut().rev() {
+        *slot = BASE36[(now % 36) as usize];
+        now /= 36;
+    }
+    for slot in out[7..].iter_mut() {
+        *slot = BASE36[(random % 36) as usize];
+        random /= 36;
+    }
+    out.iter().map(|&b| b as char).collect()
 }
 
 /// Whether `s` passes PhotoPrism's `rnd.IsUID` check for the given prefix.
@@ -149,7 +149,6 @@ mod tests {
         assert!(is_well_formed_token(&app));
         assert!(!is_well_formed_token("nope"));
         assert_eq!(session_id("abc").len(), 64);
-        assert_eq!(base36(35), "z");
         assert_eq!(parse_base36("10"), Some(36));
     }
 }

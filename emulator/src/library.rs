@@ -2,7 +2,6 @@
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use sha1::{Digest, Sha1};
 
 use crate::seed::PhotoSeed;
 
@@ -28,7 +27,7 @@ const CAMERAS: &[(&str, &str)] = &[
 
 /// `count` photo seeds, identical for the same `seed`: dates over 2012–2025, paths `YYYY/MM`,
 /// names `IMG_nnnn.jpg`, labels like `cat`/`beach`, ~10 % favorites, ~5 % private, every 25th
-/// photo with a RAW sibling, SHA-1 hashes derived from the seed.
+/// photo with a RAW sibling, SHA-1-shaped hashes drawn from the seeded generator.
 pub(crate) fn synthetic_library(count: usize, seed: u64) -> Vec<PhotoSeed> {
     let mut rng = SmallRng::seed_from_u64(seed);
     (0..count)
@@ -56,7 +55,13 @@ pub(crate) fn synthetic_library(count: usize, seed: u64) -> Vec<PhotoSeed> {
                 i + 1
             );
             let (make, model) = CAMERAS[rng.random_range(0..CAMERAS.len())];
-            let hash = hex::encode(Sha1::digest(format!("prysm-{seed}-{i}").as_bytes()));
+            // A SHA-1-shaped hex string from the seeded generator (cheaper than hashing).
+            let hash = format!(
+                "{:016x}{:016x}{:08x}",
+                rng.random::<u64>(),
+                rng.random::<u64>(),
+                rng.random::<u32>()
+            );
             PhotoSeed {
                 title,
                 taken_at: format!(

@@ -235,7 +235,7 @@ fn place_json(store: &Store, photo: &Photo) -> Value {
         "Country": "zz",
         "Keywords": "",
         "Favorite": false,
-        "PhotoCount": store.photos.values().filter(|p| !p.private && !p.archived()).count(),
+        "PhotoCount": store.photos.values().map(|p| &**p).filter(|p| !p.private && !p.archived()).count(),
         "CreatedAt": ts(store.user.created_at),
         "UpdatedAt": ts(store.user.created_at),
     });

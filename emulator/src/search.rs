@@ -633,7 +633,7 @@ fn search_photos_shaped(
                 .ok_or(SearchError::Invalid)?;
             album_photo_ids(store, album)
                 .into_iter()
-                .filter_map(|id| store.photos.get(&id))
+                .filter_map(|id| store.photos.get(&id).map(|p| &**p))
                 .collect()
         }
         None => match &filters.uid {
@@ -643,7 +643,9 @@ fn search_photos_shaped(
                     .filter_map(|u| store.photo_ids.get(u).copied())
                     .collect();
                 ids.sort_unstable_by(|a, b| b.cmp(a));
-                ids.iter().filter_map(|id| store.photos.get(id)).collect()
+                ids.iter()
+                    .filter_map(|id| store.photos.get(id).map(|p| &**p))
+                    .collect()
             }
             Some(UidFilter::Hashes(set)) => indexed(store, set.iter()),
             Some(UidFilter::Files(set)) => {
@@ -653,10 +655,12 @@ fn search_photos_shaped(
                     .collect();
                 ids.sort_unstable_by(|a, b| b.cmp(a));
                 ids.dedup();
-                ids.iter().filter_map(|id| store.photos.get(id)).collect()
+                ids.iter()
+                    .filter_map(|id| store.photos.get(id).map(|p| &**p))
+                    .collect()
             }
             None if !filters.hash.is_empty() => indexed(store, filters.hash.iter()),
-            None => store.photos.values().rev().collect(),
+            None => store.photos.values().map(|p| &**p).rev().collect(),
         },
     };
     let mut photos: Vec<&Photo> = candidates
@@ -724,7 +728,9 @@ fn indexed<'a>(store: &'a Store, hashes: impl Iterator<Item = &'a String>) -> Ve
         .collect();
     ids.sort_unstable_by(|a, b| b.cmp(a));
     ids.dedup();
-    ids.iter().filter_map(|id| store.photos.get(id)).collect()
+    ids.iter()
+        .filter_map(|id| store.photos.get(id).map(|p| &**p))
+        .collect()
 }
 
 fn sort_photos(photos: &mut [&Photo], order: PhotoOrder) {

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
+use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
 use crate::ids;
@@ -47,6 +48,17 @@ impl Limiter {
     }
 }
 
+/// What a new file is made of.
+struct FileSpec<'a> {
+    folder: &'a str,
+    file_name: &'a str,
+    hash: String,
+    size: u64,
+    primary: bool,
+    original: &'a str,
+    uid: String,
+}
+
 /// How `POST /albums` resolved a title.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AlbumOutcome {
@@ -72,7 +84,7 @@ pub(crate) type Uploads = HashMap<(String, String), Vec<(String, Vec<u8>)>>;
 pub(crate) struct Store {
     pub generation: ApiGeneration,
     pub user: User,
-    pub photos: BTreeMap<u64, Photo>,
+    pub photos: BTreeMap<u64, Box<Photo>>,
     pub photo_ids: HashMap<String, u64>,
     pub hash_index: HashMap<String, u64>,
     pub file_uid_index: HashMap<String, u64>,
@@ -89,6 +101,8 @@ pub(crate) struct Store {
     pub staged: Vec<(String, String, Vec<u8>)>,
     pub upload_meta: HashMap<String, PhotoSeed>,
     pub login_limiter: Limiter,
+    label_names: HashMap<String, u64>,
+    keyword_cache: HashMap<String, String>,
     next_photo_id: u64,
     next_file_id: u64,
     next_album_id: u64,
@@ -132,6 +146,8 @@ impl Store {
             staged: Vec::new(),
             upload_meta: HashMap::new(),
             login_limiter: Limiter::new(),
+            label_names: HashMap::new(),
+            keyword_cache: HashMap::new(),
             next_photo_id: 1,
             next_file_id: 1,
             next_album_id: 1,
@@ -141,20 +157,22 @@ impl Store {
 
     /// The photo with this UID.
     pub fn photo(&self, uid: &str) -> Option<&Photo> {
-        self.photo_ids.get(uid).and_then(|id| self.photos.get(id))
+        self.photo_ids
+            .get(uid)
+            .and_then(|id| self.photos.get(id).map(|p| &**p))
     }
 
     /// The photo with this UID, mutable.
     pub fn photo_mut(&mut self, uid: &str) -> Option<&mut Photo> {
         let id = *self.photo_ids.get(uid)?;
-        self.photos.get_mut(&id)
+        self.photos.get_mut(&id).map(|p| &mut **p)
     }
 
     /// The photo owning the file with this SHA-1.
     pub fn photo_by_hash(&self, hash: &str) -> Option<&Photo> {
         self.hash_index
             .get(&hash.to_ascii_lowercase())
-            .and_then(|id| self.photos.get(id))
+            .and_then(|id| self.photos.get(id).map(|p| &**p))
     }
 
     /// The camera with this ID (falls back to "Unknown").
@@ -197,9 +215,13 @@ impl Store {
 
     /// Finds or creates a label by name; returns its ID.
     pub fn ensure_label(&mut self, name: &str) -> u64 {
-        let slug = text::slugify(name);
-        if let Some(id) = self.label_slugs.get(&slug) {
+        if let Some(id) = self.label_names.get(name) {
             return *id;
+        }
+        let slug = text::slugify(name);
+        if let Some(id) = self.label_slugs.get(&slug).copied() {
+            self.label_names.insert(name.to_owned(), id);
+            return id;
         }
         let id = self.next_label_id;
         self.next_label_id += 1;
@@ -214,6 +236,7 @@ impl Store {
             },
         );
         self.label_slugs.insert(slug, id);
+        self.label_names.insert(name.to_owned(), id);
         id
     }
 
@@ -225,15 +248,16 @@ impl Store {
         }
     }
 
-    fn new_file(
-        &mut self,
-        folder: &str,
-        file_name: &str,
-        hash: String,
-        size: u64,
-        primary: bool,
-        original: &str,
-    ) -> PhotoFile {
+    fn new_file(&mut self, spec: FileSpec<'_>) -> PhotoFile {
+        let FileSpec {
+            folder,
+            file_name,
+            hash,
+            size,
+            primary,
+            original,
+            uid,
+        } = spec;
         let id = self.next_file_id;
         self.next_file_id += 1;
         let ext = file_name
@@ -259,7 +283,7 @@ impl Store {
         };
         PhotoFile {
             id,
-            uid: ids::new_uid('f'),
+            uid,
             name,
             hash,
             size,
@@ -272,6 +296,13 @@ impl Store {
             height: 480,
             created_at: now(),
         }
+    }
+
+    /// Makes room for `n` more photos in the indexes (avoids rehashing while seeding).
+    pub fn reserve_photos(&mut self, n: usize) {
+        self.photo_ids.reserve(n);
+        self.hash_index.reserve(n);
+        self.file_uid_index.reserve(n);
     }
 
     /// Adds a photo described by `seed`; returns its UID.
@@ -317,21 +348,38 @@ impl Store {
             seed.hash.to_ascii_lowercase()
         };
         let size = if seed.size == 0 { 100_000 } else { seed.size };
-        let mut files = vec![self.new_file(&folder, &file_name, hash, size, true, &original)];
+        // The primary file's UID mirrors the photo UID (unique, and one random UID less).
+        let file_uid = format!("f{}", &uid[1..]);
+        let primary = self.new_file(FileSpec {
+            folder: &folder,
+            file_name: &file_name,
+            hash,
+            size,
+            primary: true,
+            original: &original,
+            uid: file_uid,
+        });
+        let mut files = vec![primary];
         for extra in &seed.extra_files {
             let extra_name = if extra.contains('.') {
                 extra.clone()
             } else {
                 format!("{name}.{extra}")
             };
-            let file = self.new_file(
-                &folder,
-                &extra_name,
-                ids::random_hex(40),
+            // Siblings get a hash derived from the primary one, so seeds stay deterministic.
+            let sibling_hash = hex::encode(Sha1::digest(
+                format!("{}/{extra_name}", files[0].hash).as_bytes(),
+            ));
+            let file_uid = ids::new_uid('f');
+            let file = self.new_file(FileSpec {
+                folder: &folder,
+                file_name: &extra_name,
+                hash: sibling_hash,
                 size,
-                false,
-                &extra_name,
-            );
+                primary: false,
+                original: &extra_name,
+                uid: file_uid,
+            });
             files.push(file);
         }
         let mut labels = Vec::new();
@@ -349,7 +397,18 @@ impl Store {
             keywords.push_str(label);
         }
         let mut details = Details::empty(created);
-        details.keywords = text::normalize_keywords(&keywords);
+        // Generated libraries repeat the same few keyword sets; normalize each only once.
+        details.keywords = match self.keyword_cache.get(&keywords) {
+            Some(k) => k.clone(),
+            None => {
+                let normalized = text::normalize_keywords(&keywords);
+                if self.keyword_cache.len() < 10_000 {
+                    self.keyword_cache
+                        .insert(keywords.clone(), normalized.clone());
+                }
+                normalized
+            }
+        };
         let src_if = |value: &str, src: &str, default: &str| {
             if !src.is_empty() {
                 src.to_owned()
@@ -458,7 +517,7 @@ impl Store {
             self.file_uid_index.insert(f.uid.clone(), photo.id);
         }
         self.photo_ids.insert(photo.uid.clone(), photo.id);
-        self.photos.insert(photo.id, photo);
+        self.photos.insert(photo.id, Box::new(photo));
     }
 
     /// Permanently removes a photo and its memberships.

@@ -321,7 +321,7 @@ fn resolve_selection(
             uids.extend(
                 search::album_photo_ids(store, album)
                     .into_iter()
-                    .filter_map(|id| store.photos.get(&id).map(|p| p.uid.clone())),
+                    .filter_map(|id| store.photos.get(&id).map(|p| &**p).map(|p| p.uid.clone())),
             );
         }
     }
@@ -329,7 +329,7 @@ fn resolve_selection(
         if let Some(p) = store
             .file_uid_index
             .get(&f)
-            .and_then(|id| store.photos.get(id))
+            .and_then(|id| store.photos.get(id).map(|p| &**p))
         {
             uids.push(p.uid.clone());
         }
@@ -427,7 +427,7 @@ pub(crate) async fn clone(
             uids.extend(
                 search::album_photo_ids(&store, album)
                     .into_iter()
-                    .filter_map(|id| store.photos.get(&id))
+                    .filter_map(|id| store.photos.get(&id).map(|p| &**p))
                     .filter(|p| !p.archived())
                     .map(|p| p.uid.clone()),
             );

@@ -1,0 +1,1008 @@
+//! Behaviour tests of the quirks a reconciler depends on, fault injection, counters and scale.
+
+use std::time::{Duration, Instant};
+
+use prysm_emulator::{AlbumSeed, ApiGeneration, Emulator, EmulatorOptions, PhotoSeed};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A logged-in HTTP client for one emulator.
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+/// Status, headers and JSON body (`Null` when the body is not JSON).
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl Api {
+    async fn login(emu: &Emulator) -> Api {
+        let http = reqwest::Client::new();
+        let base = emu.url();
+        let res: Value = http
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"username": "admin", "password": "photoprism"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = res["access_token"].as_str().unwrap().to_owned();
+        Api { http, base, token }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        Answer {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    async fn put(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    async fn delete(&self, path: &str, body: Option<Value>) -> Answer {
+        self.call(Method::DELETE, path, body).await
+    }
+
+    async fn uids(&self, path: &str) -> Vec<String> {
+        let answer = self.get(path).await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        answer
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["UID"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+async fn start(generation: ApiGeneration) -> Emulator {
+    Emulator::start(EmulatorOptions::for_generation(generation))
+        .await
+        .unwrap()
+}
+
+fn photo(title: &str, taken_at: &str) -> PhotoSeed {
+    PhotoSeed {
+        title: title.into(),
+        taken_at: taken_at.into(),
+        ..PhotoSeed::default()
+    }
+}
+
+#[tokio::test]
+async fn album_create_finds_restores_or_creates_per_generation() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let p = emu.seed_photo(photo("One", "2024-01-01"));
+        let created = api
+            .post("/api/v1/albums", json!({"Title": "Trips 2024"}))
+            .await;
+        let uid = created.body["UID"].as_str().unwrap().to_owned();
+        match generation {
+            ApiGeneration::V2024 => {
+                assert_eq!(created.status, 200);
+                assert_eq!(created.header("location"), "");
+            }
+            ApiGeneration::V2025 => {
+                assert_eq!(created.status, 201);
+                assert_eq!(created.header("location"), format!("/api/v1/albums/{uid}"));
+            }
+        }
+        assert_eq!(created.body["Order"], "oldest");
+        assert_eq!(created.body["Country"], "zz");
+        // Same slug, different case and punctuation: the existing album, unchanged.
+        let found = api
+            .post(
+                "/api/v1/albums",
+                json!({"Title": "trips: 2024!", "Favorite": true}),
+            )
+            .await;
+        assert_eq!(found.status, 200);
+        assert_eq!(found.body["UID"], json!(uid));
+        assert_eq!(found.body["Favorite"], json!(false));
+        // Delete keeps the rows; re-creating restores album and members.
+        api.post(
+            &format!("/api/v1/albums/{uid}/photos"),
+            json!({"photos": [p]}),
+        )
+        .await;
+        let deleted = api.delete(&format!("/api/v1/albums/{uid}"), None).await;
+        assert!(deleted.body["DeletedAt"].is_string());
+        assert_eq!(api.get(&format!("/api/v1/albums/{uid}")).await.status, 404);
+        let scope = api.get(&format!("/api/v1/photos?count=10&s={uid}")).await;
+        assert_eq!(scope.status, 400);
+        assert!(emu.album(&uid).unwrap().deleted);
+        let restored = api
+            .post("/api/v1/albums", json!({"Title": "Trips 2024"}))
+            .await;
+        assert_eq!(restored.status, 200);
+        assert_eq!(restored.body["UID"], json!(uid));
+        assert!(restored.body["DeletedAt"].is_null());
+        assert_eq!(
+            api.uids(&format!("/api/v1/photos?count=10&s={uid}")).await,
+            vec![p.clone()]
+        );
+        emu.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn force_delete_purges_only_on_2025_servers() {
+    for (generation, purged) in [(ApiGeneration::V2024, false), (ApiGeneration::V2025, true)] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let uid = emu.seed_album(AlbumSeed {
+            title: "Purge Me".into(),
+            ..AlbumSeed::default()
+        });
+        let answer = api
+            .delete(&format!("/api/v1/albums/{uid}?force=true"), None)
+            .await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(emu.album(&uid).is_none(), purged, "{generation:?}");
+        let again = api
+            .post("/api/v1/albums", json!({"Title": "Purge Me"}))
+            .await;
+        assert_eq!(again.body["UID"] != json!(uid), purged);
+    }
+}
+
+#[tokio::test]
+async fn membership_rows_hide_instead_of_deleting() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let uids = emu.seed_photos(vec![
+        photo("A", "2024-01-01"),
+        photo("B", "2024-01-02"),
+        photo("C", "2024-01-03"),
+    ]);
+    let album = emu.seed_album(AlbumSeed {
+        title: "Hidden Rows".into(),
+        ..AlbumSeed::default()
+    });
+    let path = format!("/api/v1/albums/{album}/photos");
+    let added = api.post(&path, json!({"photos": [uids[0], uids[1]]})).await;
+    assert_eq!(added.body["added"].as_array().unwrap().len(), 2);
+    // Already a member: still echoed as added.
+    let again = api.post(&path, json!({"photos": [uids[0]]})).await;
+    assert_eq!(again.body["added"].as_array().unwrap().len(), 1);
+    // Removing a non-member and an unknown but valid UID creates hidden rows; junk is skipped.
+    let unknown = format!("{}zzzzzzzzz", &uids[2][..7]);
+    let removed = api
+        .delete(
+            &path,
+            Some(json!({"photos": [uids[2], unknown, "not-a-uid"]})),
+        )
+        .await;
+    assert_eq!(removed.status, 200);
+    assert_eq!(removed.body["photos"].as_array().unwrap().len(), 3);
+    let rows = removed.body["removed"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r["Hidden"] == json!(true)));
+    let empty = api.delete(&path, Some(json!({"photos": []}))).await;
+    assert_eq!(empty.status, 400);
+    assert_eq!(empty.body["error"], "No items selected");
+    let listed = api
+        .get(&format!("/api/v1/albums?count=10&type=album&uid={album}"))
+        .await;
+    assert_eq!(listed.body[0]["PhotoCount"], json!(2));
+    assert_eq!(listed.body[0]["DeletedAt"], "0001-01-01T00:00:00Z");
+    assert!(listed.body[0].get("ID").is_none());
+    let mut members = vec![uids[0].clone(), uids[1].clone()];
+    members.sort();
+    assert_eq!(emu.album_members(&album), members);
+    let unknown_album = api
+        .post(
+            "/api/v1/albums/azzzzzzzzzzzzzzz/photos",
+            json!({"photos": [uids[0]]}),
+        )
+        .await;
+    assert_eq!(unknown_album.status, 404);
+    assert_eq!(unknown_album.body["error"], "Album not found");
+}
+
+#[tokio::test]
+async fn archive_hides_memberships_and_restore_does_not_bring_them_back() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(photo("Kept", "2023-05-05"));
+    let album = emu.seed_album(AlbumSeed {
+        title: "Archive Test".into(),
+        photos: vec![p.clone()],
+        ..AlbumSeed::default()
+    });
+    let archived = api
+        .post("/api/v1/batch/photos/archive", json!({"photos": [p]}))
+        .await;
+    assert_eq!(archived.body["message"], "Selection archived");
+    assert!(emu.photo(&p).unwrap().archived);
+    assert!(emu.album_members(&album).is_empty());
+    assert!(api.uids("/api/v1/photos?count=10").await.is_empty());
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&archived=true").await,
+        vec![p.clone()]
+    );
+    api.post("/api/v1/batch/photos/restore", json!({"photos": [p]}))
+        .await;
+    assert!(!emu.photo(&p).unwrap().archived);
+    assert!(emu.album_members(&album).is_empty());
+    assert!(emu.photo(&p).unwrap().albums.is_empty());
+}
+
+#[tokio::test]
+async fn batch_private_toggles() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(photo("Toggle", "2023-05-05"));
+    for expected in [true, false, true] {
+        let answer = api
+            .post("/api/v1/batch/photos/private", json!({"photos": [p]}))
+            .await;
+        assert_eq!(answer.body["message"], "Selection marked as private");
+        assert_eq!(emu.photo(&p).unwrap().private, expected);
+    }
+    let empty = api
+        .post("/api/v1/batch/photos/private", json!({"photos": []}))
+        .await;
+    assert_eq!(empty.status, 400);
+}
+
+#[tokio::test]
+async fn details_apply_only_with_the_photo_id_and_replace_all_fields() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(PhotoSeed {
+        artist: "Old Artist".into(),
+        notes: "old notes".into(),
+        ..photo("Details", "2020-02-02")
+    });
+    let id = emu.photo(&p).unwrap().id;
+    let path = format!("/api/v1/photos/{p}");
+    api.put(
+        &path,
+        json!({"TitleSrc": "manual", "Details": {"Artist": "Nobody"}}),
+    )
+    .await;
+    assert_eq!(emu.photo(&p).unwrap().details.artist, "Old Artist");
+    let answer = api
+        .put(
+            &path,
+            json!({"Details": {"PhotoID": id, "Artist": "New", "ArtistSrc": "manual",
+                "Keywords": "Beach, sunset, beach, A, 2024, Sunset", "KeywordsSrc": "manual"}}),
+        )
+        .await;
+    assert_eq!(answer.status, 200);
+    let details = emu.photo(&p).unwrap().details;
+    assert_eq!(details.artist, "New");
+    assert_eq!(details.notes, "", "omitted detail fields are cleared");
+    assert_eq!(details.keywords, "beach, sunset");
+    assert_eq!(answer.body["Details"]["Keywords"], "beach, sunset");
+    assert!(emu.photo(&p).unwrap().edited_at.is_some());
+    let wrong_type = api.put(&path, json!({"Favorite": "yes"})).await;
+    assert_eq!(wrong_type.status, 400);
+}
+
+#[tokio::test]
+async fn automatic_titles_overwrite_titles_and_captions_without_source() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(PhotoSeed {
+        original_name: "red-square.jpg".into(),
+        ..photo("", "2023-06-15T10:30:00Z")
+    });
+    assert_eq!(emu.photo(&p).unwrap().title, "Red Square / 2023");
+    let path = format!("/api/v1/photos/{p}");
+    let answer = api
+        .put(&path, json!({"Title": "Mine", "Description": "Text"}))
+        .await;
+    assert_eq!(answer.body["Title"], "Red Square / 2023");
+    assert_eq!(answer.body["Description"], "");
+    assert!(answer.body.get("Caption").is_none());
+    let answer = api
+        .put(
+            &path,
+            json!({"Title": "Mine", "TitleSrc": "manual", "Description": "Kept"}),
+        )
+        .await;
+    assert_eq!(answer.body["Title"], "Mine");
+    assert_eq!(answer.body["Description"], "Kept");
+}
+
+#[tokio::test]
+async fn caption_and_description_differ_between_generations() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(photo("Cap", "2021-01-01"));
+    let path = format!("/api/v1/photos/{p}");
+    let got = api.get(&path).await;
+    assert!(got.body.get("Caption").is_some());
+    assert!(got.body.get("Description").is_none());
+    assert!(
+        got.body.get("EditedAt").is_none(),
+        "null times are omitted in 2025+"
+    );
+    assert_eq!(got.body["TimeZone"], "Local");
+    // Description is copied into an empty caption, else ignored.
+    api.put(
+        &path,
+        json!({"Description": "first", "DescriptionSrc": "manual"}),
+    )
+    .await;
+    assert_eq!(emu.photo(&p).unwrap().caption, "first");
+    api.put(
+        &path,
+        json!({"Description": "second", "DescriptionSrc": "manual"}),
+    )
+    .await;
+    assert_eq!(emu.photo(&p).unwrap().caption, "first");
+    api.put(&path, json!({"Caption": "third", "CaptionSrc": "manual"}))
+        .await;
+    assert_eq!(emu.photo(&p).unwrap().caption, "third");
+
+    let old = start(ApiGeneration::V2024).await;
+    let old_api = Api::login(&old).await;
+    let q = old.seed_photo(photo("Desc", "2021-01-01"));
+    let got = old_api.get(&format!("/api/v1/photos/{q}")).await;
+    assert!(got.body.get("Description").is_some());
+    assert!(got.body.get("Caption").is_none());
+    assert!(got.body["EditedAt"].is_null());
+    let batch = old_api
+        .post("/api/v1/batch/photos/edit", json!({"photos": [q]}))
+        .await;
+    assert_eq!(batch.status, 404);
+    assert_eq!(batch.body, json!({"error": "Not found"}));
+    let like = old_api
+        .post("/api/v1/albums/azzzzzzzzzzzzzzz/like", json!({}))
+        .await;
+    assert!(like.body.get("messageId").is_none());
+    let like = api
+        .post("/api/v1/albums/azzzzzzzzzzzzzzz/like", json!({}))
+        .await;
+    assert_eq!(like.body["messageId"], "Album not found");
+}
+
+#[tokio::test]
+async fn batch_edit_sets_values_and_albums() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let uids = emu.seed_photos(vec![photo("A", "2020-01-01"), photo("B", "2021-01-01")]);
+    let archived = emu.seed_photo(PhotoSeed {
+        archived: true,
+        ..photo("Z", "2020-01-01")
+    });
+    let album = emu.seed_album(AlbumSeed {
+        title: "Batch".into(),
+        ..AlbumSeed::default()
+    });
+    let read = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            json!({"photos": [uids[0], uids[1], archived]}),
+        )
+        .await;
+    assert_eq!(read.status, 200);
+    assert_eq!(read.body["models"].as_array().unwrap().len(), 2);
+    assert_eq!(read.body["values"]["Title"]["mixed"], json!(true));
+    assert_eq!(read.body["values"]["Year"]["value"], json!(-2));
+    let update = api
+        .call(
+            Method::PUT,
+            "/api/v1/batch/photos/edit",
+            Some(json!({"photos": uids, "values": {
+                "Title": {"value": "Same", "action": "update"},
+                "Private": {"value": true, "action": "update"},
+                "DetailsArtist": {"value": "Me", "action": "update"},
+                "Albums": {"action": "update", "items": [
+                    {"value": album, "title": "Batch", "action": "add"},
+                    {"value": "", "title": "New By Title", "action": "add"}]}}})),
+        )
+        .await;
+    assert_eq!(update.status, 200, "{}", update.body);
+    assert_eq!(update.body["values"]["Title"]["value"], "Same");
+    for uid in &uids {
+        let p = emu.photo(uid).unwrap();
+        assert_eq!((p.title.as_str(), p.title_src.as_str()), ("Same", "batch"));
+        assert!(p.private);
+        assert_eq!(p.details.artist_src, "batch");
+        assert_eq!(p.albums.len(), 2);
+    }
+    assert!(emu.albums().iter().any(|a| a.title == "New By Title"));
+    let empty = api
+        .post("/api/v1/batch/photos/edit", json!({"photos": []}))
+        .await;
+    assert_eq!(empty.status, 400);
+    let huge = "p".repeat(1 << 20);
+    let too_big = api
+        .post("/api/v1/batch/photos/edit", json!({"photos": [huge]}))
+        .await;
+    assert_eq!(too_big.status, 413);
+}
+
+#[tokio::test]
+async fn search_paging_merging_and_filters() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let uids = emu.seed_photos(vec![
+        PhotoSeed {
+            extra_files: vec!["cr2".into()],
+            labels: vec!["cat".into()],
+            favorite: true,
+            path: "2019/03".into(),
+            name: "IMG_0001".into(),
+            ..photo("Alpha", "2019-03-01")
+        },
+        PhotoSeed {
+            labels: vec!["beach".into()],
+            private: true,
+            path: "2019/03/sub".into(),
+            ..photo("Beta", "2020-04-02")
+        },
+        PhotoSeed {
+            keywords: "holiday".into(),
+            ..photo("Gamma", "2021-05-03")
+        },
+    ]);
+    // Unmerged: one row per file; merged folds them, X-Count stays the number of file rows.
+    let rows = api.get("/api/v1/photos?count=10").await;
+    assert_eq!(rows.body.as_array().unwrap().len(), 4);
+    assert_eq!(rows.header("x-count"), "4");
+    let merged = api.get("/api/v1/photos?count=10&merged=true").await;
+    assert_eq!(merged.body.as_array().unwrap().len(), 3);
+    assert_eq!(merged.header("x-count"), "4");
+    let alpha = merged
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["UID"] == json!(uids[0]))
+        .unwrap();
+    assert_eq!(alpha["Files"].as_array().unwrap().len(), 2);
+    // Paging.
+    let page = api
+        .get("/api/v1/photos?count=1&offset=1&order=oldest")
+        .await;
+    assert_eq!(page.header("x-limit"), "1");
+    assert_eq!(page.header("x-offset"), "1");
+    assert_eq!(
+        page.body[0]["UID"],
+        json!(uids[0]),
+        "the RAW row of the oldest photo"
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=1&offset=2&order=oldest")
+            .await,
+        vec![uids[1].clone()]
+    );
+    // Errors.
+    let missing = api.get("/api/v1/photos").await;
+    assert_eq!(missing.status, 400);
+    assert!(missing.header("content-type").starts_with("text/plain"));
+    assert_eq!(
+        api.get("/api/v1/photos?count=5&order=favorites")
+            .await
+            .status,
+        400
+    );
+    assert_eq!(
+        api.get("/api/v1/photos?count=5&q=bogus:1").await.status,
+        400
+    );
+    // Filters.
+    let one = |v: &[&String]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&label=cat&merged=true")
+            .await,
+        one(&[&uids[0]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&q=label:beach").await,
+        one(&[&uids[1]])
+    );
+    assert!(
+        api.uids("/api/v1/photos?count=10&label=unknown")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&favorite=true&merged=true")
+            .await,
+        one(&[&uids[0]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&private=true").await,
+        one(&[&uids[1]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&year=2020|2021").await,
+        one(&[&uids[2], &uids[1]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&path=2019/03/&merged=true")
+            .await,
+        one(&[&uids[0]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&path=2019/03&merged=true")
+            .await,
+        one(&[&uids[1], &uids[0]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&q=title:%22Gam*%22").await,
+        one(&[&uids[2]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&q=holiday").await,
+        one(&[&uids[2]])
+    );
+    assert_eq!(
+        api.uids("/api/v1/photos?count=10&name=IMG_0001&merged=true")
+            .await,
+        one(&[&uids[0]])
+    );
+    let hash = emu.photo(&uids[2]).unwrap().hashes[0].clone();
+    assert_eq!(
+        api.uids(&format!("/api/v1/photos?count=10&hash={hash}"))
+            .await,
+        one(&[&uids[2]])
+    );
+    assert_eq!(
+        api.uids(&format!("/api/v1/photos?count=10&uid={hash}"))
+            .await,
+        one(&[&uids[2]])
+    );
+    let by_uid = format!("/api/v1/photos?count=10&uid={}|{}", uids[0], uids[2]);
+    assert_eq!(
+        api.uids(&format!("{by_uid}&merged=true")).await,
+        one(&[&uids[2], &uids[0]])
+    );
+    let file = api.get(&format!("/api/v1/files/{hash}")).await;
+    assert_eq!(file.body["PhotoUID"], json!(uids[2]));
+    assert_eq!(
+        api.get("/api/v1/files/0000000000000000000000000000000000000000")
+            .await
+            .status,
+        404
+    );
+    // Album listing: count required, type filter, unknown q filter, paging headers.
+    for title in ["Zeta", "Alpha Trip", "Mid"] {
+        api.post("/api/v1/albums", json!({"Title": title})).await;
+    }
+    let albums = api
+        .get("/api/v1/albums?count=2&type=album&order=name")
+        .await;
+    assert_eq!(albums.header("x-count"), "2");
+    assert_eq!(albums.body[0]["Title"], "Alpha Trip");
+    assert!(!albums.header("x-preview-token").is_empty());
+    assert_eq!(api.get("/api/v1/albums?count=0").await.status, 400);
+    let unknown = api.get("/api/v1/albums?count=5&q=foo:bar").await;
+    assert_eq!(unknown.body, json!({"error": "Unknown filter: foo"}));
+    let text = api.get("/api/v1/albums?count=5&q=trip").await;
+    assert_eq!(text.body.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn uploads_dedupe_by_hash_and_still_join_albums() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let user = emu.user_uid();
+    let upload = |token: &'static str, name: &'static str| {
+        let form = reqwest::multipart::Form::new().part(
+            "files",
+            reqwest::multipart::Part::bytes(b"same bytes".to_vec()).file_name(name),
+        );
+        api.http
+            .post(format!("{}/api/v1/users/{user}/upload/{token}", api.base))
+            .bearer_auth(&api.token)
+            .multipart(form)
+            .send()
+    };
+    let res = upload("tok1", "20230615_103000.jpg").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let path = format!("/api/v1/users/{user}/upload/tok1");
+    let done = api.put(&path, json!({"albums": ["First Album"]})).await;
+    assert_eq!(done.body["message"], "Upload has been processed");
+    upload("tok2", "copy.jpg").await.unwrap();
+    api.put(
+        &format!("/api/v1/users/{user}/upload/tok2"),
+        json!({"albums": ["Second Album"]}),
+    )
+    .await;
+    let photos = emu.photos();
+    assert_eq!(photos.len(), 1, "identical bytes are imported once");
+    assert_eq!(photos[0].taken_at, "2023-06-15T10:30:00Z");
+    assert_eq!(photos[0].path, "2023/06");
+    assert_eq!(photos[0].albums.len(), 2);
+    assert!(emu.albums().iter().any(|a| a.album_type == "folder"));
+    let foreign = api
+        .put("/api/v1/users/uzzzzzzzzzzzzzzz/upload/tok3", json!({}))
+        .await;
+    assert_eq!(foreign.status, 403);
+    // Import from the staged import folder.
+    emu.stage_import(
+        "trip",
+        vec![
+            ("a.jpg".into(), b"aaa".to_vec()),
+            ("b.jpg".into(), b"bbb".to_vec()),
+        ],
+    );
+    let imported = api
+        .post(
+            "/api/v1/import/",
+            json!({"path": "trip", "albums": ["Trip"]}),
+        )
+        .await;
+    assert_eq!(imported.body["message"], "Import completed in 0 s");
+    assert_eq!(emu.photos().len(), 3);
+    let trip = emu
+        .albums()
+        .into_iter()
+        .find(|a| a.title == "Trip")
+        .unwrap();
+    assert_eq!(trip.photo_count, 2);
+    let redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}/api/v1/import", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), 307);
+}
+
+#[tokio::test]
+async fn authentication_variants_and_permissions() {
+    let emu = start(ApiGeneration::V2025).await;
+    let http = reqwest::Client::new();
+    let base = emu.url();
+    let bad = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "admin", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    assert_eq!(
+        bad.json::<Value>().await.unwrap(),
+        json!({"error": "Invalid credentials"})
+    );
+    let api = Api::login(&emu).await;
+    let session = api.get("/api/v1/session").await;
+    assert_eq!(session.body["user"]["UID"], json!(emu.user_uid()));
+    assert_eq!(
+        session.body["config"]["settings"]["features"]["batchEdit"],
+        json!(true)
+    );
+    assert_eq!(session.body["config"]["version"], "260630-4b33d3bd1");
+    let via_header = http
+        .get(format!("{base}/api/v1/config"))
+        .header("X-Auth-Token", &api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(via_header.status(), 200);
+    let none = http
+        .get(format!("{base}/api/v1/photos?count=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 401);
+    // App password via the password grant (form-encoded), usable as a bearer token.
+    let app: Value = http
+        .post(format!("{base}/api/v1/oauth/token"))
+        .bearer_auth(&api.token)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("grant_type=password&username=admin&password=photoprism&client_name=prysm&scope=*")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let app_token = app["access_token"].as_str().unwrap();
+    assert_eq!(app_token.len(), 27);
+    let with_app = http
+        .get(format!("{base}/api/v1/albums?count=1"))
+        .bearer_auth(app_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_app.status(), 200);
+    // Client credentials: a JSON body can never carry the secret.
+    let (id, secret) = emu.new_client(false);
+    let json_body = http
+        .post(format!("{base}/api/v1/oauth/token"))
+        .json(
+            &json!({"grant_type": "client_credentials", "client_id": id, "client_secret": secret}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 401);
+    assert_eq!(json_body.json::<Value>().await.unwrap()["code"], json!(40));
+    let client: Value = http
+        .post(format!("{base}/api/v1/oauth/token"))
+        .basic_auth(&id, Some(&secret))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let client_api = Api {
+        http: http.clone(),
+        base: base.clone(),
+        token: client["access_token"].as_str().unwrap().to_owned(),
+    };
+    let p = emu.seed_photo(photo("P", "2020-01-01"));
+    let album = emu.seed_album(AlbumSeed {
+        title: "Client".into(),
+        ..AlbumSeed::default()
+    });
+    assert_eq!(
+        client_api
+            .get(&format!("/api/v1/albums/{album}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(client_api.get("/api/v1/photos?count=1").await.status, 400);
+    assert_eq!(
+        client_api.get("/api/v1/albums?count=1").await.body,
+        json!({"error": "Permission denied"})
+    );
+    let like = client_api
+        .post(&format!("/api/v1/photos/{p}/like"), json!({}))
+        .await;
+    assert_eq!(like.status, 200);
+    assert!(
+        !emu.photo(&p).unwrap().favorite,
+        "user-less likes are silently ignored"
+    );
+    let revoked = http
+        .post(format!("{base}/api/v1/oauth/revoke"))
+        .bearer_auth(&client_api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(client_api.get("/api/v1/config").await.status, 401);
+    // Logout invalidates the token.
+    assert_eq!(
+        api.delete("/api/v1/session", None).await.body["status"],
+        "deleted"
+    );
+    assert_eq!(api.get("/api/v1/config").await.status, 401);
+    // Ten failed logins trip the limiter.
+    for _ in 0..10 {
+        http.post(format!("{base}/api/v1/session"))
+            .json(&json!({"username": "admin", "password": "wrong"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let limited = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "admin", "password": "photoprism"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_bodies() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let missing = api.get("/api/v1/nothing/here").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.body, json!({"error": "Not found"}));
+    assert_eq!(
+        api.call(Method::PATCH, "/api/v1/albums", None).await.status,
+        404
+    );
+    let res = api
+        .http
+        .post(format!("{}/api/v1/albums", api.base))
+        .bearer_auth(&api.token)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "Unable to do that"
+    );
+    assert_eq!(
+        api.get("/api/v1/status").await.body,
+        json!({"status": "operational"})
+    );
+    assert_eq!(
+        api.get("/api/v1/photos/pzzzzzzzzzzzzzzz").await.body["error"],
+        "Entity not found"
+    );
+}
+
+#[tokio::test]
+async fn faults_and_counters() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    emu.reset_counts();
+    emu.fail_next("GET /api/v1/albums/:uid", 2, 503);
+    let album = emu.seed_album(AlbumSeed {
+        title: "Faulty".into(),
+        ..AlbumSeed::default()
+    });
+    let path = format!("/api/v1/albums/{album}");
+    assert_eq!(api.get(&path).await.status, 503);
+    assert_eq!(api.get(&path).await.status, 503);
+    assert_eq!(api.get(&path).await.status, 200);
+    emu.rate_limit_next("GET /api/v1/photos", 1, 7);
+    let limited = api.get("/api/v1/photos?count=1").await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.header("retry-after"), "7");
+    assert_eq!(api.get("/api/v1/photos?count=1").await.status, 200);
+    emu.drop_next("GET /api/v1/config", 1);
+    let dropped = api
+        .http
+        .get(format!("{}/api/v1/config", api.base))
+        .bearer_auth(&api.token)
+        .send()
+        .await;
+    assert!(
+        dropped.is_err(),
+        "the connection is closed without an answer"
+    );
+    assert_eq!(api.get("/api/v1/config").await.status, 200);
+    assert_eq!(emu.request_count("GET /api/v1/albums/:uid"), 3);
+    assert_eq!(emu.request_count("GET /api/v1/photos"), 2);
+    assert_eq!(emu.request_count("GET /api/v1/config"), 2);
+    assert_eq!(emu.total_requests(), 7);
+    assert_eq!(emu.request_counts().values().sum::<u64>(), 7);
+    // Seeded random failures are reproducible.
+    let pattern = |seed| {
+        let emu = emu.clone();
+        let api = &api;
+        async move {
+            emu.fail_fraction(Some("GET /api/v1/status"), 0.5, 500, seed);
+            let mut out = Vec::new();
+            for _ in 0..20 {
+                out.push(api.get("/api/v1/status").await.status == 500);
+            }
+            emu.clear_faults();
+            out
+        }
+    };
+    let first = pattern(9).await;
+    assert_eq!(first, pattern(9).await);
+    assert!(first.contains(&true) && first.contains(&false));
+    emu.set_latency(Duration::from_millis(1));
+    assert_eq!(api.get("/api/v1/status").await.status, 200);
+    emu.clear_faults();
+    emu.reset_counts();
+    assert_eq!(emu.total_requests(), 0);
+}
+
+#[tokio::test]
+async fn json_seed_files_and_synthetic_libraries() {
+    let emu = start(ApiGeneration::V2025).await;
+    let report = emu
+        .seed_from_json_str(
+            r#"{"photos": [{"key": "a", "title": "A", "taken_at": "2020-01-01"},
+                           {"key": "b", "title": "B", "labels": ["cat"]}],
+                "albums": [{"key": "trip", "title": "Trip", "photos": ["a", "b"], "favorite": true}]}"#,
+        )
+        .unwrap();
+    assert_eq!(report.photos.len(), 2);
+    let album = emu.album(&report.keys["trip"]).unwrap();
+    assert!(album.favorite);
+    assert_eq!(album.photo_count, 2);
+    assert!(
+        emu.seed_from_json_str(r#"{"albums": [{"title": "X", "photos": ["nope"]}]}"#)
+            .is_err()
+    );
+    assert!(
+        emu.seed_from_json_str(r#"{"photos": [{"taken_at": "June"}]}"#)
+            .is_err()
+    );
+    assert!(emu.seed_from_json_str(r#"{"bogus": 1}"#).is_err());
+    let other = start(ApiGeneration::V2025).await;
+    let a = emu.generate_library(30, 5);
+    let b = other.generate_library(30, 5);
+    let titles = |e: &Emulator, uids: &[String]| -> Vec<(String, String, Vec<String>)> {
+        uids.iter()
+            .map(|u| {
+                let p = e.photo(u).unwrap();
+                (p.title, p.taken_at, p.hashes)
+            })
+            .collect()
+    };
+    assert_eq!(titles(&emu, &a), titles(&other, &b));
+}
+
+#[tokio::test]
+async fn hundred_thousand_photos_seed_and_search() {
+    let emu = start(ApiGeneration::V2025).await;
+    let started = Instant::now();
+    let uids = emu.generate_library(100_000, 42);
+    let seeded = started.elapsed();
+    assert_eq!(uids.len(), 100_000);
+    let album = emu.seed_album(AlbumSeed {
+        title: "Big".into(),
+        photos: uids[..5_000].to_vec(),
+        ..AlbumSeed::default()
+    });
+    let api = Api::login(&emu).await;
+    let searched = Instant::now();
+    let page = api
+        .get("/api/v1/photos?count=100&offset=500&merged=true")
+        .await;
+    let rows = page.body.as_array().unwrap();
+    assert!(!rows.is_empty() && rows.len() <= 100);
+    assert_eq!(page.header("x-count"), "100");
+    let members = api
+        .get(&format!("/api/v1/photos?count=1000&s={album}&merged=true"))
+        .await;
+    let found: std::collections::HashSet<&str> = members
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["UID"].as_str().unwrap())
+        .collect();
+    assert!(
+        found
+            .iter()
+            .all(|uid| uids[..5_000].iter().any(|u| u == uid))
+    );
+    let cats = api.get("/api/v1/photos?count=10&label=cat&year=2020").await;
+    assert_eq!(cats.status, 200);
+    println!(
+        "seeded 100000 photos in {seeded:?}; three searches took {:?}",
+        searched.elapsed()
+    );
+}
