@@ -372,6 +372,12 @@ impl Emulator {
             path: p.path.clone(),
             name: p.name.clone(),
             original_name: p.original_name.clone(),
+            keywords: d.keywords.clone(),
+            notes: d.notes.clone(),
+            subject: d.subject.clone(),
+            artist: d.artist.clone(),
+            copyright: d.copyright.clone(),
+            license: d.license.clone(),
             details: DetailsView {
                 keywords: d.keywords.clone(),
                 keywords_src: d.keywords_src.clone(),

@@ -18,6 +18,8 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 pub struct PhotoSeed {
     /// A name for cross references inside a JSON seed file (album `photos` may list it).
     pub key: String,
+    /// A fixed photo UID (`p` + 15 chars, must be unique); empty = generated.
+    pub uid: String,
     /// Photo title; empty = generated from the file name and year (with `TitleSrc` `""`).
     pub title: String,
     /// Title source; defaults to `"manual"` when `title` is set, else `""`.
@@ -88,6 +90,7 @@ impl Default for PhotoSeed {
     fn default() -> Self {
         PhotoSeed {
             key: String::new(),
+            uid: String::new(),
             title: String::new(),
             title_src: String::new(),
             caption: String::new(),
@@ -130,6 +133,8 @@ impl Default for PhotoSeed {
 pub struct AlbumSeed {
     /// A name for cross references in a JSON seed file's report.
     pub key: String,
+    /// A fixed album UID (`a` + 15 chars, must be unique); empty = generated.
+    pub uid: String,
     /// Album title (normalized like the server does; empty = current month).
     pub title: String,
     /// Description.
@@ -166,6 +171,7 @@ impl Default for AlbumSeed {
     fn default() -> Self {
         AlbumSeed {
             key: String::new(),
+            uid: String::new(),
             title: String::new(),
             description: String::new(),
             caption: String::new(),

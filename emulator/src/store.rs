@@ -341,7 +341,11 @@ impl Store {
             seed.original_name.clone()
         };
         let year = taken.year();
-        let uid = ids::new_uid('p');
+        let uid = if seed.uid.is_empty() {
+            ids::new_uid('p')
+        } else {
+            seed.uid.to_ascii_lowercase()
+        };
         let hash = if seed.hash.is_empty() {
             ids::random_hex(40)
         } else {
@@ -597,9 +601,19 @@ impl Store {
 
     /// Inserts a new album of `kind` with a normalized `title`; returns its UID.
     pub fn insert_album(&mut self, kind: &str, title: String, created_by: &str) -> String {
+        self.insert_album_with_uid(kind, title, created_by, ids::new_uid('a'))
+    }
+
+    /// Like [`Store::insert_album`] with a given UID.
+    pub fn insert_album_with_uid(
+        &mut self,
+        kind: &str,
+        title: String,
+        created_by: &str,
+        uid: String,
+    ) -> String {
         let id = self.next_album_id;
         self.next_album_id += 1;
-        let uid = ids::new_uid('a');
         let t = now();
         let album = Album {
             id,
@@ -683,7 +697,12 @@ impl Store {
         };
         let title = text::normalize_album_title(&seed.title);
         let creator = self.user.uid.clone();
-        let uid = self.insert_album(kind, title, &creator);
+        let uid = if seed.uid.is_empty() {
+            ids::new_uid('a')
+        } else {
+            seed.uid.to_ascii_lowercase()
+        };
+        let uid = self.insert_album_with_uid(kind, title, &creator, uid);
         if let Some(a) = self.album_mut(&uid) {
             a.description = seed.description.clone();
             a.caption = seed.caption.clone();

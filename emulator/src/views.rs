@@ -125,6 +125,18 @@ pub struct PhotoView {
     pub original_name: String,
     /// Details.
     pub details: DetailsView,
+    /// Details keywords (same as `details.keywords`).
+    pub keywords: String,
+    /// Details notes (same as `details.notes`).
+    pub notes: String,
+    /// Details subject (same as `details.subject`).
+    pub subject: String,
+    /// Details artist (same as `details.artist`).
+    pub artist: String,
+    /// Details copyright (same as `details.copyright`).
+    pub copyright: String,
+    /// Details license (same as `details.license`).
+    pub license: String,
     /// Label slugs.
     pub labels: Vec<String>,
     /// UIDs of non-deleted albums with a visible membership row, sorted by album title.
