@@ -707,7 +707,7 @@ impl Store {
             a.description = seed.description.clone();
             a.caption = seed.caption.clone();
             a.notes = seed.notes.clone();
-            a.category = text::title_case(&seed.category);
+            a.category = text::category_title(&seed.category);
             a.location = seed.location.clone();
             if !seed.country.is_empty() {
                 a.country = seed.country.to_ascii_lowercase();

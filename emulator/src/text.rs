@@ -124,6 +124,53 @@ pub(crate) fn title_case(s: &str) -> String {
     out.chars().take(100).collect()
 }
 
+/// Words that stay lowercase inside a title (PhotoPrism's `txt.SmallWords`).
+const SMALL_WORDS: &[&str] = &[
+    "a", "an", "as", "at", "by", "in", "of", "on", "or", "up", "to", "and", "but", "for", "nor",
+    "the", "from", "with",
+];
+
+/// PhotoPrism's `txt.Title` for album categories: words capitalized except inner small words,
+/// `_` as space, `/`-separated blocks joined by `" / "`, clipped to 100 chars.
+pub(crate) fn category_title(s: &str) -> String {
+    let spaced = s.replace('_', " ");
+    let trimmed = spaced.trim_matches(|c| c == '/' || c == ' ' || c == '-');
+    let blocks: Vec<String> = trimmed
+        .split('/')
+        .filter_map(|block| {
+            let words: Vec<String> = block
+                .split_whitespace()
+                .enumerate()
+                .map(|(i, w)| {
+                    let bare = w.trim_matches(|c| ":.,;!?".contains(c)).to_lowercase();
+                    if i > 0 && SMALL_WORDS.contains(&bare.as_str()) {
+                        w.to_lowercase()
+                    } else {
+                        capitalize_words(w)
+                    }
+                })
+                .collect();
+            (!words.is_empty()).then(|| words.join(" "))
+        })
+        .collect();
+    blocks.join(" / ").chars().take(100).collect()
+}
+
+/// Upper-cases every letter that follows a separator (anything but letters, digits, `_`, `'`).
+fn capitalize_words(w: &str) -> String {
+    let mut prev_separator = true;
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars() {
+        if prev_separator {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_separator = !(c.is_alphanumeric() || c == '_' || c == '\'');
+    }
+    out
+}
+
 /// Splits text into lowercase words (letters, digits, `-` and `'` inside words).
 pub(crate) fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
@@ -240,6 +287,9 @@ mod tests {
         assert_eq!(generated_title("qf1a54c-00.jpg", 2019), "Qf1a54c / 2019");
         assert_eq!(generated_title("0001.jpg", 0), "Unknown");
         assert_eq!(title_case("travel stuff"), "Travel Stuff");
+        assert_eq!(category_title("travel stuff"), "Travel Stuff");
+        assert_eq!(category_title("pets and animals"), "Pets and Animals");
+        assert_eq!(category_title("the best/of_2024"), "The Best / Of 2024");
     }
 
     #[test]

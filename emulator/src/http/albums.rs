@@ -194,7 +194,7 @@ pub(crate) async fn update(
                 album.category = if value.is_empty() {
                     value
                 } else {
-                    text::title_case(value.trim())
+                    text::category_title(&value)
                 }
             }
             "Country" => album.country = value,
