@@ -170,6 +170,7 @@ pub fn diff(
             changes.push(Change::UpdatePhoto {
                 photo: photo_ref,
                 fields: updates,
+                archived: photo.archived && !restore.contains(uid),
             });
         }
     }

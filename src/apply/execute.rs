@@ -290,8 +290,12 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             if !wanted.is_empty() {
                 client.add_photos_to_album(&uid, &wanted).await?;
             }
-            if *exact && created.outcome != CreateOutcome::Created {
-                // A restored album comes back with its old members.
+            // A restored album comes back with its old members. Only 2025+
+            // servers say for certain that an album is new (201); on older
+            // ones, check the members whenever membership is exact.
+            let surely_new =
+                created.outcome == CreateOutcome::Created && client.server_info().album_create_201;
+            if *exact && !surely_new {
                 let wanted: BTreeSet<&String> = wanted.iter().collect();
                 let extra: Vec<String> = client
                     .album_photo_uids(&uid)
@@ -318,7 +322,7 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
             client.remove_photos_from_album(uid_of(album)?, &uids).await
         }
-        Change::UpdatePhoto { photo, fields } => update_photo(client, &photo.uid, fields).await,
+        Change::UpdatePhoto { photo, fields, .. } => update_photo(client, &photo.uid, fields).await,
         Change::RestorePhoto { photo } => {
             client
                 .restore_photos(std::slice::from_ref(&photo.uid))

@@ -60,7 +60,11 @@ pub fn build_ops(plan: &Plan, batch_edit: bool) -> Vec<Op> {
         match &action.change {
             Change::RestorePhoto { .. } => restores.push(action.id),
             Change::ArchivePhoto { .. } => archives.push(action.id),
-            Change::UpdatePhoto { fields, .. } if batch_edit && batchable(fields) => {
+            Change::UpdatePhoto {
+                fields,
+                archived: false,
+                ..
+            } if batch_edit && batchable(fields) => {
                 let key = group_key(fields);
                 let group = batch_groups
                     .entry(key)

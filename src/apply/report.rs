@@ -77,7 +77,7 @@ pub fn describe(action: &Action) -> String {
                 album.title
             )
         }
-        Change::UpdatePhoto { photo, fields } => format!(
+        Change::UpdatePhoto { photo, fields, .. } => format!(
             "update photo {} ({})",
             photo.name,
             fields

@@ -219,6 +219,10 @@ pub enum Change {
         photo: PhotoRef,
         /// The fields that differ.
         fields: Vec<FieldChange>,
+        /// The photo is archived and stays archived (batch edit skips such
+        /// photos, so apply edits it on its own).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        archived: bool,
     },
     /// Archive a photo (it leaves every album).
     ArchivePhoto {

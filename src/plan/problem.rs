@@ -135,7 +135,7 @@ impl PlanProblems {
 impl fmt::Display for PlanProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.problems.len() {
-            1 => write!(f, "the plan failed: {}", self.problems[0].message),
+            1 => write!(f, "the plan failed with 1 problem"),
             n => write!(f, "the plan failed with {n} problems"),
         }
     }

@@ -171,12 +171,19 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
         } => {
             let _ = writeln!(out, "  # {addr} will be created");
             let _ = writeln!(out, "  {sym} album {} {{", quoted(&album.title));
-            render_fields(out, fields, painter);
+            let width = fields
+                .iter()
+                .map(|field| field.field.len())
+                .max()
+                .unwrap_or(0)
+                .max("photos".len());
+            render_fields_aligned(out, fields, width, painter);
             if !photos.is_empty() || *exact {
                 let _ = writeln!(
                     out,
-                    "      {} photos = {} photo{}{}",
+                    "      {} {:width$} = {} photo{}{}",
                     painter.symbol(Effect::Create),
+                    "photos",
                     photos.len(),
                     plural(photos.len()),
                     if *exact { " (exact)" } else { "" }
@@ -239,7 +246,7 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
             render_photo_list(out, photos, effect, 6, painter, options);
             let _ = writeln!(out, "    }}");
         }
-        Change::UpdatePhoto { photo, fields } => {
+        Change::UpdatePhoto { photo, fields, .. } => {
             let _ = writeln!(out, "  # {addr} will be updated in-place");
             let _ = writeln!(out, "  {sym} photo {} {{", quoted(&photo.name));
             render_fields(out, fields, painter);
@@ -364,6 +371,15 @@ fn render_fields(out: &mut String, fields: &[FieldChange], painter: &Painter) {
         .map(|field| field.field.len())
         .max()
         .unwrap_or(0);
+    render_fields_aligned(out, fields, width, painter);
+}
+
+fn render_fields_aligned(
+    out: &mut String,
+    fields: &[FieldChange],
+    width: usize,
+    painter: &Painter,
+) {
     for field in fields {
         let effect = if field.old.is_none() {
             Effect::Create

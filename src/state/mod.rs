@@ -104,8 +104,8 @@ pub struct ServerPhoto {
     pub details: Option<ServerDetails>,
 }
 
-/// How a selector was looked up on the server.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// How a selector was looked up on the server. Serialized as `kind:value`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SelectorKey {
     /// `uid`, `hash`, `path` or `query`.
     pub kind: String,
@@ -119,6 +119,24 @@ impl SelectorKey {
         SelectorKey {
             kind: kind.to_string(),
             value: value.to_string(),
+        }
+    }
+}
+
+impl Serialize for SelectorKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format!("{}:{}", self.kind, self.value))
+    }
+}
+
+impl<'de> Deserialize<'de> for SelectorKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.split_once(':') {
+            Some((kind, value)) => Ok(SelectorKey::new(kind, value)),
+            None => Err(serde::de::Error::custom(format!(
+                "selector key `{text}` is not kind:value"
+            ))),
         }
     }
 }
@@ -168,7 +186,10 @@ impl LibraryState {
     /// A stable fingerprint of this state: two fetches of an unchanged server
     /// give the same value.
     pub fn fingerprint(&self) -> String {
-        let canonical = serde_json::to_vec(self).unwrap_or_default();
-        hex::encode(Sha256::digest(&canonical))
+        // Every map in the state is ordered, so the JSON is canonical.
+        match serde_json::to_vec(self) {
+            Ok(canonical) => hex::encode(Sha256::digest(&canonical)),
+            Err(error) => format!("unfingerprintable: {error}"),
+        }
     }
 }
