@@ -18,3 +18,8 @@ pub mod planner;
 pub mod render;
 pub mod resolve;
 pub mod state;
+
+/// The README's Rust examples, compiled as doctests so they stay correct.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -5,4 +5,5 @@ mod apply_tests;
 mod cli_tests;
 mod idempotence;
 mod plan_tests;
+mod real_server;
 mod support;
