@@ -1006,3 +1006,115 @@ async fn hundred_thousand_photos_seed_and_search() {
         searched.elapsed()
     );
 }
+
+#[tokio::test]
+async fn saving_a_photo_settles_taken_at_from_the_local_time_and_zone() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let p = emu.seed_photo(photo("Zones", "2020-02-02T10:00:00Z"));
+        let path = format!("/api/v1/photos/{p}");
+        let put = |body: Value| api.put(&path, body);
+
+        // A named zone: TakenAt is the local wall time read in that zone.
+        let answer = put(json!({"TakenAt": "2024-07-12T19:44:00Z",
+            "TakenAtLocal": "2024-07-12T19:44:00Z", "TimeZone": "Europe/Lisbon",
+            "TakenSrc": "manual"}))
+        .await;
+        assert_eq!(answer.status, 200, "{generation:?}");
+        assert_eq!(
+            answer.body["TakenAt"], "2024-07-12T18:44:00Z",
+            "{generation:?}"
+        );
+        assert_eq!(answer.body["TakenAtLocal"], "2024-07-12T19:44:00Z");
+        let view = emu.photo(&p).unwrap();
+        assert_eq!(view.taken_at, "2024-07-12T18:44:00Z");
+        assert_eq!(view.time_zone, "Europe/Lisbon");
+
+        // TakenAt alone cannot move the photo in a named zone: the stored local time wins.
+        let answer = put(json!({"TakenAt": "2001-01-01T00:00:00Z", "TakenSrc": "manual"})).await;
+        assert_eq!(answer.body["TakenAt"], "2024-07-12T18:44:00Z");
+
+        // UTC (in any case): TakenAtLocal becomes TakenAt.
+        for zone in ["UTC", "utc"] {
+            let answer = put(json!({"TakenAt": "2024-07-12T10:00:00Z",
+                "TakenAtLocal": "2024-07-12T12:00:00Z", "TimeZone": zone}))
+            .await;
+            assert_eq!(answer.body["TakenAt"], "2024-07-12T10:00:00Z", "{zone}");
+            assert_eq!(
+                answer.body["TakenAtLocal"], "2024-07-12T10:00:00Z",
+                "{zone}"
+            );
+        }
+
+        // An unknown zone (names are case-sensitive): TakenAt stays as sent.
+        for zone in ["Mars/Olympus_Mons", "europe/lisbon"] {
+            let answer = put(json!({"TakenAt": "2024-07-12T10:00:00Z",
+                "TakenAtLocal": "2024-07-12T15:00:00Z", "TimeZone": zone}))
+            .await;
+            assert_eq!(answer.body["TakenAt"], "2024-07-12T10:00:00Z", "{zone}");
+            assert_eq!(
+                answer.body["TakenAtLocal"], "2024-07-12T15:00:00Z",
+                "{zone}"
+            );
+        }
+
+        // Year/Month/Day follow the local date unless the date was set by hand.
+        let answer = put(json!({"TakenAtLocal": "2024-12-31T23:30:00Z",
+            "TimeZone": "Asia/Tokyo", "TakenSrc": "meta"}))
+        .await;
+        assert_eq!(answer.body["TakenAt"], "2024-12-31T14:30:00Z");
+        let view = emu.photo(&p).unwrap();
+        assert_eq!((view.year, view.month, view.day), (2024, 12, 31));
+        let answer = put(json!({"TakenAtLocal": "2025-01-01T08:00:00+09:00",
+            "TakenSrc": "manual", "Year": 2025, "Month": 1, "Day": 1}))
+        .await;
+        assert_eq!(answer.body["TakenAt"], "2024-12-31T23:00:00Z");
+        assert_eq!(answer.body["TakenAtLocal"], "2025-01-01T08:00:00Z");
+        let view = emu.photo(&p).unwrap();
+        assert_eq!((view.year, view.month, view.day), (2025, 1, 1));
+        let answer = put(json!({"TakenAtLocal": "2025-03-03T08:00:00Z"})).await;
+        assert_eq!(answer.body["TakenAtLocal"], "2025-03-03T08:00:00Z");
+        let view = emu.photo(&p).unwrap();
+        assert_eq!(
+            (view.year, view.month, view.day),
+            (2025, 1, 1),
+            "manual date parts stay"
+        );
+    }
+}
+
+#[tokio::test]
+async fn batch_date_edits_move_the_local_time_and_settle_taken_at() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    let p = emu.seed_photo(photo("Batch zone", "2024-01-31T22:00:00Z"));
+    let edit = |values: Value| {
+        api.call(
+            Method::PUT,
+            "/api/v1/batch/photos/edit",
+            Some(json!({"photos": [p], "values": values})),
+        )
+    };
+    let answer = edit(json!({"TimeZone": {"value": "Europe/Berlin", "action": "update"}})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["models"][0]["TakenSrc"], "batch");
+    let view = emu.photo(&p).unwrap();
+    assert_eq!(view.taken_at_local, "2024-01-31T22:00:00Z");
+    assert_eq!(view.taken_at, "2024-01-31T21:00:00Z");
+
+    // February has no 31st: the day is clamped, the time of day kept, TakenAt follows.
+    let answer = edit(json!({"Month": {"value": 2, "action": "update"}})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let view = emu.photo(&p).unwrap();
+    assert_eq!(view.taken_at_local, "2024-02-29T22:00:00Z");
+    assert_eq!(view.taken_at, "2024-02-29T21:00:00Z");
+    assert_eq!((view.year, view.month, view.day), (2024, 2, 29));
+
+    // In UTC a batch edit keeps the local time and moves TakenAt to it.
+    let answer = edit(json!({"TimeZone": {"value": "UTC", "action": "update"}})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let view = emu.photo(&p).unwrap();
+    assert_eq!(view.taken_at, "2024-02-29T22:00:00Z");
+    assert_eq!(view.taken_at_local, "2024-02-29T22:00:00Z");
+}

@@ -5,9 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
 
 use super::client::Client;
 use super::error::Error;
@@ -31,13 +31,66 @@ impl Timestamp {
 
     /// RFC 3339 in UTC, e.g. `2024-07-01T08:00:00Z` (PhotoPrism's `TakenAt`).
     pub fn to_utc_string(self) -> String {
-        format_wall(self.0.to_offset(time::UtcOffset::UTC))
+        format_wall(self.0.to_offset(UtcOffset::UTC))
     }
 
     /// The wall-clock time of the value labelled `Z` (PhotoPrism's `TakenAtLocal`).
     pub fn to_local_string(self) -> String {
         format_wall(self.0)
     }
+
+    /// The wall-clock time of this instant in the time zone `zone`, labelled `Z` (PhotoPrism's
+    /// `TakenAtLocal` for a photo in that zone): `2024-07-12T19:44:00Z` in `Europe/Lisbon` is
+    /// `2024-07-12T20:44:00Z`. The names `""`, `UTC`, `Local` and unknown names give UTC.
+    pub fn to_local_string_in(self, zone: &str) -> String {
+        format_wall(wall_time_in(self.0, &load_zone(zone)))
+    }
+}
+
+/// The zone a PhotoPrism server reads a photo's `TimeZone` as: `""`, `Local` (the server's own
+/// zone, UTC in a container), the UTC names and names the tz database does not know are UTC.
+fn load_zone(name: &str) -> jiff::tz::TimeZone {
+    let name = name.trim();
+    let utc = ["", "Local", "UTC", "Z", "Zulu", "Etc/UTC"]
+        .iter()
+        .any(|alias| name.eq_ignore_ascii_case(alias));
+    if utc {
+        return jiff::tz::TimeZone::UTC;
+    }
+    jiff::tz::db().get(name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The wall-clock time `instant` shows in `zone`, labelled UTC (the instant itself when the
+/// conversion is out of range).
+fn wall_time_in(instant: OffsetDateTime, zone: &jiff::tz::TimeZone) -> OffsetDateTime {
+    let utc = instant.to_offset(UtcOffset::UTC);
+    let Ok(stamp) = jiff::Timestamp::from_second(utc.unix_timestamp()) else {
+        return utc;
+    };
+    let offset = zone.to_offset(stamp).seconds();
+    UtcOffset::from_whole_seconds(offset)
+        .map(|offset| utc.to_offset(offset).replace_offset(UtcOffset::UTC))
+        .unwrap_or(utc)
+}
+
+/// The instant at which the clocks of `zone` show the wall-clock time of `local` (its offset
+/// ignored), or `None` when that cannot be computed.
+fn instant_of_wall_time(
+    local: OffsetDateTime,
+    zone: &jiff::tz::TimeZone,
+) -> Option<OffsetDateTime> {
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(local.year()).ok()?,
+        i8::try_from(u8::from(local.month())).ok()?,
+        i8::try_from(local.day()).ok()?,
+        i8::try_from(local.hour()).ok()?,
+        i8::try_from(local.minute()).ok()?,
+        i8::try_from(local.second()).ok()?,
+        0,
+    )
+    .ok()?;
+    let instant = zone.to_timestamp(civil).ok()?;
+    OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()
 }
 
 fn format_wall(t: OffsetDateTime) -> String {
@@ -91,11 +144,16 @@ pub struct PhotoUpdate {
     pub title: Option<String>,
     /// Caption, written as `Caption` or `Description` as the server expects (`…Src: manual`).
     pub caption: Option<String>,
-    /// Time taken. Without `taken_at_local`, its own wall-clock time is sent as the local time.
+    /// Time taken. Without `taken_at_local`, the local time sent is this instant's wall-clock
+    /// time in the photo's zone (`time_zone`, else the photo's current `TimeZone`), because the
+    /// server recomputes `TakenAt` from the local time and the zone.
     pub taken_at: Option<Timestamp>,
-    /// Local wall-clock time taken (its offset is ignored).
+    /// Local wall-clock time taken (its offset is ignored). Without `taken_at`, the instant sent
+    /// is this wall-clock time read in the photo's zone.
     pub taken_at_local: Option<Timestamp>,
-    /// IANA time zone name, e.g. `Europe/Berlin`, or `UTC`.
+    /// IANA time zone name, e.g. `Europe/Berlin`, or `UTC`. Without `taken_at` and
+    /// `taken_at_local`, the photo keeps its moment (`TakenAt`) and its local time is recomputed
+    /// in the new zone (the server alone would keep the local time and move the moment).
     pub time_zone: Option<String>,
     /// Latitude (`PlaceSrc: manual`).
     pub lat: Option<f64>,
@@ -139,8 +197,33 @@ impl PhotoUpdate {
             || self.license.is_some()
     }
 
-    /// The PUT body for a photo whose current state is `current` (only its `id` and `details` are
-    /// used), writing the text into `field`.
+    /// True when the dates to send depend on the photo's current `TimeZone` or `TakenAt`
+    /// (a time without a zone, or a zone without a time).
+    pub fn needs_current_dates(&self) -> bool {
+        let time = self.taken_at.is_some() || self.taken_at_local.is_some();
+        time != self.time_zone.is_some()
+    }
+
+    /// The `TakenAt` / `TakenAtLocal` pair to send for a photo whose current state is `current`,
+    /// as the server will keep it (see the field docs); `None` where nothing is sent.
+    fn dates(&self, current: &Photo) -> (Option<OffsetDateTime>, Option<OffsetDateTime>) {
+        let zone = load_zone(self.time_zone.as_deref().unwrap_or(&current.time_zone));
+        let taken_at = self.taken_at.map(|t| t.0);
+        match (taken_at, self.taken_at_local.map(|t| t.0)) {
+            (Some(taken_at), Some(local)) => (Some(taken_at), Some(local)),
+            (Some(taken_at), None) => (Some(taken_at), Some(wall_time_in(taken_at, &zone))),
+            (None, Some(local)) => (instant_of_wall_time(local, &zone), Some(local)),
+            (None, None) if self.time_zone.is_some() => match Timestamp::parse(&current.taken_at) {
+                Ok(now) => (Some(now.0), Some(wall_time_in(now.0, &zone))),
+                Err(_) => (None, None),
+            },
+            (None, None) => (None, None),
+        }
+    }
+
+    /// The PUT body for a photo whose current state is `current` (its `id` and `details`, and its
+    /// `time_zone` and `taken_at` when [`PhotoUpdate::needs_current_dates`]), writing the text
+    /// into `field`.
     pub fn to_body(&self, current: &Photo, field: TextField) -> Value {
         let mut body = Map::new();
         let mut put = |key: &str, value: Value| {
@@ -154,12 +237,16 @@ impl PhotoUpdate {
             put(field.key(), json!(caption));
             put(field.src_key(), json!(MANUAL));
         }
-        let local = self.taken_at_local.or(self.taken_at);
-        if let Some(taken_at) = self.taken_at {
-            put("TakenAt", json!(taken_at.to_utc_string()));
+        let (taken_at, local) = self.dates(current);
+        if let Some(taken_at) = taken_at {
+            put("TakenAt", json!(Timestamp(taken_at).to_utc_string()));
         }
         if let Some(local) = local {
-            put("TakenAtLocal", json!(local.to_local_string()));
+            put("TakenAtLocal", json!(Timestamp(local).to_local_string()));
+            // With a manual date the server keeps the date parts the form sends.
+            put("Year", json!(local.year()));
+            put("Month", json!(u8::from(local.month())));
+            put("Day", json!(local.day()));
         }
         if let Some(zone) = &self.time_zone {
             put("TimeZone", json!(zone));
@@ -242,10 +329,10 @@ impl PhotoUpdate {
 }
 
 impl Client {
-    /// Updates a photo. The photo is read first when the update needs its details
-    /// (or when its text key must be learned); see [`Client::update_photo_from`].
+    /// Updates a photo. The photo is read first when the update needs its details, its text key
+    /// or its current time zone or time; see [`Client::update_photo_from`].
     pub async fn update_photo(&self, uid: &str, update: &PhotoUpdate) -> Result<Photo, Error> {
-        if update.changes_details() || update.caption.is_some() {
+        if update.changes_details() || update.caption.is_some() || update.needs_current_dates() {
             let current = self.photo(uid).await?;
             return self.update_photo_from(&current, update).await;
         }
@@ -257,6 +344,9 @@ impl Client {
     }
 
     /// Updates a photo whose current state the caller already has (no extra GET).
+    ///
+    /// Dates are computed in the photo's zone: `current` must carry `time_zone` and `taken_at` as
+    /// read from the server when [`PhotoUpdate::needs_current_dates`] (else UTC is assumed).
     ///
     /// The text goes into the key `current` shows (`Caption` or `Description`), else the one the
     /// server generation implies. If the answer shows the text did not land and the server uses the
@@ -376,6 +466,96 @@ mod tests {
         assert!(Timestamp::parse("yesterday").is_err());
         let t: Timestamp = time::macros::datetime!(2020-01-02 03:04:05 UTC).into();
         assert_eq!(t.to_string(), "2020-01-02T03:04:05Z");
+    }
+
+    fn in_zone(zone: &str, taken_at: &str) -> Photo {
+        Photo {
+            time_zone: zone.into(),
+            taken_at: taken_at.into(),
+            ..current()
+        }
+    }
+
+    #[test]
+    fn local_time_is_the_wall_time_in_the_photos_zone() {
+        let t = Timestamp::parse("2024-07-12T19:44:00Z").unwrap();
+        assert_eq!(
+            t.to_local_string_in("Europe/Lisbon"),
+            "2024-07-12T20:44:00Z"
+        );
+        assert_eq!(
+            t.to_local_string_in("America/New_York"),
+            "2024-07-12T15:44:00Z"
+        );
+        assert_eq!(t.to_local_string_in("Asia/Kolkata"), "2024-07-13T01:14:00Z");
+        for utc in ["", "UTC", "utc", "Local", "Etc/UTC", "Mars/Olympus_Mons"] {
+            assert_eq!(t.to_local_string_in(utc), "2024-07-12T19:44:00Z", "{utc}");
+        }
+        let winter = Timestamp::parse("2024-01-12T19:44:00+01:00").unwrap();
+        assert_eq!(
+            winter.to_local_string_in("Europe/Lisbon"),
+            "2024-01-12T18:44:00Z"
+        );
+
+        let update = PhotoUpdate {
+            taken_at: Some(t),
+            time_zone: Some("Europe/Lisbon".into()),
+            ..PhotoUpdate::default()
+        };
+        assert!(!update.needs_current_dates());
+        let body = update.to_body(&in_zone("America/New_York", ""), TextField::Caption);
+        assert_eq!(body["TakenAt"], "2024-07-12T19:44:00Z");
+        assert_eq!(body["TakenAtLocal"], "2024-07-12T20:44:00Z");
+        assert_eq!(body["TimeZone"], "Europe/Lisbon");
+        assert_eq!(body["TakenSrc"], "manual");
+        assert_eq!(
+            (&body["Year"], &body["Month"], &body["Day"]),
+            (&json!(2024), &json!(7), &json!(12))
+        );
+    }
+
+    #[test]
+    fn a_time_without_a_zone_uses_the_current_zone() {
+        let update = PhotoUpdate {
+            taken_at: Some("2024-07-12T23:30:00Z".parse().unwrap()),
+            ..PhotoUpdate::default()
+        };
+        assert!(update.needs_current_dates());
+        let body = update.to_body(&in_zone("Asia/Tokyo", ""), TextField::Caption);
+        assert_eq!(body["TakenAt"], "2024-07-12T23:30:00Z");
+        assert_eq!(body["TakenAtLocal"], "2024-07-13T08:30:00Z");
+        assert_eq!(body["Day"], 13);
+        assert!(body.get("TimeZone").is_none());
+        let body = update.to_body(&in_zone("Local", ""), TextField::Caption);
+        assert_eq!(body["TakenAtLocal"], "2024-07-12T23:30:00Z");
+
+        // A local time alone: the moment is that wall time in the zone.
+        let update = PhotoUpdate {
+            taken_at_local: Some("2024-07-13T08:30:00Z".parse().unwrap()),
+            ..PhotoUpdate::default()
+        };
+        let body = update.to_body(&in_zone("Asia/Tokyo", ""), TextField::Caption);
+        assert_eq!(body["TakenAt"], "2024-07-12T23:30:00Z");
+        assert_eq!(body["TakenAtLocal"], "2024-07-13T08:30:00Z");
+    }
+
+    #[test]
+    fn a_zone_without_a_time_keeps_the_moment() {
+        let update = PhotoUpdate {
+            time_zone: Some("Europe/Lisbon".into()),
+            ..PhotoUpdate::default()
+        };
+        assert!(update.needs_current_dates());
+        let body = update.to_body(&in_zone("", "2024-07-12T19:44:00Z"), TextField::Caption);
+        assert_eq!(body["TakenAt"], "2024-07-12T19:44:00Z");
+        assert_eq!(body["TakenAtLocal"], "2024-07-12T20:44:00Z");
+        assert_eq!(body["TimeZone"], "Europe/Lisbon");
+        // Without a readable current time only the zone is sent.
+        let body = update.to_body(&in_zone("", ""), TextField::Caption);
+        assert_eq!(
+            body,
+            json!({"TimeZone": "Europe/Lisbon", "TakenSrc": "manual"})
+        );
     }
 
     #[test]

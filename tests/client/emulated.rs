@@ -321,3 +321,72 @@ async fn import_and_index_jobs() {
         assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn taken_at_is_sent_as_local_time_in_the_photos_zone() {
+    use prysm::photoprism::{PhotoUpdate, Timestamp};
+    use prysm_emulator::PhotoSeed;
+
+    for generation in crate::harness::GENERATIONS {
+        let h = Harness::emulated(generation).await;
+        let taken_at = Timestamp::parse("2024-07-12T19:44:00Z").unwrap();
+
+        // The zone comes with the update.
+        let uid = h.photos(1).await.remove(0);
+        let update = PhotoUpdate {
+            taken_at: Some(taken_at),
+            time_zone: Some("Europe/Lisbon".into()),
+            ..PhotoUpdate::default()
+        };
+        h.client.update_photo(&uid, &update).await.unwrap();
+        let photo = h.client.photo(&uid).await.unwrap();
+        assert_eq!(photo.taken_at, "2024-07-12T19:44:00Z", "{generation:?}");
+        assert_eq!(
+            photo.taken_at_local, "2024-07-12T20:44:00Z",
+            "{generation:?}"
+        );
+        assert_eq!(photo.time_zone, "Europe/Lisbon", "{generation:?}");
+        assert_eq!(photo.taken_src, "manual", "{generation:?}");
+
+        // The zone is the photo's own.
+        let uid = h.emu().seed_photo(PhotoSeed {
+            title: "New York".into(),
+            taken_at: "2020-01-01T12:00:00Z".into(),
+            time_zone: "America/New_York".into(),
+            ..PhotoSeed::default()
+        });
+        let update = PhotoUpdate {
+            taken_at: Some(taken_at),
+            ..PhotoUpdate::default()
+        };
+        h.client.update_photo(&uid, &update).await.unwrap();
+        let photo = h.client.photo(&uid).await.unwrap();
+        assert_eq!(photo.taken_at, "2024-07-12T19:44:00Z", "{generation:?}");
+        assert_eq!(
+            photo.taken_at_local, "2024-07-12T15:44:00Z",
+            "{generation:?}"
+        );
+        assert_eq!(photo.time_zone, "America/New_York", "{generation:?}");
+        let view = h.emu().photo(&uid).unwrap();
+        assert_eq!(
+            (view.year, view.month, view.day),
+            (2024, 7, 12),
+            "{generation:?}"
+        );
+
+        // A new zone alone keeps the moment and moves the local time.
+        let update = PhotoUpdate {
+            time_zone: Some("Asia/Tokyo".into()),
+            ..PhotoUpdate::default()
+        };
+        h.client.update_photo(&uid, &update).await.unwrap();
+        let photo = h.client.photo(&uid).await.unwrap();
+        assert_eq!(photo.taken_at, "2024-07-12T19:44:00Z", "{generation:?}");
+        assert_eq!(
+            photo.taken_at_local, "2024-07-13T04:44:00Z",
+            "{generation:?}"
+        );
+        assert_eq!(photo.time_zone, "Asia/Tokyo", "{generation:?}");
+        h.cleanup().await;
+    }
+}

@@ -307,3 +307,38 @@ async fn interrupted_apply_starts_nothing_new() {
     assert_eq!(report.not_started(), planned.plan.actions.len());
     assert_eq!(env.emulator.total_requests(), 0);
 }
+
+#[tokio::test]
+async fn taken_at_with_a_time_zone_converges() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        // The seeded photo is already taken at this moment: only the zone changes.
+        let lisbon = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    taken_at: "2024-07-12T19:44:00Z"
+    time_zone: Europe/Lisbon
+"#;
+        // Then the moment changes in the same zone.
+        let later = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    taken_at: "2024-07-12T21:05:00+02:00"
+    time_zone: Europe/Lisbon
+"#;
+        for (text, utc, local) in [
+            (lisbon, "2024-07-12T19:44:00Z", "2024-07-12T20:44:00Z"),
+            (later, "2024-07-12T19:05:00Z", "2024-07-12T20:05:00Z"),
+        ] {
+            let report = env.apply(text).await;
+            assert!(report.is_success(), "{generation:?}: {}", report.render());
+            env.assert_converged(text).await;
+            let photo = env.emulator.photo("psj4uo0k9p34y6n3").expect("photo");
+            assert_eq!(photo.taken_at, utc, "{generation:?}");
+            assert_eq!(photo.taken_at_local, local, "{generation:?}");
+            assert_eq!(photo.time_zone, "Europe/Lisbon", "{generation:?}");
+        }
+    }
+}

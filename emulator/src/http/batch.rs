@@ -10,8 +10,9 @@ use serde_json::{Map, Value, json};
 
 use super::Shared;
 use super::auth;
-use super::photos::approve_photo;
+use super::photos::{approve_photo, settle_batch_times};
 use super::respond::{self, get_bool, get_ci, get_str_list, msg};
+use crate::model::Photo;
 use crate::options::ApiGeneration;
 use crate::render::ts;
 use crate::search;
@@ -284,6 +285,52 @@ fn as_bool(v: &Value) -> Result<bool, ()> {
     v.as_bool().ok_or(())
 }
 
+/// The `Day`/`Month`/`Year` updates of a batch edit (`None` = not sent).
+#[derive(Default)]
+struct DateChange {
+    day: Option<i32>,
+    month: Option<i32>,
+    year: Option<i32>,
+}
+
+impl DateChange {
+    fn any(&self) -> bool {
+        self.day.is_some() || self.month.is_some() || self.year.is_some()
+    }
+
+    /// Moves the photo's local time to the new date (same time of day; unknown or zero parts keep
+    /// the current ones, an unknown day counts as the 1st, a day past the month's end is clamped)
+    /// and stores the sent parts as `Year`/`Month`/`Day` (a sent day that is not positive as sent).
+    fn apply(&self, photo: &mut Photo) {
+        let base = photo.taken_at_local;
+        let positive = |v: Option<i32>| v.filter(|v| *v > 0);
+        let year = positive(self.year).unwrap_or(base.year());
+        let month = positive(self.month)
+            .and_then(|m| u8::try_from(m).ok())
+            .and_then(|m| time::Month::try_from(m).ok())
+            .unwrap_or(base.month());
+        let mut day = match self.day {
+            Some(-1) => 1,
+            Some(d) if d > 0 => u8::try_from(d).unwrap_or(u8::MAX),
+            _ => base.day(),
+        };
+        day = day.min(time::util::days_in_month(month, year));
+        if let Ok(date) = time::Date::from_calendar_date(year, month, day) {
+            photo.taken_at_local = base.replace_date(date);
+            if let Some(year) = self.year {
+                photo.year = year;
+            }
+            if let Some(month) = self.month {
+                photo.month = month;
+            }
+            photo.day = match self.day {
+                Some(sent) if sent <= 0 => sent,
+                _ => i32::from(day),
+            };
+        }
+    }
+}
+
 /// Applies the `values` of a batch edit to the selected photos.
 fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>) -> Result<(), ()> {
     let now = store.now();
@@ -326,10 +373,13 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
             }
         }
     }
+    let generation = store.generation;
     for uid in uids {
         let Some(photo) = store.photo_mut(uid) else {
             continue;
         };
+        let mut date = DateChange::default();
+        let mut zone_changed = false;
         for (key, c) in &scalar {
             let text = || as_string(&c.value).unwrap_or_default();
             match *key {
@@ -348,25 +398,14 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
                 "Day" | "Month" | "Year" if !c.remove => {
                     let v = i32::try_from(as_i64(&c.value).unwrap_or(-1)).unwrap_or(-1);
                     match *key {
-                        "Day" => photo.day = v,
-                        "Month" => photo.month = v,
-                        _ => photo.year = v,
-                    }
-                    photo.taken_src = "batch".into();
-                    if let Ok(month) = time::Month::try_from(u8::try_from(photo.month).unwrap_or(0))
-                        && let Ok(date) = time::Date::from_calendar_date(
-                            photo.year,
-                            month,
-                            u8::try_from(photo.day).unwrap_or(0),
-                        )
-                    {
-                        photo.taken_at = photo.taken_at.replace_date(date);
-                        photo.taken_at_local = photo.taken_at_local.replace_date(date);
+                        "Day" => date.day = Some(v),
+                        "Month" => date.month = Some(v),
+                        _ => date.year = Some(v),
                     }
                 }
                 "TimeZone" if !c.remove => {
                     photo.time_zone = text();
-                    photo.taken_src = "batch".into();
+                    zone_changed = true;
                 }
                 "Lat" | "Lng" if !c.remove => {
                     let v = as_f64(&c.value).unwrap_or(0.0);
@@ -409,6 +448,13 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
                 }
                 _ => {}
             }
+        }
+        if date.any() {
+            date.apply(photo);
+        }
+        if date.any() || zone_changed {
+            photo.taken_src = "batch".into();
+            settle_batch_times(photo, generation);
         }
         if !scalar.is_empty() {
             photo.edited_at = Some(now);

@@ -269,18 +269,14 @@ fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now
             _ => photo.lens_id = u64::try_from(value).unwrap_or(1),
         }
     }
+    // The form starts from the stored photo: a time that is not sent keeps its stored value.
     if let Some(local) = form.taken_at_local {
         photo.taken_at_local = local;
-        if form.taken_at.is_none() {
-            photo.taken_at = local;
-        }
     }
     if let Some(t) = form.taken_at {
         photo.taken_at = t;
-        if form.taken_at_local.is_none() {
-            photo.taken_at_local = t;
-        }
     }
+    settle_form_times(photo, generation);
     if let Some(details) = &form.details {
         apply_details(photo, details, now);
     }
@@ -298,6 +294,102 @@ fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now
     photo.approve();
     photo.edited_at = Some(now);
     photo.updated_at = now;
+}
+
+/// Whether PhotoPrism treats a photo's `TimeZone` as UTC (`Photo.TimeZoneUTC`): `UTC` in any
+/// case; 2025+ servers also accept `Z`, `Zulu` and `Etc/UTC`.
+pub(crate) fn zone_is_utc(name: &str, generation: ApiGeneration) -> bool {
+    let utc = name.eq_ignore_ascii_case("UTC");
+    match generation {
+        ApiGeneration::V2024 => utc,
+        ApiGeneration::V2025 => {
+            utc || ["Z", "Zulu", "Etc/UTC"]
+                .iter()
+                .any(|alias| name.eq_ignore_ascii_case(alias))
+        }
+    }
+}
+
+/// The zone Go's `time.LoadLocation` finds for `name`: `""` and `Local` are UTC (a server in a
+/// container runs in UTC), other names must match a tz database entry exactly; `None` = unknown.
+pub(crate) fn load_zone(name: &str) -> Option<jiff::tz::TimeZone> {
+    if name.is_empty() || name == "UTC" || name == "Local" {
+        return Some(jiff::tz::TimeZone::UTC);
+    }
+    let zone = jiff::tz::db().get(name).ok()?;
+    // The tz database lookup ignores case; zone files on a server's disk do not.
+    (zone.iana_name() == Some(name)).then_some(zone)
+}
+
+/// The wall-clock time of `t`, labelled UTC (how the server stores `TakenAtLocal`).
+fn wall(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_offset(time::UtcOffset::UTC)
+}
+
+/// The instant at which the clocks of `zone` show the wall-clock time of `local` (its offset
+/// ignored, seconds precision), in UTC; `None` when that time does not exist.
+fn wall_in_zone(local: OffsetDateTime, zone: &jiff::tz::TimeZone) -> Option<OffsetDateTime> {
+    let civil = jiff::civil::DateTime::new(
+        i16::try_from(local.year()).ok()?,
+        i8::try_from(u8::from(local.month())).ok()?,
+        i8::try_from(local.day()).ok()?,
+        i8::try_from(local.hour()).ok()?,
+        i8::try_from(local.minute()).ok()?,
+        i8::try_from(local.second()).ok()?,
+        0,
+    )
+    .ok()?;
+    let instant = zone.to_timestamp(civil).ok()?;
+    OffsetDateTime::from_unix_timestamp(instant.as_second()).ok()
+}
+
+/// `SavePhotoForm` after the form is merged: in a UTC zone `TakenAtLocal` becomes `TakenAt`;
+/// in a zone the server can load, `TakenAt` becomes `TakenAtLocal` read in that zone; with an
+/// unknown zone `TakenAt` stays. Then the date fields follow (`UpdateDateFields`).
+fn settle_form_times(photo: &mut Photo, generation: ApiGeneration) {
+    photo.taken_at = photo.taken_at.to_offset(time::UtcOffset::UTC);
+    photo.taken_at_local = wall(photo.taken_at_local);
+    if zone_is_utc(&photo.time_zone, generation) {
+        photo.taken_at_local = photo.taken_at;
+    } else if let Some(utc) =
+        load_zone(&photo.time_zone).and_then(|zone| wall_in_zone(photo.taken_at_local, &zone))
+    {
+        photo.taken_at = utc;
+    }
+    update_date_fields(photo);
+}
+
+/// A batch edit's date step: in a UTC zone `TakenAt` becomes `TakenAtLocal` (the reverse of
+/// [`settle_form_times`]); otherwise `TakenAtLocal` is read in the photo's zone when it loads.
+pub(crate) fn settle_batch_times(photo: &mut Photo, generation: ApiGeneration) {
+    photo.taken_at_local = wall(photo.taken_at_local);
+    if zone_is_utc(&photo.time_zone, generation) {
+        photo.taken_at = photo.taken_at_local;
+    } else if let Some(utc) =
+        load_zone(&photo.time_zone).and_then(|zone| wall_in_zone(photo.taken_at_local, &zone))
+    {
+        photo.taken_at = utc;
+    }
+    update_date_fields(photo);
+}
+
+/// `UpdateDateFields`: `Year`/`Month`/`Day` follow `TakenAtLocal` unless the date was set by
+/// hand (`manual`, `batch`); an automatic date close to the import time is unknown (`-1`).
+fn update_date_fields(photo: &mut Photo) {
+    if photo.taken_at.year() < 1000 {
+        return;
+    }
+    if photo.taken_at_local.year() < 1000 {
+        photo.taken_at_local = wall(photo.taken_at);
+    }
+    if photo.taken_src.is_empty() && photo.taken_at > photo.created_at - time::Duration::DAY {
+        (photo.year, photo.month, photo.day) = (-1, -1, -1);
+    } else if photo.taken_src != "manual" && photo.taken_src != "batch" {
+        let local = photo.taken_at_local;
+        photo.year = local.year();
+        photo.month = i32::from(u8::from(local.month()));
+        photo.day = i32::from(local.day());
+    }
 }
 
 /// `PUT /api/v1/photos/:uid`.
