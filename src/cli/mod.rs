@@ -44,8 +44,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a manifest that describes the server as it is.
     Export(ExportArgs),
-    /// Print the JSON Schema of the manifest.
-    Schema,
+    /// Print the JSON Schema of the manifest (or, with --plan, of the JSON plan).
+    Schema(SchemaArgs),
 }
 
 /// Where the manifests are.
@@ -119,6 +119,14 @@ pub struct ApplyArgs {
     pub verbose: bool,
 }
 
+/// Arguments of `prysm schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print the schema of the JSON plan format instead of the manifest's.
+    #[arg(long)]
+    pub plan: bool,
+}
+
 /// Arguments of `prysm export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -174,8 +182,12 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Validate(args) => validate(&args),
-        Command::Schema => {
-            print!("{}", crate::manifest::json_schema_string());
+        Command::Schema(args) => {
+            if args.plan {
+                print!("{}", crate::plan::plan_json_schema_string());
+            } else {
+                print!("{}", crate::manifest::json_schema_string());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan(args) => plan_cmd::run(&cli.connection, &args, color).await,

@@ -360,3 +360,26 @@ async fn no_op_plan_costs_about_one_request_per_result_page() {
     );
     assert_eq!(env.emulator.request_count("GET /api/v1/photos/:uid"), 0);
 }
+
+#[test]
+fn plan_schema_is_current_and_describes_the_format() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json");
+    let fresh = prysm::plan::plan_json_schema_string();
+    if std::env::var_os("PRYSM_UPDATE_SCHEMA").is_some() {
+        std::fs::write(path, &fresh).expect("write schema");
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == fresh,
+        "schemas/plan.schema.json is stale; regenerate it with \
+         `cargo run -- schema --plan > schemas/plan.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&fresh).expect("json");
+    let required = schema["required"].as_array().expect("required");
+    for key in ["format_version", "actions", "summary", "fingerprint"] {
+        assert!(
+            required.iter().any(|value| value == key),
+            "{key} is required"
+        );
+    }
+}
