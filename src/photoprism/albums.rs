@@ -1,10 +1,9 @@
 //! Album operations: search, create (find-or-create-or-restore), update, delete, likes, clone,
 //! membership and share links.
 
-use std::collections::HashSet;
 use std::time::Instant;
 
-use futures::{Stream, TryStreamExt, stream};
+use futures::{Stream, TryStreamExt};
 use reqwest::StatusCode;
 use reqwest::header::DATE;
 use serde::Serialize;
@@ -15,7 +14,7 @@ use time::format_description::well_known::{Rfc2822, Rfc3339};
 use super::client::Client;
 use super::error::Error;
 use super::models::{Album, AlbumPhotosResponse, AlbumResult, ShareLink};
-use super::page::Page;
+use super::page::{Page, PagedQuery, Row};
 use super::photos::PhotoQuery;
 use super::transport::Request;
 
@@ -55,7 +54,28 @@ impl Default for AlbumQuery {
     }
 }
 
-impl AlbumQuery {
+impl Row for AlbumResult {
+    fn uid(&self) -> &str {
+        &self.uid
+    }
+}
+
+impl PagedQuery for AlbumQuery {
+    const PATH: &'static str = "albums";
+    const WHAT: &'static str = "album";
+
+    fn count(&self) -> usize {
+        self.count
+    }
+
+    fn offset(&self) -> usize {
+        self.offset
+    }
+
+    fn advance(&mut self) {
+        self.offset += self.count;
+    }
+
     fn params(&self) -> Vec<(String, String)> {
         let mut params = vec![
             ("count".to_owned(), self.count.to_string()),
@@ -209,22 +229,7 @@ fn require_uid(kind: &str, uid: &str) -> Result<(), Error> {
 impl Client {
     /// One page of `GET /albums`.
     pub async fn search_albums(&self, query: &AlbumQuery) -> Result<Page<AlbumResult>, Error> {
-        if query.count == 0 {
-            return Err(Error::invalid_input(
-                "the album page size (count) must be above 0",
-            ));
-        }
-        let response = self
-            .send(Request::get("albums").query(query.params()))
-            .await?;
-        let items: Option<Vec<AlbumResult>> = response.json()?;
-        let items = items.unwrap_or_default();
-        Ok(Page {
-            count: response.header_usize("X-Count").unwrap_or(items.len()),
-            limit: response.header_usize("X-Limit").unwrap_or(query.count),
-            offset: response.header_usize("X-Offset").unwrap_or(query.offset),
-            items,
-        })
+        self.search_page(query).await
     }
 
     /// All albums matching `query`, page by page (order defaults to `added` for stable paging);
@@ -237,23 +242,7 @@ impl Client {
         if query.order.is_none() {
             query.order = Some("added".to_owned());
         }
-        let state = (query, false, HashSet::<String>::new());
-        stream::try_unfold(state, move |(mut query, done, mut seen)| async move {
-            if done {
-                return Ok(None);
-            }
-            let page = self.search_albums(&query).await?;
-            let finished = page.items.is_empty() || page.count < query.count;
-            query.offset += query.count;
-            let items: Vec<AlbumResult> = page
-                .items
-                .into_iter()
-                .filter(|a| seen.insert(a.uid.clone()))
-                .collect();
-            Ok(Some((items, (query, finished, seen))))
-        })
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
+        self.paged_stream(query)
     }
 
     /// Collects [`Client::albums_stream`].

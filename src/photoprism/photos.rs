@@ -1,10 +1,9 @@
 //! Photo operations: search, lookups by UID, hash and local file, archive/restore/delete,
 //! approval, favorites and the private flag.
 
-use std::collections::HashSet;
 use std::path::Path;
 
-use futures::{Stream, TryStreamExt, stream};
+use futures::{Stream, TryStreamExt};
 use serde::Deserialize;
 use serde_json::json;
 use sha1::{Digest, Sha1};
@@ -14,7 +13,7 @@ use super::PhotoPage;
 use super::client::Client;
 use super::error::Error;
 use super::models::{Photo, PhotoFile, PhotoResult, Subject};
-use super::page::Page;
+use super::page::{PagedQuery, Row};
 use super::transport::Request;
 
 /// Photo UIDs per batch archive/restore/approve/delete request.
@@ -95,6 +94,33 @@ impl Default for PhotoQuery {
             label: None,
             extra: Vec::new(),
         }
+    }
+}
+
+impl PagedQuery for PhotoQuery {
+    const PATH: &'static str = "photos";
+    const WHAT: &'static str = "photo";
+
+    fn count(&self) -> usize {
+        self.count
+    }
+
+    fn offset(&self) -> usize {
+        self.offset
+    }
+
+    fn advance(&mut self) {
+        self.offset += self.count;
+    }
+
+    fn params(&self) -> Vec<(String, String)> {
+        PhotoQuery::params(self)
+    }
+}
+
+impl Row for PhotoResult {
+    fn uid(&self) -> &str {
+        &self.uid
     }
 }
 
@@ -186,22 +212,7 @@ pub(crate) async fn sha1_file(path: &Path) -> Result<String, Error> {
 impl Client {
     /// One page of `GET /photos`. `count` of the page is `X-Count` (file rows, before merging).
     pub async fn search_photos(&self, query: &PhotoQuery) -> Result<PhotoPage, Error> {
-        if query.count == 0 {
-            return Err(Error::invalid_input(
-                "the photo page size (count) must be above 0",
-            ));
-        }
-        let response = self
-            .send(Request::get("photos").query(query.params()))
-            .await?;
-        let items: Option<Vec<PhotoResult>> = response.json()?;
-        let items = items.unwrap_or_default();
-        Ok(Page {
-            count: response.header_usize("X-Count").unwrap_or(items.len()),
-            limit: response.header_usize("X-Limit").unwrap_or(query.count),
-            offset: response.header_usize("X-Offset").unwrap_or(query.offset),
-            items,
-        })
+        self.search_page(query).await
     }
 
     /// All photos matching `query`, page by page: the offset advances by `count` file rows, paging
@@ -210,23 +221,7 @@ impl Client {
         &self,
         query: PhotoQuery,
     ) -> impl Stream<Item = Result<PhotoResult, Error>> + '_ {
-        let state = (query, false, HashSet::<String>::new());
-        stream::try_unfold(state, move |(mut query, done, mut seen)| async move {
-            if done {
-                return Ok(None);
-            }
-            let page = self.search_photos(&query).await?;
-            let finished = page.count < query.count || (page.items.is_empty() && page.count == 0);
-            query.offset += query.count;
-            let items: Vec<PhotoResult> = page
-                .items
-                .into_iter()
-                .filter(|p| seen.insert(p.uid.clone()))
-                .collect();
-            Ok(Some((items, (query, finished, seen))))
-        })
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
+        self.paged_stream(query)
     }
 
     /// Collects [`Client::photos_stream`].
