@@ -353,8 +353,28 @@ async fn update_photo(
             };
         }
     }
-    let update = photo_update(fields);
-    client.update_photo(uid, &update).await.map(|_| ())
+    // A manual location change makes PhotoPrism append the place's words to the
+    // keywords. When both change, set the place first and the keywords after,
+    // so the keywords end up exactly as the manifest says.
+    let moves = fields
+        .iter()
+        .any(|field| matches!(field.field.as_str(), "lat" | "lng"));
+    let keywords = fields.iter().any(|field| field.field == "keywords");
+    if moves && keywords {
+        let (place, rest): (Vec<FieldChange>, Vec<FieldChange>) = fields
+            .iter()
+            .cloned()
+            .partition(|field| matches!(field.field.as_str(), "lat" | "lng" | "altitude"));
+        client.update_photo(uid, &photo_update(&place)).await?;
+        return client
+            .update_photo(uid, &photo_update(&rest))
+            .await
+            .map(|_| ());
+    }
+    client
+        .update_photo(uid, &photo_update(fields))
+        .await
+        .map(|_| ())
 }
 
 fn text(value: &Value) -> String {

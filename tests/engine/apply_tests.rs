@@ -342,3 +342,27 @@ photos:
         }
     }
 }
+
+#[tokio::test]
+async fn place_and_keywords_are_set_in_two_steps() {
+    // PhotoPrism appends a manually set place's words to the keywords; setting
+    // the place first and the keywords second leaves the keywords as written.
+    let env = env(ApiGeneration::V2024).await;
+    let text = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    lat: 38.7804
+    lng: -9.4989
+    keywords: [cliffs, sunset]
+    title: Cabo da Roca
+"#;
+    env.emulator.reset_counts();
+    let report = env.apply(text).await;
+    assert!(report.is_success(), "{}", report.render());
+    assert_eq!(env.emulator.request_count("PUT /api/v1/photos/:uid"), 2);
+    let photo = env.emulator.photo("psj4uo0k9p34y6n3").expect("photo");
+    assert_eq!(photo.keywords, "cliffs, sunset");
+    assert_eq!(photo.title, "Cabo da Roca");
+    env.assert_converged(text).await;
+}
