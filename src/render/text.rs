@@ -121,20 +121,21 @@ fn photo_group_key(action: &Action) -> Option<(&'static str, String)> {
 
 fn blocks(actions: &[Action]) -> Vec<Block<'_>> {
     let mut blocks: Vec<Block<'_>> = Vec::new();
-    let mut groups: Vec<((&'static str, String), usize)> = Vec::new();
+    let mut groups: std::collections::HashMap<(&'static str, String), usize> =
+        std::collections::HashMap::new();
     for action in actions {
         let Some(key) = photo_group_key(action) else {
             blocks.push(Block::Single(action));
             continue;
         };
-        match groups.iter().find(|(existing, _)| *existing == key) {
-            Some((_, index)) => {
-                if let Block::Photos { actions, .. } = &mut blocks[*index] {
+        match groups.get(&key) {
+            Some(&index) => {
+                if let Block::Photos { actions, .. } = &mut blocks[index] {
                     actions.push(action);
                 }
             }
             None => {
-                groups.push((key.clone(), blocks.len()));
+                groups.insert(key.clone(), blocks.len());
                 blocks.push(Block::Photos {
                     kind: key.0,
                     actions: vec![action],

@@ -161,7 +161,11 @@ pub struct LibraryState {
 impl LibraryState {
     /// The album with this UID.
     pub fn album(&self, uid: &str) -> Option<&ServerAlbum> {
-        self.albums.iter().find(|album| album.uid == uid)
+        // `albums` is ordered by UID.
+        self.albums
+            .binary_search_by(|album| album.uid.as_str().cmp(uid))
+            .ok()
+            .and_then(|index| self.albums.get(index))
     }
 
     /// A display reference for a photo UID.
