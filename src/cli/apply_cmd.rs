@@ -46,6 +46,7 @@ pub async fn run(
                 ));
             }
             let manifest = crate::manifest::load(&args.files)?;
+            super::print_warnings(&manifest);
             let options = PlanOptions {
                 targets: args.targets.clone(),
                 allow_destroy: args.allow_destroy,

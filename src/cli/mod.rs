@@ -196,11 +196,36 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
     }
 }
 
+/// Prints a manifest's warnings to standard error.
+pub fn print_warnings(manifest: &crate::manifest::Manifest) {
+    let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::io::stderr().is_terminal();
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    for warning in &manifest.warnings {
+        let mut out = String::new();
+        if handler.render_report(&mut out, warning.as_ref()).is_err() {
+            out = warning.to_string();
+        }
+        eprintln!("{out}");
+    }
+}
+
 fn validate(args: &ManifestArgs) -> Result<ExitCode, CliError> {
     match crate::manifest::load(&args.files) {
         Ok(manifest) => {
+            print_warnings(&manifest);
+            let warnings = match manifest.warnings.len() {
+                0 => String::new(),
+                1 => " (1 warning)".to_string(),
+                n => format!(" ({n} warnings)"),
+            };
             println!(
-                "The manifest is valid: {} album{}, {} photo rule{} in {} file{}.",
+                "The manifest is valid{warnings}: {} album{}, {} photo rule{} in {} file{}.",
                 manifest.albums.len(),
                 plural(manifest.albums.len()),
                 manifest.photos.len(),

@@ -14,6 +14,7 @@ pub async fn run(
     color: bool,
 ) -> Result<ExitCode, CliError> {
     let manifest = crate::manifest::load(&args.files)?;
+    super::print_warnings(&manifest);
     let client = connection.connect().await?;
     let options = PlanOptions {
         targets: args.targets.clone(),

@@ -662,7 +662,23 @@ impl Ctx<'_> {
                 SelectorKind::Uid(text)
             }
             "hash" => {
-                if !is_sha1(&text) {
+                if is_abbreviated_hash(&text) {
+                    // A placeholder such as `3cb5...` (manifest.md's own example):
+                    // valid to write down, impossible to resolve.
+                    self.report(
+                        Problem::at(
+                            "abbreviated_hash",
+                            format!("`{text}` is an abbreviated hash"),
+                            &value_loc,
+                            "abbreviated",
+                        )
+                        .with_help(
+                            "`prysm plan` needs the full 40-digit SHA-1 of a file of the photo \
+                             (`sha1sum FILE`)",
+                        )
+                        .warning(),
+                    );
+                } else if !is_sha1(&text) {
                     let help = if is_sha1(&text.to_lowercase()) {
                         format!("write the hash in lower case: `{}`", text.to_lowercase())
                     } else {
@@ -1001,4 +1017,16 @@ fn type_help(node: &Node, expected: &str) -> String {
     } else {
         format!("write {expected} here")
     }
+}
+
+/// A hex prefix followed by `...` or `…`: a hash abbreviated in prose.
+fn is_abbreviated_hash(text: &str) -> bool {
+    let prefix = text
+        .strip_suffix("...")
+        .or_else(|| text.strip_suffix('…'))
+        .unwrap_or_default();
+    (4..40).contains(&prefix.len())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
 }

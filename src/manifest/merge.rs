@@ -74,6 +74,7 @@ pub(crate) fn merge(
         albums,
         photos,
         files,
+        warnings: Vec::new(),
     }
 }
 

@@ -132,8 +132,9 @@ fn parse_all(
         .iter()
         .map(|f| decode::decode_file(f, &mut problems))
         .collect();
-    let manifest = merge::merge(files, decoded, &mut problems);
-    if problems.is_empty() {
+    let mut manifest = merge::merge(files, decoded, &mut problems);
+    if problems.iter().all(Problem::is_warning) {
+        manifest.warnings = problems.into_iter().map(Arc::new).collect();
         Ok(manifest)
     } else {
         Err(ManifestError::new(problems))

@@ -39,6 +39,11 @@ pub struct Manifest {
     #[serde(skip)]
     #[schemars(skip)]
     pub files: Vec<Arc<SourceFile>>,
+    /// Problems that do not stop the manifest from being used (placeholder values
+    /// such as an abbreviated hash); `prysm validate` prints them.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub warnings: Vec<Arc<super::problem::Problem>>,
 }
 
 fn albums_as_map<S: Serializer>(albums: &[AlbumEntry], s: S) -> Result<S::Ok, S::Error> {

@@ -29,6 +29,17 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Turns the problem into a warning: reported, but the manifest stays usable.
+    pub(crate) fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Whether this is a warning rather than an error.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     /// A problem about the node at `loc`, underlined with `label`.
     pub(crate) fn at(
         code: &str,

@@ -139,3 +139,22 @@ fn each_example_file_parses_alone() {
         }
     }
 }
+
+#[test]
+fn manifest_md_example_is_accepted_as_written() {
+    let text =
+        std::fs::read_to_string(crate_path("tests/manifest/valid/contract-literal.yaml")).unwrap();
+    let m = match manifest::parse_str("contract-literal.yaml", &text) {
+        Ok(m) => m,
+        Err(err) => panic!("{}", manifest::render_problems(&err, false)),
+    };
+    assert_eq!(m.albums.len(), 2);
+    assert_eq!(m.photos.len(), 2);
+    // The placeholder hashes are kept, and reported as warnings.
+    assert_eq!(m.warnings.len(), 2);
+    assert!(
+        m.warnings
+            .iter()
+            .all(|w| w.code() == "prysm::manifest::abbreviated_hash" && w.is_warning())
+    );
+}
