@@ -145,20 +145,21 @@ pub fn resolve(
     albums: BTreeMap<String, Option<String>>,
 ) -> Result<Resolution, Vec<PlanProblem>> {
     let mut problems = Vec::new();
+    let restoring = photos_to_restore(manifest, state);
     let mut album_photos = BTreeMap::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Absent {
             continue;
         }
         if let Some(selectors) = &entry.photos {
-            let set = resolve_selectors(selectors, state, &mut problems);
+            let set = resolve_selectors(selectors, state, &restoring, &mut problems);
             album_photos.insert(entry.key.clone(), set);
         }
     }
     let rule_photos = manifest
         .photos
         .iter()
-        .map(|rule| resolve_selectors(&rule.selectors, state, &mut problems))
+        .map(|rule| resolve_selectors(&rule.selectors, state, &restoring, &mut problems))
         .collect();
     if problems.is_empty() {
         Ok(Resolution {
@@ -171,9 +172,51 @@ pub fn resolve(
     }
 }
 
+/// The key under which the archived matches of a query are stored.
+pub fn archived_query_key(query: &str) -> SelectorKey {
+    SelectorKey::new("query-archived", query)
+}
+
+/// The archived photos the plan will restore: those an album selects by
+/// `uid`, `hash` or `path`, and those a rule with `archived: false` selects.
+///
+/// A query leaves archived photos out, so after such a restore it finds more
+/// than it did at plan time; [`resolve`] therefore counts the restored photos
+/// a query would find among its matches, and a single apply converges.
+pub fn photos_to_restore(manifest: &Manifest, state: &LibraryState) -> BTreeSet<String> {
+    let archived = |uid: &String| state.photos.get(uid).is_some_and(|photo| photo.archived);
+    let found = |selector: &Selector| -> Vec<String> {
+        state
+            .selections
+            .get(&selector_key(selector))
+            .map(|uids| uids.iter().filter(|uid| archived(uid)).cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut restoring = BTreeSet::new();
+    for entry in &manifest.albums {
+        if entry.state == AlbumState::Absent {
+            continue;
+        }
+        for selector in entry.photos.iter().flatten() {
+            if selector.kind.is_exact() {
+                restoring.extend(found(selector));
+            }
+        }
+    }
+    for rule in &manifest.photos {
+        if rule.archived == Some(false) {
+            for selector in &rule.selectors {
+                restoring.extend(found(selector));
+            }
+        }
+    }
+    restoring
+}
+
 fn resolve_selectors(
     selectors: &[Selector],
     state: &LibraryState,
+    restoring: &BTreeSet<String>,
     problems: &mut Vec<PlanProblem>,
 ) -> BTreeSet<String> {
     let mut union = BTreeSet::new();
@@ -183,12 +226,16 @@ fn resolve_selectors(
             .get(&selector_key(selector))
             .cloned()
             .unwrap_or_default();
-        let exact = !matches!(selector.kind, SelectorKind::Query(_));
-        if exact && found.len() != 1 {
-            problems.push(unresolved(selector, &found, state));
-            continue;
+        match &selector.kind {
+            SelectorKind::Query(query) => {
+                union.extend(found);
+                if let Some(archived) = state.selections.get(&archived_query_key(query)) {
+                    union.extend(archived.intersection(restoring).cloned());
+                }
+            }
+            _ if found.len() != 1 => problems.push(unresolved(selector, &found, state)),
+            _ => union.extend(found),
         }
-        union.extend(found);
     }
     union
 }

@@ -158,13 +158,38 @@ pub async fn fetch(
         rows.extend(photos);
     }
 
-    for row in rows {
-        let photo = server_photo(&row);
-        match state.photos.get(&photo.uid) {
-            Some(existing) if existing.files.len() >= photo.files.len() => {}
-            _ => {
-                state.photos.insert(photo.uid.clone(), photo);
-            }
+    add_rows(&mut state, &rows);
+
+    // Photos the plan will restore become visible to queries: look up the
+    // archived matches of every query too, but only when there are any.
+    if !crate::resolve::photos_to_restore(manifest, &state).is_empty() {
+        let queries: Vec<String> = selectors
+            .iter()
+            .filter(|key| key.kind == "query")
+            .map(|key| key.value.clone())
+            .collect();
+        let archived: Vec<(String, Vec<PhotoResult>)> = stream::iter(queries)
+            .map(|query| async move {
+                let photos = client
+                    .all_photos(PhotoQuery {
+                        count: PAGE,
+                        merged: true,
+                        q: Some(query.clone()),
+                        archived: Some(true),
+                        ..PhotoQuery::default()
+                    })
+                    .await?;
+                Ok::<_, Error>((query, photos))
+            })
+            .buffer_unordered(concurrency)
+            .try_collect()
+            .await?;
+        for (query, photos) in archived {
+            state.selections.insert(
+                crate::resolve::archived_query_key(&query),
+                photos.iter().map(|photo| photo.uid.clone()).collect(),
+            );
+            add_rows(&mut state, &photos);
         }
     }
 
@@ -200,6 +225,19 @@ pub async fn fetch(
         state,
         albums: matched,
     })
+}
+
+/// Adds search rows to the state's photos (a row with more files wins).
+fn add_rows(state: &mut LibraryState, rows: &[PhotoResult]) {
+    for row in rows {
+        let photo = server_photo(row);
+        match state.photos.get(&photo.uid) {
+            Some(existing) if existing.files.len() >= photo.files.len() => {}
+            _ => {
+                state.photos.insert(photo.uid.clone(), photo);
+            }
+        }
+    }
 }
 
 /// Converts a search row to the state's photo.
@@ -287,7 +325,12 @@ fn lookup_requests(selectors: &BTreeSet<SelectorKey>) -> Vec<Lookup> {
                 archived,
             });
         }
-        for chunk in of("hash").chunks(LOOKUP_CHUNK) {
+        // Only full hashes are looked up: an abbreviation matches nothing.
+        let hashes: Vec<String> = of("hash")
+            .into_iter()
+            .filter(|hash| hash.len() == 40 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+            .collect();
+        for chunk in hashes.chunks(LOOKUP_CHUNK) {
             lookups.push(Lookup::Hashes {
                 hashes: chunk.to_vec(),
                 archived,
