@@ -2,8 +2,9 @@
 //! each other in a DAG, and put them in one deterministic order.
 //!
 //! Rules: archived photos are restored before they are added to an album or
-//! edited; an album is created before anything else touches it (its photos are
-//! part of the create); deletes come last. Ties are broken by address, so the
+//! edited, and edited before they are archived; an album is created before
+//! anything else touches it (its photos are part of the create); deletes come
+//! last. Ties are broken by address, so the
 //! same input always gives the same plan.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,6 +91,21 @@ pub fn build(
         for uid in photos {
             if let Some(&restore) = restores.get(uid) {
                 edges.push((restore, node));
+            }
+        }
+    }
+    // A photo is edited before it is archived (batch edit skips archived photos).
+    let updates: BTreeMap<String, NodeIndex> = nodes
+        .iter()
+        .filter_map(|&node| match &graph[node] {
+            Change::UpdatePhoto { photo, .. } => Some((photo.uid.clone(), node)),
+            _ => None,
+        })
+        .collect();
+    for &node in &nodes {
+        if let Change::ArchivePhoto { photo } = &graph[node] {
+            if let Some(&update) = updates.get(&photo.uid) {
+                edges.push((update, node));
             }
         }
     }

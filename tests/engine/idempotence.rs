@@ -49,7 +49,13 @@ struct RuleGen {
     private: Option<bool>,
     title: Option<String>,
     restore: bool,
+    archive: bool,
+    caption: Option<String>,
+    keywords: Option<Vec<String>>,
+    taken: Option<(u8, usize)>,
 }
+
+const ZONES: [&str; 4] = ["UTC", "Europe/Lisbon", "America/New_York", "Asia/Tokyo"];
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -123,19 +129,36 @@ fn case() -> impl Strategy<Value = Case> {
         );
         let rules = prop::collection::vec(
             (
-                sel(n),
-                prop::option::of(any::<bool>()),
-                prop::option::of(any::<bool>()),
-                prop::option::of("[A-Za-z]{1,10}"),
-                prop::bool::weighted(0.2),
+                (
+                    sel(n),
+                    prop::option::of(any::<bool>()),
+                    prop::option::of(any::<bool>()),
+                    prop::option::of("[A-Za-z]{1,10}"),
+                ),
+                (
+                    prop::bool::weighted(0.2),
+                    prop::bool::weighted(0.1),
+                    prop::option::of("[a-z .]{0,16}"),
+                    prop::option::of(prop::collection::vec("[A-Za-z]{1,6}", 0..4)),
+                    prop::option::of((0u8..24, 0..ZONES.len())),
+                ),
             )
-                .prop_map(|(selector, favorite, private, title, restore)| RuleGen {
-                    selector,
-                    favorite,
-                    private,
-                    title,
-                    restore,
-                }),
+                .prop_map(
+                    |(
+                        (selector, favorite, private, title),
+                        (restore, archive, caption, keywords, taken),
+                    )| RuleGen {
+                        selector,
+                        favorite,
+                        private,
+                        title,
+                        restore: restore && !archive,
+                        archive,
+                        caption,
+                        keywords,
+                        taken,
+                    },
+                ),
             0..3,
         );
         (
@@ -240,6 +263,21 @@ fn manifest_text(case: &Case) -> String {
         }
         if rule.restore {
             text.push_str("    archived: false\n");
+        }
+        if rule.archive {
+            text.push_str("    archived: true\n");
+        }
+        if let Some(caption) = &rule.caption {
+            text.push_str(&format!("    caption: \"{caption}\"\n"));
+        }
+        if let Some(keywords) = &rule.keywords {
+            text.push_str(&format!("    keywords: [{}]\n", keywords.join(", ")));
+        }
+        if let Some((hour, zone)) = rule.taken {
+            text.push_str(&format!(
+                "    taken_at: \"2023-03-26T{hour:02}:30:00Z\"\n    time_zone: {}\n",
+                ZONES[zone]
+            ));
         }
     }
     text
