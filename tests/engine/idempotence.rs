@@ -40,7 +40,12 @@ struct AlbumGen {
     favorite: Option<bool>,
     description: Option<String>,
     absent: bool,
+    extra: Option<(usize, usize, usize, bool)>,
 }
+
+const CATEGORIES: [&str; 3] = ["travel", "pets and animals", "Family"];
+const COUNTRIES: [&str; 3] = ["pt", "de", "zz"];
+const ORDERS: [&str; 3] = ["oldest", "newest", "title"];
 
 #[derive(Debug, Clone)]
 struct RuleGen {
@@ -114,15 +119,22 @@ fn case() -> impl Strategy<Value = Case> {
                 prop::option::of(any::<bool>()),
                 prop::option::of("[a-z ]{0,12}"),
                 prop::bool::weighted(0.15),
+                prop::option::of((
+                    0..CATEGORIES.len(),
+                    0..COUNTRIES.len(),
+                    0..ORDERS.len(),
+                    any::<bool>(),
+                )),
             )
                 .prop_map(
-                    |(title, photos, additive, favorite, description, absent)| AlbumGen {
+                    |(title, photos, additive, favorite, description, absent, extra)| AlbumGen {
                         title,
                         photos,
                         additive,
                         favorite,
                         description,
                         absent,
+                        extra,
                     },
                 ),
             0..3,
@@ -219,6 +231,12 @@ fn manifest_text(case: &Case) -> String {
         }
         if let Some(favorite) = album.favorite {
             text.push_str(&format!("    favorite: {favorite}\n"));
+        }
+        if let Some((category, country, order, private)) = album.extra {
+            text.push_str(&format!(
+                "    category: {}\n    country: {}\n    order: {}\n    private: {private}\n",
+                CATEGORIES[category], COUNTRIES[country], ORDERS[order]
+            ));
         }
         if let Some(description) = &album.description {
             text.push_str(&format!("    description: \"{description}\"\n"));
