@@ -301,7 +301,10 @@ fn manifest_text(case: &Case) -> String {
     text
 }
 
-async fn run(case: Case) -> Result<(), TestCaseError> {
+/// Plans and applies `case`. With `faults`, a share of the apply's requests
+/// fail with a 500 (not retried); the partial apply must report every action,
+/// and a plan and apply after the faults clear must converge.
+async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
     let generation = if case.v2024 {
         ApiGeneration::V2024
     } else {
@@ -354,6 +357,20 @@ async fn run(case: Case) -> Result<(), TestCaseError> {
         Err(PlanError::Problems(_)) => return Ok(()),
         Err(error) => return Err(TestCaseError::fail(format!("plan failed: {error}"))),
     };
+    let mut planned = planned;
+    if let Some(seed) = faults {
+        emulator.fail_fraction(None, 0.3, 500, seed);
+        let report = apply(&client, &planned.plan, &ApplyOptions::default(), &Silent).await;
+        emulator.clear_faults();
+        prop_assert_eq!(report.results.len(), planned.plan.actions.len());
+        prop_assert_eq!(
+            report.succeeded() + report.failed() + report.skipped() + report.not_started(),
+            planned.plan.actions.len()
+        );
+        planned = make_plan(&client, &manifest, &options)
+            .await
+            .map_err(|error| TestCaseError::fail(format!("re-plan after faults: {error}")))?;
+    }
     let report = apply(&client, &planned.plan, &ApplyOptions::default(), &Silent).await;
     prop_assert!(report.is_success(), "{}\n{}", text, report.render());
     let again = make_plan(&client, &manifest, &options)
@@ -380,6 +397,15 @@ proptest! {
             .enable_all()
             .build()
             .expect("runtime");
-        runtime.block_on(run(case))?;
+        runtime.block_on(run(case, None))?;
+    }
+
+    #[test]
+    fn a_partial_apply_under_faults_converges_on_the_next_run(case in case(), seed in any::<u64>()) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(run(case, Some(seed)))?;
     }
 }
