@@ -70,7 +70,10 @@ async fn plan_and_apply(
     args: &ApplyArgs,
     color: bool,
 ) -> Result<ExitCode, CliError> {
-    let planned = make_plan(client, manifest, options).await?;
+    let reading = super::progress::Reading::start(&client.server().to_string());
+    let planned = make_plan(client, manifest, options).await;
+    drop(reading);
+    let planned = planned?;
     let plan: Plan = match saved {
         Some(saved) => {
             if saved.plan.fingerprint != planned.plan.fingerprint {

@@ -21,7 +21,9 @@ pub async fn run(
         allow_destroy: args.allow_destroy,
         concurrency: args.concurrency,
     };
+    let reading = super::progress::Reading::start(&connection.server);
     let planned = make_plan(&client, &manifest, &options).await;
+    drop(reading);
     super::connect::finish(&client, connection).await;
     let planned = planned?;
     let plan = planned.plan;

@@ -79,3 +79,28 @@ impl ApplyObserver for Bar {
         self.bar.inc(1);
     }
 }
+
+/// A spinner on standard error while the plan reads the server (terminals only).
+pub struct Reading(Option<ProgressBar>);
+
+impl Reading {
+    /// Starts the spinner when standard error is a terminal.
+    pub fn start(server: &str) -> Reading {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return Reading(None);
+        }
+        let spinner = ProgressBar::new_spinner();
+        spinner.set_message(format!("Reading the library from {server}..."));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        Reading(Some(spinner))
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if let Some(spinner) = &self.0 {
+            spinner.finish_and_clear();
+        }
+    }
+}
