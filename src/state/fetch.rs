@@ -195,26 +195,9 @@ pub async fn fetch(
 
     // Details (keywords, notes, ...) are not in search results: read them only
     // for photos whose rules manage one of those fields.
-    let detail_photos = photos_needing_details(manifest, &state);
-    let details: Vec<(String, ServerDetails)> = stream::iter(detail_photos)
-        .map(|uid| async move {
-            let photo = client.photo(&uid).await?;
-            let details = photo
-                .details
-                .map(|details| ServerDetails {
-                    keywords: details.keywords,
-                    notes: details.notes,
-                    subject: details.subject,
-                    artist: details.artist,
-                    copyright: details.copyright,
-                    license: details.license,
-                })
-                .unwrap_or_default();
-            Ok::<_, Error>((uid, details))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await?;
+    let needs = photos_needing_details(manifest, &state);
+    let mut details = read_details(client, needs.all.into_iter().collect(), concurrency).await?;
+    details.extend(read_keywords(client, needs.keywords.into_iter().collect(), concurrency).await?);
     for (uid, details) in details {
         if let Some(photo) = state.photos.get_mut(&uid) {
             photo.details = Some(details);
@@ -440,26 +423,130 @@ fn photo_names(photo: &PhotoResult) -> Vec<&str> {
 }
 
 /// Photos whose rules manage a detail field (keywords, notes, subject, ...).
-fn photos_needing_details(manifest: &Manifest, state: &LibraryState) -> Vec<String> {
-    let mut uids = BTreeSet::new();
+fn photos_needing_details(manifest: &Manifest, state: &LibraryState) -> NeedsDetails {
+    let mut needs = NeedsDetails::default();
     for rule in &manifest.photos {
-        let manages_details = rule.keywords.is_some()
-            || rule.notes.is_some()
+        let others = rule.notes.is_some()
             || rule.subject.is_some()
             || rule.artist.is_some()
             || rule.copyright.is_some()
             || rule.license.is_some();
-        if !manages_details {
+        if !others && rule.keywords.is_none() {
             continue;
         }
+        let target = if others {
+            &mut needs.all
+        } else {
+            &mut needs.keywords
+        };
         for selector in &rule.selectors {
-            if let Some(found) = state
-                .selections
-                .get(&crate::resolve::selector_key(selector))
-            {
-                uids.extend(found.iter().cloned());
+            let key = crate::resolve::selector_key(selector);
+            if let Some(found) = state.selections.get(&key) {
+                target.extend(found.iter().cloned());
+            }
+            if let crate::manifest::SelectorKind::Query(query) = &selector.kind {
+                if let Some(found) = state
+                    .selections
+                    .get(&crate::resolve::archived_query_key(query))
+                {
+                    target.extend(found.iter().cloned());
+                }
             }
         }
     }
-    uids.into_iter().collect()
+    let all = needs.all.clone();
+    needs.keywords.retain(|uid| !all.contains(uid));
+    needs
+}
+
+/// Photos whose details must be read: all of them, or only the keywords.
+#[derive(Debug, Default)]
+struct NeedsDetails {
+    /// Photos a rule manages notes, subject, artist, copyright or license of.
+    all: BTreeSet<String>,
+    /// Photos whose rules manage only keywords.
+    keywords: BTreeSet<String>,
+}
+
+/// Reads the details of photos with one `GET /photos/:uid` each.
+async fn read_details(
+    client: &Client,
+    uids: Vec<String>,
+    concurrency: usize,
+) -> Result<Vec<(String, ServerDetails)>, Error> {
+    stream::iter(uids)
+        .map(|uid| async move {
+            let photo = client.photo(&uid).await?;
+            let details = photo
+                .details
+                .map(|details| ServerDetails {
+                    keywords: details.keywords,
+                    notes: details.notes,
+                    subject: details.subject,
+                    artist: details.artist,
+                    copyright: details.copyright,
+                    license: details.license,
+                })
+                .unwrap_or_default();
+            Ok::<_, Error>((uid, details))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await
+}
+
+/// Reads keywords in batches where the server can: a batch-edit request
+/// without values only reads, and its rows carry `DetailsKeywords`. Photos the
+/// batch answer leaves out (archived ones) and older servers fall back to
+/// [`read_details`].
+async fn read_keywords(
+    client: &Client,
+    uids: Vec<String>,
+    concurrency: usize,
+) -> Result<Vec<(String, ServerDetails)>, Error> {
+    if !client.server_info().batch_edit || uids.is_empty() {
+        return read_details(client, uids, concurrency).await;
+    }
+    let chunks: Vec<Vec<String>> = uids
+        .chunks(crate::photoprism::BATCH_EDIT_CHUNK)
+        .map(<[String]>::to_vec)
+        .collect();
+    let answers: Vec<Result<crate::photoprism::models::BatchEditResponse, Error>> =
+        stream::iter(chunks)
+            .map(|chunk| async move {
+                client
+                    .batch_edit(&chunk, &crate::photoprism::BatchValues::new())
+                    .await
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+    let mut found: BTreeMap<String, ServerDetails> = BTreeMap::new();
+    for answer in answers {
+        match answer {
+            Ok(answer) => {
+                for row in answer.models {
+                    found.insert(
+                        row.uid.clone(),
+                        ServerDetails {
+                            keywords: row.details_keywords,
+                            ..ServerDetails::default()
+                        },
+                    );
+                }
+            }
+            // The feature may be switched off for this session: read one by one.
+            Err(Error::Unsupported { .. }) => {
+                return read_details(client, uids, concurrency).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    let missing: Vec<String> = uids
+        .into_iter()
+        .filter(|uid| !found.contains_key(uid))
+        .collect();
+    let mut details: Vec<(String, ServerDetails)> = found.into_iter().collect();
+    details.extend(read_details(client, missing, concurrency).await?);
+    Ok(details)
 }

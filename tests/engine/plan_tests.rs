@@ -383,3 +383,63 @@ fn plan_schema_is_current_and_describes_the_format() {
         );
     }
 }
+
+#[tokio::test]
+async fn keywords_are_read_in_batches_where_the_server_can() {
+    let text = r#"
+version: 1
+photos:
+  - match: { query: "label:cat" }
+    keywords: [cat, pet]
+  - match: { uid: psj4uo0k9p34y6n3 }
+    artist: Ana
+"#;
+    let new = env(ApiGeneration::V2025).await;
+    new.emulator.reset_counts();
+    let planned = new.plan(text).await.expect("plan");
+    assert_eq!(planned.plan.actions.len(), 3);
+    // Keywords of the two cats come from one read-only batch-edit request; the
+    // artist rule needs the full details of its photo.
+    assert_eq!(
+        new.emulator.request_count("POST /api/v1/batch/photos/edit"),
+        1
+    );
+    assert_eq!(new.emulator.request_count("GET /api/v1/photos/:uid"), 1);
+
+    let old = env(ApiGeneration::V2024).await;
+    old.emulator.reset_counts();
+    let planned = old.plan(text).await.expect("plan");
+    assert_eq!(planned.plan.actions.len(), 3);
+    assert_eq!(
+        old.emulator.request_count("POST /api/v1/batch/photos/edit"),
+        0
+    );
+    assert_eq!(old.emulator.request_count("GET /api/v1/photos/:uid"), 3);
+}
+
+#[tokio::test]
+async fn a_plan_never_writes_to_the_server() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        let before = (
+            format!("{:?}", env.emulator.albums()),
+            format!("{:?}", env.emulator.photos()),
+        );
+        let manifest = prysm::manifest::load(&[EXAMPLES.into()]).expect("examples are valid");
+        let planned = prysm::planner::make_plan(&env.client, &manifest, &PlanOptions::default())
+            .await
+            .expect("plan");
+        assert!(!planned.plan.is_empty());
+        let after = (
+            format!("{:?}", env.emulator.albums()),
+            format!("{:?}", env.emulator.photos()),
+        );
+        assert_eq!(before, after, "{generation:?}: the plan changed the server");
+        for (route, count) in env.emulator.request_counts() {
+            let read = route.starts_with("GET ")
+                || route == "POST /api/v1/session"
+                || route == "POST /api/v1/batch/photos/edit";
+            assert!(read, "{generation:?}: the plan sent {count} x {route}");
+        }
+    }
+}
