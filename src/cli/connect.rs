@@ -23,17 +23,10 @@ pub struct Connection {
     /// User name for a password login (an admin account).
     #[arg(long, global = true, env = "PHOTOPRISM_USERNAME", value_name = "NAME")]
     pub username: Option<String>,
-    /// Read the password from FILE (`-` for standard input).
+    /// Read the password from FILE (`-` for standard input); without it, from
+    /// the PHOTOPRISM_PASSWORD environment variable.
     #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// The password (from the environment only; prefer --password-file).
-    #[arg(
-        long = "password-env",
-        env = "PHOTOPRISM_PASSWORD",
-        hide = true,
-        hide_env_values = true
-    )]
-    pub password: Option<String>,
     /// An access token or app password.
     #[arg(
         long,
@@ -62,7 +55,6 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("server", &self.server)
             .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| "***"))
             .field("token", &self.token.as_ref().map(|_| "***"))
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
@@ -92,7 +84,8 @@ impl Connection {
         if let Some(username) = &self.username {
             let password = match &self.password_file {
                 Some(path) => read_password(path)?,
-                None => self.password.clone().ok_or_else(|| {
+                // Only from the environment: a password flag would show in `ps`.
+                None => password_from_env().ok_or_else(|| {
                     CliError::usage(
                         format!("no password for user {username}"),
                         "pass --password-file FILE (or - for standard input), or set PHOTOPRISM_PASSWORD",
@@ -118,6 +111,13 @@ impl Connection {
         let client = Client::connect(server, ClientOptions::default(), &credentials).await?;
         Ok(client)
     }
+}
+
+/// `PHOTOPRISM_PASSWORD`, when set and not empty.
+fn password_from_env() -> Option<String> {
+    std::env::var("PHOTOPRISM_PASSWORD")
+        .ok()
+        .filter(|password| !password.is_empty())
 }
 
 fn read_password(path: &PathBuf) -> Result<String, CliError> {
