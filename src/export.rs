@@ -88,16 +88,19 @@ pub fn render_manifest(
     let mut keys = BTreeSet::new();
     let mut written = 0;
     for (album, photos) in albums {
-        if let Some(why) = title_problem(&album.title) {
-            let _ = writeln!(
-                skipped,
-                "# Album {} ({}) is not exported: its title {why}; the manifest requires a title, \
+        let title = match manifest_title(&album.title) {
+            Ok(title) => title,
+            Err(why) => {
+                let _ = writeln!(
+                    skipped,
+                    "# Album {} ({}) is not exported: its title {why}; the manifest requires a title, \
                  so the album stays unmanaged.",
-                comment_text(&album.uid),
-                quote(&album.title)
-            );
-            continue;
-        }
+                    comment_text(&album.uid),
+                    quote(&album.title)
+                );
+                continue;
+            }
+        };
         if !accepted_uid(&album.uid, 'a') {
             let _ = writeln!(
                 skipped,
@@ -107,8 +110,8 @@ pub fn render_manifest(
             );
             continue;
         }
-        let key = unique_key(&album.title, &album.uid, &mut keys);
-        write_album(&mut body, &key, album, photos);
+        let key = unique_key(title, &album.uid, &mut keys);
+        write_album(&mut body, &key, title, album, photos);
         written += 1;
     }
     out.push_str(&skipped);
@@ -122,21 +125,29 @@ pub fn render_manifest(
     out
 }
 
-/// Why a server title cannot be written so that plan stays empty, if it cannot.
-fn title_problem(title: &str) -> Option<&'static str> {
-    let normalized = normalize_album_title(title);
-    if normalized.is_empty() {
-        return Some("is empty after PhotoPrism's trimming of spaces and `_ & | { } < > : \\`");
+/// The title to write so that PhotoPrism's normalisation of it gives exactly
+/// the server's title (and plan shows no change), or why there is none.
+///
+/// Usually that is the title itself. A long title the server shortened ends in
+/// `…`; without that ellipsis it normalises back to itself.
+fn manifest_title(title: &str) -> Result<&str, &'static str> {
+    if normalize_album_title(title).is_empty() {
+        return Err("is empty after PhotoPrism's trimming of spaces and `_ & | { } < > : \\`");
     }
-    if normalized != title {
-        return Some(
+    let candidates = [Some(title), title.strip_suffix('…')];
+    let Some(written) = candidates
+        .into_iter()
+        .flatten()
+        .find(|candidate| normalize_album_title(candidate) == title)
+    else {
+        return Err(
             "is not in the form PhotoPrism stores titles in, so managing it would show a change",
         );
+    };
+    if !accepted(&format!("    title: {}\n", quote(written))) {
+        return Err("is not accepted by `prysm validate`");
     }
-    if !accepted(&format!("    title: {}\n", quote(title))) {
-        return Some("is not accepted by `prysm validate`");
-    }
-    None
+    Ok(written)
 }
 
 /// A manifest key for the album: its title's slug, else its UID; unique.
@@ -156,10 +167,10 @@ fn unique_key(title: &str, uid: &str, keys: &mut BTreeSet<String>) -> String {
     key
 }
 
-fn write_album(out: &mut String, key: &str, album: &Album, photos: &[String]) {
+fn write_album(out: &mut String, key: &str, title: &str, album: &Album, photos: &[String]) {
     let _ = writeln!(out, "  {}:", quote(key));
     let _ = writeln!(out, "    uid: {}", album.uid);
-    let _ = writeln!(out, "    title: {}", quote(&album.title));
+    let _ = writeln!(out, "    title: {}", quote(title));
     let left_out = |out: &mut String, field: &str, value: &str, why: &str| {
         let _ = writeln!(
             out,

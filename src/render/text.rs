@@ -518,3 +518,42 @@ pub fn show(value: &Value) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_what_steers_a_terminal() {
+        let cases = [
+            (
+                "plain Ünïcödé 中文 📷👨\u{200d}👩",
+                "plain Ünïcödé 中文 📷👨\u{200d}👩",
+            ),
+            ("\u{1b}[31mred\u{1b}[0m", "\\u{1b}[31mred\\u{1b}[0m"),
+            (
+                "\u{1b}]8;;http://evil\u{7}link\u{1b}]8;;\u{7}",
+                "\\u{1b}]8;;http://evil\\u{7}link\\u{1b}]8;;\\u{7}",
+            ),
+            ("a\u{8}b\rc\td\ne", "a\\u{8}b\\rc\\td\\ne"),
+            ("\u{7f}\u{85}\u{9b}2J", "\\u{7f}\\u{85}\\u{9b}2J"),
+            ("gpj.\u{202e}exe", "gpj.\\u{202e}exe"),
+            (
+                "\u{2066}\u{2067}\u{2068}\u{2069}\u{202a}\u{202b}\u{202c}\u{202d}",
+                "\\u{2066}\\u{2067}\\u{2068}\\u{2069}\\u{202a}\\u{202b}\\u{202c}\\u{202d}",
+            ),
+            (
+                "\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}",
+                "\\u{200e}\\u{200f}\\u{61c}\\u{2028}\\u{2029}",
+            ),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(terminal_safe(raw), shown, "{raw:?}");
+        }
+        assert_eq!(
+            terminal_safe_lines("one\u{1b}\ntwo\r\n"),
+            "one\\u{1b}\ntwo\\r\n"
+        );
+        assert!(matches!(terminal_safe("fine"), Cow::Borrowed(_)));
+    }
+}
