@@ -668,6 +668,42 @@ mod ctrl_c {
     }
 
     #[tokio::test(flavor = "multi_thread")]
+    async fn second_ctrl_c_cuts_a_slow_logout_short() {
+        let env = env(ApiGeneration::V2024).await;
+        env.emulator.set_latency(Duration::from_millis(400));
+        let logins = env.emulator.request_count("POST /api/v1/session");
+        let mut run = spawn(&env.emulator, &["plan", "-f", EXAMPLES], Stdio::null());
+        until("the login", || {
+            env.emulator.request_count("POST /api/v1/session") > logins
+        })
+        .await;
+        // Everything after the login answers very slowly, the logout too.
+        env.emulator.set_latency(Duration::from_secs(8));
+        until("the plan's reads", || reads_started(&env.emulator)).await;
+        run.interrupt();
+        until("the logout", || {
+            env.emulator.request_count("DELETE /api/v1/session") > 0
+        })
+        .await;
+        assert!(run.is_running(), "the first Ctrl-C waits for the logout");
+        let second = Instant::now();
+        run.interrupt();
+        let code = run.exit_code(Duration::from_secs(20)).await;
+        assert!(
+            second.elapsed() < Duration::from_secs(5),
+            "the quick logout gives up soon: {:?}",
+            second.elapsed()
+        );
+        assert_eq!(code, Some(130), "{}", run.stderr());
+        assert!(
+            run.stderr().contains("no answer in time"),
+            "{}",
+            run.stderr()
+        );
+        env.emulator.clear_faults();
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
     async fn ctrl_c_leaves_a_token_given_by_the_user_alone() {
         let env = env(ApiGeneration::V2025).await;
         let token = env.emulator.create_app_password("*");
