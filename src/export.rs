@@ -1,13 +1,22 @@
 //! Export: write a manifest that describes the server as it is (manual
 //! albums with their UIDs, fields and members, and the favorite photos), so
 //! an existing library can be brought under management.
+//!
+//! Two promises hold for every library: the manifest passes `prysm validate`,
+//! and a plan for it right after the export has no changes. A server value
+//! that the manifest cannot express so (an upper-case or unknown country, an
+//! unknown sort order, a category PhotoPrism would store differently, ...) is
+//! left out, so that field stays unmanaged, and a YAML comment says why. An
+//! album whose title cannot be written is left out as a whole (a title is
+//! required), again with a comment.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use crate::photoprism::{AlbumQuery, Client, Error, PhotoQuery};
+use crate::manifest::{normalize_album_title, normalize_category, parse_str, slugify};
+use crate::photoprism::{AlbumQuery, AlbumResult as Album, Client, Error, PhotoQuery};
 
 /// How to export.
 #[derive(Debug, Clone)]
@@ -22,11 +31,6 @@ impl Default for ExportOptions {
     }
 }
 
-/// A YAML scalar: JSON string syntax is valid YAML and always quoted safely.
-fn quote(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
-}
-
 /// Reads the server and returns the manifest text.
 pub async fn export(client: &Client, options: &ExportOptions) -> Result<String, Error> {
     let mut albums = client
@@ -39,13 +43,14 @@ pub async fn export(client: &Client, options: &ExportOptions) -> Result<String, 
         .await?;
     albums.retain(|album| album.album_type == "album");
     albums.sort_by(|a, b| a.title.cmp(&b.title).then(a.uid.cmp(&b.uid)));
+    albums.dedup_by(|a, b| a.uid == b.uid);
 
     let members: Vec<Vec<String>> = stream::iter(albums.iter().map(|album| album.uid.clone()))
         .map(|uid| async move { client.album_photo_uids(&uid).await })
         .buffered(options.concurrency.max(1))
         .try_collect()
         .await?;
-    let mut favorites: Vec<String> = client
+    let favorites: Vec<String> = client
         .all_photos(PhotoQuery {
             count: 1000,
             merged: true,
@@ -56,74 +61,452 @@ pub async fn export(client: &Client, options: &ExportOptions) -> Result<String, 
         .into_iter()
         .map(|photo| photo.uid)
         .collect();
-    favorites.sort();
-    favorites.dedup();
+    let albums: Vec<(Album, Vec<String>)> = albums.into_iter().zip(members).collect();
+    Ok(render_manifest(
+        &client.server().to_string(),
+        &albums,
+        &favorites,
+    ))
+}
 
+/// The manifest for these server values: each album with its members, and the
+/// favorite photos. Pure, so that odd values can be tested without a server.
+pub fn render_manifest(
+    server: &str,
+    albums: &[(Album, Vec<String>)],
+    favorites: &[String],
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Written by `prysm export` from {}.", client.server());
+    let _ = writeln!(
+        out,
+        "# Written by `prysm export` from {}.",
+        comment_text(server)
+    );
     let _ = writeln!(out, "version: 1");
-    if albums.is_empty() {
+    let mut body = String::new();
+    let mut skipped = String::new();
+    let mut keys = BTreeSet::new();
+    let mut written = 0;
+    for (album, photos) in albums {
+        let title = match manifest_title(&album.title) {
+            Ok(title) => title,
+            Err(why) => {
+                let _ = writeln!(
+                    skipped,
+                    "# Album {} ({}) is not exported: its title {why}; the manifest requires a title, \
+                 so the album stays unmanaged.",
+                    comment_text(&album.uid),
+                    quote(&album.title)
+                );
+                continue;
+            }
+        };
+        if !accepted_uid(&album.uid, 'a') {
+            let _ = writeln!(
+                skipped,
+                "# Album {} is not exported: its UID {} is not one the manifest accepts.",
+                quote(&album.title),
+                quote(&album.uid)
+            );
+            continue;
+        }
+        let key = unique_key(title, &album.uid, &mut keys);
+        write_album(&mut body, &key, title, album, photos);
+        written += 1;
+    }
+    out.push_str(&skipped);
+    if written == 0 {
         let _ = writeln!(out, "albums: {{}}");
     } else {
         let _ = writeln!(out, "albums:");
+        out.push_str(&body);
     }
-    let mut keys = BTreeSet::new();
-    for (album, photos) in albums.iter().zip(&members) {
-        let base = {
-            let slug = crate::manifest::slugify(&album.title);
-            if slug.is_empty() || slug == "-" {
-                album.uid.clone()
-            } else {
-                slug
-            }
-        };
-        let mut key = base.clone();
-        let mut n = 2;
-        while !keys.insert(key.clone()) {
-            key = format!("{base}-{n}");
-            n += 1;
+    write_favorites(&mut out, favorites);
+    out
+}
+
+/// The title to write so that PhotoPrism's normalisation of it gives exactly
+/// the server's title (and plan shows no change), or why there is none.
+///
+/// Usually that is the title itself. A long title the server shortened ends in
+/// `…`; without that ellipsis it normalises back to itself.
+fn manifest_title(title: &str) -> Result<&str, &'static str> {
+    if normalize_album_title(title).is_empty() {
+        return Err("is empty after PhotoPrism's trimming of spaces and `_ & | { } < > : \\`");
+    }
+    let candidates = [Some(title), title.strip_suffix('…')];
+    let Some(written) = candidates
+        .into_iter()
+        .flatten()
+        .find(|candidate| normalize_album_title(candidate) == title)
+    else {
+        return Err(
+            "is not in the form PhotoPrism stores titles in, so managing it would show a change",
+        );
+    };
+    if !accepted(&format!("    title: {}\n", quote(written))) {
+        return Err("is not accepted by `prysm validate`");
+    }
+    Ok(written)
+}
+
+/// A manifest key for the album: its title's slug, else its UID; unique.
+fn unique_key(title: &str, uid: &str, keys: &mut BTreeSet<String>) -> String {
+    let slug = slugify(title);
+    let base = if slug.is_empty() || slug == "-" {
+        uid.to_owned()
+    } else {
+        slug
+    };
+    let mut key = base.clone();
+    let mut n = 2;
+    while !keys.insert(key.clone()) {
+        key = format!("{base}-{n}");
+        n += 1;
+    }
+    key
+}
+
+fn write_album(out: &mut String, key: &str, title: &str, album: &Album, photos: &[String]) {
+    let _ = writeln!(out, "  {}:", quote(key));
+    let _ = writeln!(out, "    uid: {}", album.uid);
+    let _ = writeln!(out, "    title: {}", quote(title));
+    let left_out = |out: &mut String, field: &str, value: &str, why: &str| {
+        let _ = writeln!(
+            out,
+            "    # {field} {} is left out (unmanaged): {why}.",
+            quote(value)
+        );
+    };
+    for (name, value) in [
+        ("description", &album.description),
+        ("caption", &album.caption),
+        ("notes", &album.notes),
+        ("location", &album.location),
+    ] {
+        if value.is_empty() {
+            continue;
         }
-        let _ = writeln!(out, "  {}:", quote(&key));
-        let _ = writeln!(out, "    uid: {}", album.uid);
-        let _ = writeln!(out, "    title: {}", quote(&album.title));
-        for (name, value) in [
-            ("description", &album.description),
-            ("caption", &album.caption),
-            ("notes", &album.notes),
-            ("category", &album.category),
-            ("location", &album.location),
-        ] {
-            if !value.is_empty() {
-                let _ = writeln!(out, "    {name}: {}", quote(value));
-            }
-        }
-        if !album.country.is_empty() && album.country != "zz" {
-            let _ = writeln!(out, "    country: {}", album.country);
-        }
-        if !album.order.is_empty() {
-            let _ = writeln!(out, "    order: {}", album.order);
-        }
-        let _ = writeln!(out, "    favorite: {}", album.favorite);
-        let _ = writeln!(out, "    private: {}", album.private);
-        if photos.is_empty() {
-            let _ = writeln!(out, "    photos: []");
+        let line = format!("    {name}: {}\n", quote(value));
+        if accepted(&line) {
+            out.push_str(&line);
         } else {
-            let _ = writeln!(out, "    photos:");
-            let mut sorted = photos.clone();
-            sorted.sort();
-            sorted.dedup();
-            for uid in sorted {
-                let _ = writeln!(out, "      - uid: {uid}");
-            }
+            left_out(out, name, value, "`prysm validate` does not accept it");
         }
     }
-    if !favorites.is_empty() {
-        let _ = writeln!(out, "photos:");
-        let _ = writeln!(out, "  - match:");
-        for uid in &favorites {
+    if !album.category.is_empty() {
+        let line = format!("    category: {}\n", quote(&album.category));
+        if normalize_category(&album.category) != album.category {
+            left_out(
+                out,
+                "category",
+                &album.category,
+                "PhotoPrism would store it title-cased, so managing it would show a change",
+            );
+        } else if !accepted(&line) {
+            left_out(
+                out,
+                "category",
+                &album.category,
+                "`prysm validate` does not accept it",
+            );
+        } else {
+            out.push_str(&line);
+        }
+    }
+    // `zz` is PhotoPrism's "unknown country", and `""` no country: nothing worth managing.
+    if !album.country.is_empty() && album.country != "zz" {
+        let line = format!("    country: {}\n", quote(&album.country));
+        if album.country.to_lowercase() == album.country && accepted(&line) {
+            out.push_str(&line);
+        } else {
+            left_out(
+                out,
+                "country",
+                &album.country,
+                "it is not a lower-case ISO 3166-1 alpha-2 code, which the manifest requires",
+            );
+        }
+    }
+    if !album.order.is_empty() {
+        let line = format!("    order: {}\n", quote(&album.order));
+        if accepted(&line) {
+            out.push_str(&line);
+        } else {
+            left_out(
+                out,
+                "order",
+                &album.order,
+                "it is not one of the sort orders the manifest accepts",
+            );
+        }
+    }
+    let _ = writeln!(out, "    favorite: {}", album.favorite);
+    let _ = writeln!(out, "    private: {}", album.private);
+    let mut sorted: Vec<&String> = photos.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    if let Some(bad) = sorted.iter().find(|uid| !accepted_uid(uid, 'p')) {
+        let _ = writeln!(
+            out,
+            "    # photos are left out (membership unmanaged): the member {} is not a photo UID \
+             the manifest accepts.",
+            quote(bad)
+        );
+    } else if sorted.is_empty() {
+        let _ = writeln!(out, "    photos: []");
+    } else {
+        let _ = writeln!(out, "    photos:");
+        for uid in sorted {
             let _ = writeln!(out, "      - uid: {uid}");
         }
-        let _ = writeln!(out, "    favorite: true");
     }
-    Ok(out)
+}
+
+fn write_favorites(out: &mut String, favorites: &[String]) {
+    let mut sorted: Vec<&String> = favorites.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let (good, bad): (Vec<&String>, Vec<&String>) =
+        sorted.into_iter().partition(|uid| accepted_uid(uid, 'p'));
+    for uid in bad {
+        let _ = writeln!(
+            out,
+            "# The favorite {} is left out: it is not a photo UID the manifest accepts.",
+            quote(uid)
+        );
+    }
+    if good.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "photos:");
+    let _ = writeln!(out, "  - match:");
+    for uid in good {
+        let _ = writeln!(out, "      - uid: {uid}");
+    }
+    let _ = writeln!(out, "    favorite: true");
+}
+
+/// Whether `prysm validate` accepts an album with this field line (indented by
+/// four spaces, ending in a line break) beside a plain title.
+fn accepted(field_line: &str) -> bool {
+    let title = if field_line.trim_start().starts_with("title:") {
+        String::new()
+    } else {
+        "    title: x\n".to_owned()
+    };
+    let text = format!("version: 1\nalbums:\n  k:\n{title}{field_line}");
+    parse_str("export-check.yaml", &text).is_ok_and(|manifest| manifest.albums.len() == 1)
+}
+
+/// Whether `uid` is a UID with `prefix` that a manifest accepts as it is written.
+fn accepted_uid(uid: &str, prefix: char) -> bool {
+    let plain = uid.len() == 16
+        && uid.starts_with(prefix)
+        && uid
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+    if !plain {
+        return false;
+    }
+    let text = if prefix == 'a' {
+        format!("version: 1\nalbums:\n  k:\n    uid: {uid}\n    title: x\n")
+    } else {
+        format!("version: 1\nphotos:\n  - match: {{ uid: {uid} }}\n    favorite: true\n")
+    };
+    parse_str("export-check.yaml", &text).is_ok()
+}
+
+/// A YAML double-quoted scalar holding exactly `text`. Characters YAML does
+/// not allow raw, line breaks (also YAML 1.1's NEL, LS and PS), the byte-order
+/// mark and bidirectional controls are escaped, so that the file reads back
+/// exactly and shows safely on a terminal.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{feff}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+        )
+}
+
+/// Text for a YAML comment: quoted (escaped) unless it is plain.
+fn comment_text(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+    {
+        text.to_owned()
+    } else {
+        quote(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AWKWARD: &[&str] = &[
+        "",
+        " ",
+        "plain",
+        "  padded  ",
+        "quote \" and ' and \\ backslash",
+        "\\u0041 is not A",
+        "# not a comment",
+        "key: value",
+        "- dash",
+        "50% off_sale",
+        "Ünïcödé Ελληνικά Кириллица 中文 日本語 한국어",
+        "emoji 📷🏖️👨‍👩‍👧",
+        "line one\nline two\n",
+        "crlf\r\nline",
+        "tab\there",
+        "esc \u{1b}[31m red \u{1b}]8;;http://x\u{7}link\u{1b}]8;;\u{7}",
+        "bell \u{7} backspace \u{8} del \u{7f} nul \u{0}",
+        "c1 \u{85} nel \u{9b} csi",
+        "bidi \u{202e}txt.exe \u{2066}iso\u{2069} \u{200f}",
+        "separators \u{2028} \u{2029}",
+        "bom \u{feff} nonchar \u{fffe}\u{ffff}",
+        "true",
+        "null",
+        "~",
+        "0x1F",
+        "1e3",
+        "@at `tick` *star &amp !bang |pipe >gt {brace} [bracket]",
+    ];
+
+    #[test]
+    fn quoted_text_reads_back_exactly() {
+        for text in AWKWARD {
+            let yaml = format!(
+                "version: 1\nalbums:\n  k:\n    title: x\n    description: {}\n",
+                quote(text)
+            );
+            let manifest = match parse_str("q.yaml", &yaml) {
+                Ok(manifest) => manifest,
+                Err(error) => panic!(
+                    "{text:?}: {}",
+                    crate::manifest::render_problems(&error, false)
+                ),
+            };
+            assert_eq!(
+                manifest.albums[0].description.as_deref(),
+                Some(*text),
+                "{yaml}"
+            );
+            let quoted = quote(text);
+            assert!(
+                !quoted.chars().any(needs_escape),
+                "{text:?} quoted as {quoted:?}"
+            );
+        }
+    }
+
+    fn album(uid: &str, title: &str) -> Album {
+        Album {
+            uid: uid.to_owned(),
+            title: title.to_owned(),
+            album_type: "album".to_owned(),
+            ..Album::default()
+        }
+    }
+
+    #[test]
+    fn odd_server_values_are_left_out_with_a_reason() {
+        let mut odd = album("aqzzzzzzzzzzzzz1", "Odd");
+        odd.country = "PT".into();
+        odd.order = "foo".into();
+        odd.category = "lower case".into();
+        odd.description = "kept \u{1b}[2J".into();
+        let mut fine = album("aqzzzzzzzzzzzzz2", "odd");
+        fine.country = "pt".into();
+        fine.order = "newest".into();
+        fine.category = "Travel / Food".into();
+        let blank = album("aqzzzzzzzzzzzzz3", "   ");
+        let trimmed = album("aqzzzzzzzzzzzzz4", " Rome ");
+        let weird_uid = album("AQZZZZZZZZZZZZZ5", "Upper UID");
+        let members = vec!["pqzzzzzzzzzzzzz1".to_owned(), "pqzzzzzzzzzzzzz1".to_owned()];
+        let text = render_manifest(
+            "http://x/",
+            &[
+                (odd, members.clone()),
+                (fine, vec![]),
+                (blank, vec![]),
+                (trimmed, vec![]),
+                (weird_uid, vec![]),
+                (album("aqzzzzzzzzzzzzz6", "Bad members"), vec!["P!".into()]),
+            ],
+            &["pqzzzzzzzzzzzzz2".into(), "not-a-uid".into()],
+        );
+        let manifest = match parse_str("export.yaml", &text) {
+            Ok(manifest) => manifest,
+            Err(error) => panic!(
+                "{text}\n{}",
+                crate::manifest::render_problems(&error, false)
+            ),
+        };
+        assert_eq!(manifest.albums.len(), 3, "{text}");
+        let by_key = |key: &str| {
+            manifest
+                .albums
+                .iter()
+                .find(|album| album.key == key)
+                .unwrap_or_else(|| panic!("no album {key} in\n{text}"))
+        };
+        let odd = by_key("odd");
+        assert_eq!(odd.country, None);
+        assert_eq!(odd.order, None);
+        assert_eq!(odd.category, None);
+        assert_eq!(odd.description.as_deref(), Some("kept \u{1b}[2J"));
+        assert_eq!(odd.photos.as_ref().map(Vec::len), Some(1));
+        let fine = by_key("odd-2");
+        assert_eq!(fine.country.as_deref(), Some("pt"));
+        assert_eq!(fine.order.as_deref(), Some("newest"));
+        assert_eq!(fine.category.as_deref(), Some("Travel / Food"));
+        assert!(by_key("bad-members").photos.is_none(), "{text}");
+        for reason in [
+            "# country \"PT\" is left out",
+            "# order \"foo\" is left out",
+            "# category \"lower case\" is left out",
+            "# Album aqzzzzzzzzzzzzz3 (\"   \") is not exported",
+            "# Album aqzzzzzzzzzzzzz4 (\" Rome \") is not exported",
+            "# Album \"Upper UID\" is not exported",
+            "# photos are left out",
+            "# The favorite \"not-a-uid\" is left out",
+        ] {
+            assert!(text.contains(reason), "{reason}\n{text}");
+        }
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
 }

@@ -292,6 +292,12 @@ impl Emulator {
         self.insert_session(ids::access_token(), SessionKind::User, "local", scope)
     }
 
+    /// How many sessions, app passwords and client tokens are valid right now (a logout or
+    /// revocation removes one).
+    pub fn session_count(&self) -> usize {
+        self.store().sessions.len()
+    }
+
     /// Invalidates every session and token.
     pub fn revoke_all_sessions(&self) {
         self.store().sessions.clear();

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::plan::Action;
+use crate::render::text::terminal_safe;
 
 /// The final status of one action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,7 +45,9 @@ impl ActionResult {
     }
 }
 
-/// A one-line description of an action, for progress output.
+/// A one-line description of an action, for progress output. Names from the
+/// server are kept as they are (the JSON report carries them exactly): pass
+/// the text through [`crate::render::text::terminal_safe`] before printing it.
 pub fn describe(action: &Action) -> String {
     use crate::plan::Change;
     match &action.change {
@@ -165,13 +168,12 @@ impl ApplyReport {
                 .iter()
                 .filter_map(|result| {
                     pick(&result.status).map(|why| {
+                        let address = terminal_safe(&result.address);
+                        let description = terminal_safe(&result.description);
                         if why.is_empty() {
-                            format!("  {}: {}", result.address, result.description)
+                            format!("  {address}: {description}")
                         } else {
-                            format!(
-                                "  {}: {}\n      {}",
-                                result.address, result.description, why
-                            )
+                            format!("  {address}: {description}\n      {}", terminal_safe(&why))
                         }
                     })
                 })

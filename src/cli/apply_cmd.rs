@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::progress::{Bar, LinePrinter};
-use super::{ApplyArgs, CliError, Connection};
+use super::{ApplyArgs, CliError, Connection, Interrupts};
 use crate::apply::{ApplyObserver, ApplyOptions, ApplyReport, apply};
 use crate::manifest::SourceFile;
 use crate::plan::{Plan, SavedPlan};
@@ -56,9 +56,19 @@ pub async fn run(
         }
     };
 
-    let client = connection.connect().await?;
-    let result = plan_and_apply(&client, &manifest, &options, saved, args, color).await;
-    super::connect::finish(&client, connection).await;
+    let interrupts = Interrupts::install();
+    let client = connection.connect(&interrupts).await?;
+    let result = plan_and_apply(
+        &client,
+        &manifest,
+        &options,
+        saved,
+        args,
+        color,
+        &interrupts,
+    )
+    .await;
+    super::connect::finish(&client, &interrupts).await;
     result
 }
 
@@ -69,11 +79,14 @@ async fn plan_and_apply(
     saved: Option<SavedPlan>,
     args: &ApplyArgs,
     color: bool,
+    interrupts: &Interrupts,
 ) -> Result<ExitCode, CliError> {
-    let reading = super::progress::Reading::start(&client.server().to_string());
-    let planned = make_plan(client, manifest, options).await;
-    drop(reading);
-    let planned = planned?;
+    let planned = interrupts
+        .or_stop("while reading the library; nothing was changed", async {
+            let _reading = super::progress::Reading::start(&client.server().to_string());
+            make_plan(client, manifest, options).await
+        })
+        .await??;
     let plan: Plan = match saved {
         Some(saved) => {
             if saved.plan.fingerprint != planned.plan.fingerprint {
@@ -107,38 +120,47 @@ async fn plan_and_apply(
         return Ok(ExitCode::SUCCESS);
     }
     if !args.auto_approve && args.plan_file.is_none() {
-        confirm()?;
+        interrupts
+            .or_stop("at the confirmation prompt; nothing was changed", confirm())
+            .await??;
     }
 
+    interrupts.on_first_press(
+        "Interrupted: letting running actions finish, starting no new ones. Press Ctrl-C again to stop at once.",
+    );
     let interrupt = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupt);
+    let first_press = interrupts.clone();
     let watcher = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            flag.store(true, Ordering::SeqCst);
-            eprintln!(
-                "\nInterrupted: letting running actions finish, starting no new ones. Press Ctrl-C again to stop at once."
-            );
-            if tokio::signal::ctrl_c().await.is_ok() {
-                std::process::exit(130);
-            }
-        }
+        first_press.reached(1).await;
+        flag.store(true, Ordering::SeqCst);
     });
     let apply_options = ApplyOptions {
         parallelism: args.parallelism,
         interrupt: Arc::clone(&interrupt),
     };
     let bar_wanted = !args.json && std::io::stderr().is_terminal();
-    let report = if bar_wanted {
-        let bar = Bar::new(plan.actions.len());
-        let report = apply(client, &plan, &apply_options, &bar as &dyn ApplyObserver).await;
-        bar.finish();
-        report
-    } else if args.json {
-        apply(client, &plan, &apply_options, &crate::apply::Silent).await
-    } else {
-        apply(client, &plan, &apply_options, &LinePrinter).await
+    let bar = bar_wanted.then(|| Bar::new(plan.actions.len()));
+    let observer: &dyn ApplyObserver = match &bar {
+        Some(bar) => bar,
+        None if args.json => &crate::apply::Silent,
+        None => &LinePrinter,
     };
+    // A second Ctrl-C stops waiting for running actions.
+    let report = tokio::select! {
+        report = apply(client, &plan, &apply_options, observer) => Some(report),
+        () = interrupts.reached(2) => None,
+    };
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
     watcher.abort();
+    let Some(report) = report else {
+        return Err(CliError::interrupted(
+            "twice during the apply: actions that were running may or may not have been carried \
+             out; run `prysm plan` to see what is left",
+        ));
+    };
 
     if args.json {
         print_json(&plan, &report);
@@ -172,8 +194,9 @@ fn print_json(plan: &Plan, report: &ApplyReport) {
     );
 }
 
-/// Asks the user to type `yes`.
-fn confirm() -> Result<(), CliError> {
+/// Asks the user to type `yes`. The answer is read on a blocking thread, so
+/// that Ctrl-C at the prompt is seen by the command (which then logs out).
+async fn confirm() -> Result<(), CliError> {
     if !std::io::stdin().is_terminal() {
         return Err(CliError::usage(
             "refusing to apply without confirmation: standard input is not a terminal",
@@ -184,14 +207,22 @@ fn confirm() -> Result<(), CliError> {
         "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: "
     );
     let _ = std::io::stdout().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|source| CliError::Io {
-            what: "cannot read the answer".to_string(),
-            source,
-        })?;
+    let answer = tokio::task::spawn_blocking(|| {
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map(|_| answer)
+    })
+    .await
+    .map_err(|error| CliError::Io {
+        what: "cannot read the answer".to_string(),
+        source: std::io::Error::other(error),
+    })?
+    .map_err(|source| CliError::Io {
+        what: "cannot read the answer".to_string(),
+        source,
+    })?;
     if answer.trim() == "yes" {
         println!();
         Ok(())

@@ -1,17 +1,26 @@
-//! Server and credentials from flags, then the environment.
+//! Server and credentials from flags, files and the environment; opening and
+//! closing the session a command works in.
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Args;
 
 use super::CliError;
+use super::interrupt::Interrupts;
 use crate::photoprism::{Client, ClientOptions, Credentials, Secret, ServerUrl};
 
 /// Where the server is and how to log in. Flags win over the environment.
+///
+/// Safe ways to pass a secret: a file (`--password-file`, `--token-file`,
+/// `--client-secret-file`, each also `-` for standard input) or the environment
+/// (`PHOTOPRISM_PASSWORD`, `PHOTOPRISM_TOKEN`, `PHOTOPRISM_CLIENT_SECRET`).
+/// `--token` and `--client-secret` stay for compatibility but are visible to
+/// other users of the machine (`ps`), so using them prints a warning.
 #[derive(Args)]
 pub struct Connection {
-    /// PhotoPrism URL (host[:port] or a full URL).
+    /// PhotoPrism URL (host[:port] or a full URL), without credentials in it.
     #[arg(
         long,
         global = true,
@@ -24,68 +33,90 @@ pub struct Connection {
     #[arg(long, global = true, env = "PHOTOPRISM_USERNAME", value_name = "NAME")]
     pub username: Option<String>,
     /// Read the password from FILE (`-` for standard input); without it, from
-    /// the PHOTOPRISM_PASSWORD environment variable.
+    /// the PHOTOPRISM_PASSWORD environment variable. (There is no password flag:
+    /// it would be visible to other users in `ps`.)
     #[arg(long, global = true, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
-    /// An access token or app password.
+    /// An access token or app password. UNSAFE: visible to other users of this
+    /// machine (`ps`) and kept in shell history; prefer --token-file or the
+    /// PHOTOPRISM_TOKEN environment variable.
     #[arg(
         long,
         global = true,
-        env = "PHOTOPRISM_TOKEN",
-        hide_env_values = true,
-        value_name = "TOKEN"
+        value_name = "TOKEN",
+        conflicts_with = "token_file"
     )]
     pub token: Option<String>,
+    /// Read the access token or app password from FILE (`-` for standard
+    /// input). Safe; so is the PHOTOPRISM_TOKEN environment variable.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
     /// OAuth client ID (client credentials).
     #[arg(long, global = true, env = "PHOTOPRISM_CLIENT_ID", value_name = "ID")]
     pub client_id: Option<String>,
-    /// OAuth client secret.
+    /// OAuth client secret. UNSAFE: visible to other users of this machine
+    /// (`ps`); prefer --client-secret-file or PHOTOPRISM_CLIENT_SECRET.
     #[arg(
         long,
         global = true,
-        env = "PHOTOPRISM_CLIENT_SECRET",
-        hide_env_values = true,
-        value_name = "SECRET"
+        value_name = "SECRET",
+        conflicts_with = "client_secret_file"
     )]
     pub client_secret: Option<String>,
+    /// Read the OAuth client secret from FILE (`-` for standard input). Safe;
+    /// so is the PHOTOPRISM_CLIENT_SECRET environment variable.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub client_secret_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
-            .field("server", &self.server)
+            .field("server", &ServerUrl::redact(&self.server))
             .field("username", &self.username)
+            .field("password_file", &self.password_file)
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("token_file", &self.token_file)
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
+            .field("client_secret_file", &self.client_secret_file)
             .finish()
     }
 }
 
+/// How long a logout may take before prysm gives up on it.
+const LOGOUT_WAIT: Duration = Duration::from_secs(30);
+/// How long a logout may take after one Ctrl-C.
+const LOGOUT_WAIT_INTERRUPTED: Duration = Duration::from_secs(10);
+/// How long a logout may take after a second Ctrl-C.
+const LOGOUT_WAIT_HURRIED: Duration = Duration::from_secs(2);
+
 impl Connection {
     /// The credentials these flags describe: a token first, then client
-    /// credentials, then user name and password.
+    /// credentials, then user name and password. Warns on standard error when
+    /// a secret was given on the command line.
     pub fn credentials(&self) -> Result<Credentials, CliError> {
-        if let Some(token) = self.token.as_deref().filter(|token| !token.is_empty()) {
-            return Ok(Credentials::Token(Secret::new(token.trim())));
+        self.check_stdin_use()?;
+        if let Some(token) = self.token()? {
+            return Ok(Credentials::Token(token));
         }
         if let Some(client_id) = &self.client_id {
-            let secret = self.client_secret.clone().ok_or_else(|| {
+            let secret = self.client_secret()?.ok_or_else(|| {
                 CliError::usage(
                     "--client-id needs a client secret",
-                    "set --client-secret or PHOTOPRISM_CLIENT_SECRET",
+                    "pass --client-secret-file FILE (or - for standard input), or set PHOTOPRISM_CLIENT_SECRET",
                 )
             })?;
             return Ok(Credentials::ClientCredentials {
                 client_id: client_id.clone(),
-                client_secret: Secret::new(secret),
+                client_secret: secret,
             });
         }
         if let Some(username) = &self.username {
             let password = match &self.password_file {
-                Some(path) => read_password(path)?,
+                Some(path) => read_secret(path, "password")?,
                 // Only from the environment: a password flag would show in `ps`.
-                None => password_from_env().ok_or_else(|| {
+                None => env_secret("PHOTOPRISM_PASSWORD").ok_or_else(|| {
                     CliError::usage(
                         format!("no password for user {username}"),
                         "pass --password-file FILE (or - for standard input), or set PHOTOPRISM_PASSWORD",
@@ -94,65 +125,175 @@ impl Connection {
             };
             return Ok(Credentials::Password {
                 username: username.clone(),
-                password: Secret::new(password),
+                password,
             });
         }
         Err(CliError::usage(
             "no credentials for the PhotoPrism server",
-            "set PHOTOPRISM_TOKEN (an access token or app password), or PHOTOPRISM_USERNAME with \
-             PHOTOPRISM_PASSWORD / --password-file, or --client-id and --client-secret",
+            "set PHOTOPRISM_TOKEN or pass --token-file FILE (an access token or app password), or \
+             PHOTOPRISM_USERNAME with PHOTOPRISM_PASSWORD / --password-file, or --client-id with \
+             PHOTOPRISM_CLIENT_SECRET / --client-secret-file",
         ))
     }
 
-    /// Connects and logs in.
-    pub async fn connect(&self) -> Result<Client, CliError> {
+    /// The token: `--token-file`, then `--token` (with a warning), then `PHOTOPRISM_TOKEN`.
+    fn token(&self) -> Result<Option<Secret>, CliError> {
+        let token = if let Some(path) = &self.token_file {
+            Some(read_secret(path, "token")?)
+        } else if let Some(token) = &self.token {
+            warn_visible("--token", "--token-file FILE or PHOTOPRISM_TOKEN");
+            Some(Secret::new(token.clone()))
+        } else {
+            env_secret("PHOTOPRISM_TOKEN")
+        };
+        // Tokens never contain white space; a pasted one often ends in a newline.
+        Ok(token
+            .map(|token| Secret::new(token.expose().trim()))
+            .filter(|token| !token.is_empty()))
+    }
+
+    /// The client secret: `--client-secret-file`, then `--client-secret` (with a
+    /// warning), then `PHOTOPRISM_CLIENT_SECRET`.
+    fn client_secret(&self) -> Result<Option<Secret>, CliError> {
+        if let Some(path) = &self.client_secret_file {
+            return Ok(Some(read_secret(path, "client secret")?));
+        }
+        if let Some(secret) = &self.client_secret {
+            warn_visible(
+                "--client-secret",
+                "--client-secret-file FILE or PHOTOPRISM_CLIENT_SECRET",
+            );
+            return Ok(Some(Secret::new(secret.clone())));
+        }
+        Ok(env_secret("PHOTOPRISM_CLIENT_SECRET"))
+    }
+
+    /// Standard input can be read only once.
+    fn check_stdin_use(&self) -> Result<(), CliError> {
+        let from_stdin = [
+            ("--password-file", &self.password_file),
+            ("--token-file", &self.token_file),
+            ("--client-secret-file", &self.client_secret_file),
+        ]
+        .into_iter()
+        .filter(|(_, path)| path.as_deref().is_some_and(|p| p.as_os_str() == "-"))
+        .map(|(flag, _)| flag)
+        .collect::<Vec<_>>();
+        if from_stdin.len() > 1 {
+            return Err(CliError::usage(
+                format!(
+                    "{} all read standard input (`-`), which can be read only once",
+                    from_stdin.join(" and ")
+                ),
+                "give at most one of them as `-` and the others as files",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Connects and logs in. A Ctrl-C during the login waits a moment for the
+    /// server's answer and, when a session was opened after all, ends it.
+    pub async fn connect(&self, interrupts: &Interrupts) -> Result<Client, CliError> {
         let server = ServerUrl::parse(&self.server)?;
         let credentials = self.credentials()?;
-        let client = Client::connect(server, ClientOptions::default(), &credentials).await?;
-        Ok(client)
+        let client = Client::new(server, ClientOptions::default())?;
+        let outcome = {
+            let login = client.login(&credentials);
+            tokio::pin!(login);
+            tokio::select! {
+                result = &mut login => Ok(result),
+                () = interrupts.reached(1) => {
+                    // The server may have opened the session already: let the answer arrive.
+                    Err(tokio::time::timeout(LOGOUT_WAIT_HURRIED, &mut login).await)
+                }
+            }
+        };
+        match outcome {
+            Ok(result) => {
+                result?;
+                Ok(client)
+            }
+            Err(late) => {
+                if matches!(late, Ok(Ok(_))) {
+                    finish(&client, interrupts).await;
+                }
+                Err(CliError::interrupted(
+                    "while logging in; nothing was changed",
+                ))
+            }
+        }
     }
 }
 
-/// `PHOTOPRISM_PASSWORD`, when set and not empty.
-fn password_from_env() -> Option<String> {
-    std::env::var("PHOTOPRISM_PASSWORD")
-        .ok()
-        .filter(|password| !password.is_empty())
+/// Ends the session the command opened: a password login is logged out, a
+/// client-credentials token revoked; a token or app password given by the user
+/// is left alone (see [`Client::logout`]). After a Ctrl-C the wait is shorter,
+/// and a further Ctrl-C shortens it to a quick last try.
+pub async fn finish(client: &Client, interrupts: &Interrupts) {
+    let hurried = interrupts.count() >= 2;
+    let limit = match interrupts.count() {
+        0 => LOGOUT_WAIT,
+        1 => LOGOUT_WAIT_INTERRUPTED,
+        _ => LOGOUT_WAIT_HURRIED,
+    };
+    let logout = client.logout();
+    tokio::pin!(logout);
+    let result = tokio::select! {
+        result = tokio::time::timeout(limit, &mut logout) => result,
+        () = interrupts.reached(interrupts.count() + 1), if !hurried => {
+            tokio::time::timeout(LOGOUT_WAIT_HURRIED, &mut logout).await
+        }
+    };
+    let server = client.server().origin();
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => eprintln!("warning: could not log out of {server}: {error}"),
+        Err(_) => eprintln!(
+            "warning: could not log out of {server}: no answer in time; the session stays \
+             open until it expires"
+        ),
+    }
 }
 
-fn read_password(path: &PathBuf) -> Result<String, CliError> {
+fn warn_visible(flag: &str, instead: &str) {
+    eprintln!(
+        "warning: {flag} on the command line is visible to other users of this machine (ps) \
+         and stays in shell history; use {instead} instead"
+    );
+}
+
+/// A secret from the environment, when set and not empty.
+fn env_secret(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .map(Secret::new)
+}
+
+/// Reads a secret from a file, or from standard input for `-`; one trailing
+/// line break is dropped.
+fn read_secret(path: &Path, what: &str) -> Result<Secret, CliError> {
     let text = if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|source| CliError::Io {
-                what: "cannot read the password from standard input".to_string(),
+                what: format!("cannot read the {what} from standard input"),
                 source,
             })?;
         text
     } else {
         std::fs::read_to_string(path).map_err(|source| CliError::Io {
-            what: format!("cannot read the password file {}", path.display()),
+            what: format!("cannot read the {what} file {}", path.display()),
             source,
         })?
     };
-    Ok(text.trim_end_matches(['\r', '\n']).to_string())
-}
-
-/// Ends the session the command opened: password and client-credential
-/// sessions are logged out; a token given by the user is left alone.
-pub async fn finish(client: &Client, connection: &Connection) {
-    if connection
-        .token
-        .as_deref()
-        .is_some_and(|token| !token.is_empty())
-    {
-        return;
+    let value = text.trim_end_matches(['\r', '\n']);
+    if value.is_empty() {
+        return Err(CliError::usage(
+            format!("the {what} read from {} is empty", path.display()),
+            format!("put the {what} in the file (one line)"),
+        ));
     }
-    if let Err(error) = client.logout().await {
-        eprintln!(
-            "warning: could not log out of {}: {error}",
-            connection.server
-        );
-    }
+    Ok(Secret::new(value))
 }

@@ -31,6 +31,13 @@ pub enum CliError {
         #[help]
         help: Option<String>,
     },
+    /// Ctrl-C stopped the command (exit code 130).
+    #[error("interrupted {what}")]
+    #[diagnostic(code(prysm::interrupted))]
+    Interrupted {
+        /// When, and what that means for the library.
+        what: String,
+    },
     /// A local file could not be read or written.
     #[error("{what}: {source}")]
     #[diagnostic(code(prysm::io))]
@@ -51,9 +58,27 @@ impl CliError {
         }
     }
 
-    /// Prints the error to standard error as a miette report.
+    /// Ctrl-C stopped the command; `what` completes "interrupted …".
+    pub fn interrupted(what: impl Into<String>) -> CliError {
+        CliError::Interrupted { what: what.into() }
+    }
+
+    /// The process exit code for this error: 130 after Ctrl-C (as a shell
+    /// reports a SIGINT), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Interrupted { .. } => 130,
+            _ => 1,
+        }
+    }
+
+    /// Prints the error to standard error as a miette report. Text that came
+    /// from the server is shown with control characters escaped.
     pub fn print(self) {
-        let report = miette::Report::new(self);
-        eprintln!("{report:?}");
+        if let CliError::Interrupted { what } = &self {
+            eprintln!("Interrupted {what}.");
+            return;
+        }
+        eprintln!("{}", super::clean::render(&self));
     }
 }

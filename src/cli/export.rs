@@ -2,14 +2,20 @@
 
 use std::process::ExitCode;
 
-use super::{CliError, Connection, ExportArgs};
+use super::{CliError, Connection, ExportArgs, Interrupts};
 
 /// Runs `prysm export`.
 pub async fn run(connection: &Connection, args: &ExportArgs) -> Result<ExitCode, CliError> {
-    let client = connection.connect().await?;
-    let result = crate::export::export(&client, &crate::export::ExportOptions::default()).await;
-    super::connect::finish(&client, connection).await;
-    let text = result?;
+    let interrupts = Interrupts::install();
+    let client = connection.connect(&interrupts).await?;
+    let result = interrupts
+        .or_stop(
+            "while reading the library; nothing was written",
+            crate::export::export(&client, &crate::export::ExportOptions::default()),
+        )
+        .await;
+    super::connect::finish(&client, &interrupts).await;
+    let text = result??;
     match &args.out {
         Some(path) => {
             std::fs::write(path, &text).map_err(|source| CliError::Io {

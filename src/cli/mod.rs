@@ -2,20 +2,25 @@
 //! The work itself lives in the library modules.
 
 mod apply_cmd;
+mod clean;
 mod connect;
 mod error;
 mod export;
+mod interrupt;
 mod plan_cmd;
 mod progress;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
 
+pub use clean::Clean;
 pub use connect::Connection;
 pub use error::CliError;
+pub use interrupt::Interrupts;
 
 /// Manage a PhotoPrism library declaratively: albums, membership, favorites
 /// and photo properties from YAML manifests, with plan and apply.
@@ -142,6 +147,19 @@ pub fn use_color(no_color: bool) -> bool {
         && std::io::stdout().is_terminal()
 }
 
+/// Whether errors on standard error are coloured (set once by [`main`]).
+static STDERR_COLOR: AtomicBool = AtomicBool::new(false);
+
+/// The miette handler errors are printed with.
+fn report_handler() -> miette::MietteHandler {
+    let color = STDERR_COLOR.load(Ordering::Relaxed);
+    miette::MietteHandlerOpts::new()
+        .color(color)
+        .unicode(color)
+        .terminal_links(false)
+        .build()
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -149,15 +167,8 @@ pub fn main() -> ExitCode {
     let stderr_color = !cli.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::io::stderr().is_terminal();
-    let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .color(stderr_color)
-                .unicode(stderr_color)
-                .terminal_links(false)
-                .build(),
-        )
-    }));
+    STDERR_COLOR.store(stderr_color, Ordering::Relaxed);
+    let _ = miette::set_hook(Box::new(|_| Box::new(report_handler())));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -169,11 +180,15 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(run(cli, color));
+    // A confirmation prompt cut short by Ctrl-C leaves a thread blocked on
+    // standard input: do not wait for it.
+    runtime.shutdown_background();
     match result {
         Ok(code) => code,
         Err(error) => {
+            let code = error.exit_code();
             error.print();
-            ExitCode::from(1)
+            ExitCode::from(code)
         }
     }
 }
@@ -208,8 +223,11 @@ pub fn print_warnings(manifest: &crate::manifest::Manifest) {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
     for warning in &manifest.warnings {
         let mut out = String::new();
-        if handler.render_report(&mut out, warning.as_ref()).is_err() {
-            out = warning.to_string();
+        if handler
+            .render_report(&mut out, &Clean::new(warning.as_ref()))
+            .is_err()
+        {
+            out = Clean::new(warning.as_ref()).to_string();
         }
         eprintln!("{out}");
     }

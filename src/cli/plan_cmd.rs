@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::{CliError, Connection, PlanArgs};
+use super::{CliError, Connection, Interrupts, PlanArgs};
 use crate::plan::{SavedPlan, SavedSource};
 use crate::planner::{PlanOptions, make_plan};
 use crate::render::{TextOptions, render_json, render_text};
@@ -15,17 +15,21 @@ pub async fn run(
 ) -> Result<ExitCode, CliError> {
     let manifest = crate::manifest::load(&args.files)?;
     super::print_warnings(&manifest);
-    let client = connection.connect().await?;
+    let interrupts = Interrupts::install();
+    let client = connection.connect(&interrupts).await?;
     let options = PlanOptions {
         targets: args.targets.clone(),
         allow_destroy: args.allow_destroy,
         concurrency: args.concurrency,
     };
-    let reading = super::progress::Reading::start(&connection.server);
-    let planned = make_plan(&client, &manifest, &options).await;
-    drop(reading);
-    super::connect::finish(&client, connection).await;
-    let planned = planned?;
+    let planned = interrupts
+        .or_stop("while reading the library; nothing was changed", async {
+            let _reading = super::progress::Reading::start(&client.server().to_string());
+            make_plan(&client, &manifest, &options).await
+        })
+        .await;
+    super::connect::finish(&client, &interrupts).await;
+    let planned = planned??;
     let plan = planned.plan;
     if args.json {
         print!("{}", render_json(&plan));

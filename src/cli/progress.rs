@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::apply::{ActionResult, ApplyObserver, Status, describe};
 use crate::plan::Action;
+use crate::render::text::terminal_safe;
 
 /// Prints one line per finished action to standard error.
 #[derive(Debug, Default)]
@@ -19,20 +20,20 @@ impl ApplyObserver for LinePrinter {
     }
 }
 
+/// One progress line; names and messages from the server are escaped.
 fn line(result: &ActionResult) -> String {
+    let address = terminal_safe(&result.address);
+    let description = terminal_safe(&result.description);
     match &result.status {
-        Status::Succeeded => format!("ok      {}: {}", result.address, result.description),
+        Status::Succeeded => format!("ok      {address}: {description}"),
         Status::Failed(message) => format!(
-            "FAILED  {}: {}\n        {message}",
-            result.address, result.description
+            "FAILED  {address}: {description}\n        {}",
+            terminal_safe(message)
         ),
         Status::Skipped(why) => {
-            format!("skipped {}: {} ({why})", result.address, result.description)
+            format!("skipped {address}: {description} ({})", terminal_safe(why))
         }
-        Status::NotStarted => format!(
-            "not started {}: {} (interrupted)",
-            result.address, result.description
-        ),
+        Status::NotStarted => format!("not started {address}: {description} (interrupted)"),
     }
 }
 
@@ -64,7 +65,7 @@ impl Bar {
 impl ApplyObserver for Bar {
     fn started(&self, actions: &[&Action]) {
         if let Some(first) = actions.first() {
-            let message = describe(first);
+            let message = terminal_safe(&describe(first)).into_owned();
             if let Ok(mut running) = self.running.lock() {
                 running.push(message.clone());
             }
@@ -91,7 +92,10 @@ impl Reading {
             return Reading(None);
         }
         let spinner = ProgressBar::new_spinner();
-        spinner.set_message(format!("Reading the library from {server}..."));
+        spinner.set_message(format!(
+            "Reading the library from {}...",
+            terminal_safe(server)
+        ));
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
         Reading(Some(spinner))
     }

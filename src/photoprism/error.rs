@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::render::text::terminal_safe;
+
 /// Everything that can go wrong talking to PhotoPrism.
 ///
 /// Server answers carry the request method, the path (never the query or any token) and the
@@ -97,7 +99,10 @@ pub enum Error {
         timeout: Duration,
     },
     /// The answer could not be understood.
-    #[error("{method} {path}: could not read the server's answer: {message}")]
+    #[error(
+        "{method} {path}: could not read the server's answer: {}",
+        terminal_safe(message)
+    )]
     Decode {
         /// HTTP method of the request.
         method: String,
@@ -121,7 +126,10 @@ pub enum Error {
         message: String,
     },
     /// The server lacks a feature (old release, or disabled in its settings).
-    #[error("{feature} is not supported by this server: {message}")]
+    #[error(
+        "{feature} is not supported by this server: {}",
+        terminal_safe(message)
+    )]
     Unsupported {
         /// The feature asked for.
         feature: String,
@@ -139,11 +147,14 @@ pub enum Error {
     },
 }
 
+/// `: <the server's message>`, with control characters and bidi controls
+/// escaped (the message is the server's text and is printed on terminals);
+/// [`Error::server_message`] gives it unchanged.
 fn suffix(message: &str) -> String {
     if message.is_empty() {
         String::new()
     } else {
-        format!(": {message}")
+        format!(": {}", terminal_safe(message))
     }
 }
 
@@ -396,6 +407,35 @@ mod tests {
         let e = Error::from_status(500, "GET", "/x", br#"{"error":"Already running"}"#, None);
         assert!(!e.is_retryable());
         assert_eq!(e.to_string(), "GET /x: server error (500): Already running");
+    }
+
+    #[test]
+    fn server_messages_cannot_steer_the_terminal() {
+        let body = "{\"error\":\"bad\\u001b]8;;http://evil\\u0007click\\u001b[2J\\u202egnp.exe\\r\\b\\u007f\\u009b\"}";
+        let e = Error::from_status(400, "POST", "/api/v1/albums", body.as_bytes(), None);
+        let shown = e.to_string();
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{shown:?}"
+        );
+        assert!(
+            shown.contains("bad\\u{1b}]8;;http://evil\\u{7}click"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\\u{202e}gnp.exe\\r\\u{8}\\u{7f}\\u{9b}"),
+            "{shown}"
+        );
+        // The message itself is kept exactly for programs.
+        assert!(e.server_message().is_some_and(|m| m.contains('\u{1b}')));
+        let e = Error::Decode {
+            method: "GET".into(),
+            path: "/api/v1/status".into(),
+            message: "unexpected status `\u{1b}[31mred`".into(),
+        };
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
     }
 
     #[test]

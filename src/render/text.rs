@@ -1,6 +1,7 @@
 //! Human-readable plans, in Terraform's idiom: `+` create, `~` update,
 //! `-` destroy, `old -> new` per field, line diffs for multi-line text.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use similar::{ChangeTag, TextDiff};
@@ -26,6 +27,61 @@ impl Default for TextOptions {
             list_limit: 10,
         }
     }
+}
+
+/// Whether printing `c` could steer a terminal or disguise text: control
+/// characters (ESC, BEL, backspace, CR, LF, tab, DEL, the C1 range with its
+/// one-byte CSI), bidirectional marks, embeddings, overrides and isolates, and
+/// the Unicode line and paragraph separators.
+fn is_unsafe_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+fn escape_unsafe(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_unsafe_on_terminal(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !unsafe_char(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            other => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(other));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text from the server (a file name, title, caption, error message) made
+/// safe to print on one line of a terminal: control characters, bidi controls
+/// and line breaks are shown escaped, Rust-style (`\u{1b}`, `\n`); everything
+/// else, including emoji and any script, is unchanged.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    escape_unsafe(text, false)
+}
+
+/// Like [`terminal_safe`], but line breaks (`\n`) stay line breaks: for
+/// multi-line texts and messages.
+pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
+    escape_unsafe(text, true)
 }
 
 /// The line printed when there is nothing to do.
@@ -79,7 +135,7 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
     let _ = writeln!(
         out,
         "prysm will perform the following actions on {}:",
-        plan.server
+        terminal_safe(&plan.server)
     );
     for block in blocks(&plan.actions) {
         out.push('\n');
@@ -161,7 +217,7 @@ fn quoted(text: &str) -> String {
 }
 
 fn render_action(out: &mut String, action: &Action, painter: &Painter, options: &TextOptions) {
-    let addr = painter.bold(&action.address);
+    let addr = painter.bold(&terminal_safe(&action.address));
     let sym = painter.symbol(action.effect);
     match &action.change {
         Change::CreateAlbum {
@@ -199,7 +255,7 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
                 out,
                 "  {sym} album {} ({}) {{",
                 quoted(&album.title),
-                album.uid.as_deref().unwrap_or_default()
+                terminal_safe(album.uid.as_deref().unwrap_or_default())
             );
             render_fields(out, fields, painter);
             let _ = writeln!(out, "    }}");
@@ -222,7 +278,7 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
                 out,
                 "  {sym} album {} ({}, {} photo{})",
                 quoted(&album.title),
-                album.uid.as_deref().unwrap_or_default(),
+                terminal_safe(album.uid.as_deref().unwrap_or_default()),
                 photo_count,
                 plural(*photo_count)
             );
@@ -242,7 +298,7 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
                 out,
                 "  {sym} photos of album {} ({}) {{",
                 quoted(&album.title),
-                album.uid.as_deref().unwrap_or_default()
+                terminal_safe(album.uid.as_deref().unwrap_or_default())
             );
             render_photo_list(out, photos, effect, 6, painter, options);
             let _ = writeln!(out, "    }}");
@@ -344,14 +400,14 @@ fn render_photo_list(
     };
     for photo in photos.iter().take(limit) {
         let name = if photo.name.is_empty() {
-            String::from("(unnamed)")
+            Cow::Borrowed("(unnamed)")
         } else {
-            photo.name.clone()
+            terminal_safe(&photo.name)
         };
         let _ = writeln!(
             out,
             "{pad}{mark} {name} {}",
-            painter.dim(&format!("({})", photo.uid))
+            painter.dim(&format!("({})", terminal_safe(&photo.uid)))
         );
     }
     if photos.len() > limit {
@@ -424,13 +480,13 @@ fn render_fields_aligned(
 fn render_text_diff(out: &mut String, old: &str, new: &str, created: bool, painter: &Painter) {
     if created {
         for line in new.lines() {
-            let _ = writeln!(out, "            {line}");
+            let _ = writeln!(out, "            {}", terminal_safe(line));
         }
         return;
     }
     let diff = TextDiff::from_lines(old, new);
     for change in diff.iter_all_changes() {
-        let line = change.value().trim_end_matches('\n');
+        let line = terminal_safe(change.value().trim_end_matches('\n'));
         let text = match change.tag() {
             ChangeTag::Delete => painter.effect(Effect::Destroy, &format!("- {line}")),
             ChangeTag::Insert => painter.effect(Effect::Create, &format!("+ {line}")),
@@ -460,5 +516,44 @@ pub fn show(value: &Value) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_what_steers_a_terminal() {
+        let cases = [
+            (
+                "plain Ünïcödé 中文 📷👨\u{200d}👩",
+                "plain Ünïcödé 中文 📷👨\u{200d}👩",
+            ),
+            ("\u{1b}[31mred\u{1b}[0m", "\\u{1b}[31mred\\u{1b}[0m"),
+            (
+                "\u{1b}]8;;http://evil\u{7}link\u{1b}]8;;\u{7}",
+                "\\u{1b}]8;;http://evil\\u{7}link\\u{1b}]8;;\\u{7}",
+            ),
+            ("a\u{8}b\rc\td\ne", "a\\u{8}b\\rc\\td\\ne"),
+            ("\u{7f}\u{85}\u{9b}2J", "\\u{7f}\\u{85}\\u{9b}2J"),
+            ("gpj.\u{202e}exe", "gpj.\\u{202e}exe"),
+            (
+                "\u{2066}\u{2067}\u{2068}\u{2069}\u{202a}\u{202b}\u{202c}\u{202d}",
+                "\\u{2066}\\u{2067}\\u{2068}\\u{2069}\\u{202a}\\u{202b}\\u{202c}\\u{202d}",
+            ),
+            (
+                "\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}",
+                "\\u{200e}\\u{200f}\\u{61c}\\u{2028}\\u{2029}",
+            ),
+        ];
+        for (raw, shown) in cases {
+            assert_eq!(terminal_safe(raw), shown, "{raw:?}");
+        }
+        assert_eq!(
+            terminal_safe_lines("one\u{1b}\ntwo\r\n"),
+            "one\\u{1b}\ntwo\\r\n"
+        );
+        assert!(matches!(terminal_safe("fine"), Cow::Borrowed(_)));
     }
 }

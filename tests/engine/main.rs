@@ -3,7 +3,9 @@
 
 mod apply_tests;
 mod cli_tests;
+mod export_tests;
 mod idempotence;
 mod plan_tests;
 mod real_server;
 mod support;
+mod terminal;
