@@ -327,11 +327,11 @@ fn refusal(
     }
 }
 
-/// One budget's use in words, for the text and Markdown plans:
-/// `(what, usage)`, such as `("album deletes", "1 of 2 (max_destroy)")`.
+/// One budget's use in words, for the text plan: `(what, usage)`, such as
+/// `("album deletes", "1 of 2 (settings.max_destroy)")`.
 pub fn describe(budget_use: &BudgetUse) -> (String, String) {
     let over = if budget_use.exceeded {
-        " - over budget, allowed by --allow-destroy"
+        ": over budget, passed by --allow-destroy"
     } else {
         ""
     };
@@ -340,14 +340,14 @@ pub fn describe(budget_use: &BudgetUse) -> (String, String) {
         Budget::MaxDestroy => (
             "album deletes".to_string(),
             match budget_use.limit {
-                Some(limit) => format!("{} of {limit} (max_destroy){over}", budget_use.used),
-                None => format!("{} (max_destroy is not set: no limit)", budget_use.used),
+                Some(limit) => format!("{} of {limit} (settings.max_destroy){over}", budget_use.used),
+                None => format!("{} (settings.max_destroy not set: no limit)", budget_use.used),
             },
         ),
         Budget::MaxArchive => (
             "photos archived".to_string(),
             format!(
-                "{} of {} (max_archive){over}",
+                "{} of {} (settings.max_archive){over}",
                 budget_use.used,
                 budget_use.limit.unwrap_or_default()
             ),
@@ -357,21 +357,19 @@ pub fn describe(budget_use: &BudgetUse) -> (String, String) {
             (
                 format!("photos removed from {address}"),
                 format!(
-                    "{} of {} (max_remove_percent {} % of the album's {members} photo{}, at least \
+                    "{} of {} (the album holds {members}; settings.max_remove_percent {} %, \
                      max_remove_photos {}){over}",
                     budget_use.used,
                     budget_use.limit.unwrap_or_default(),
                     budget_use.percent.unwrap_or_default(),
-                    plural(members),
                     budget_use.floor.unwrap_or_default(),
                 ),
             )
         }
         Budget::EmptyQuery => (
-            format!("query matching nothing in {address}"),
+            format!("{address} query {:?}", budget_use.query.as_deref().unwrap_or_default()),
             format!(
-                "{:?} would remove {} photo{} (allow_empty_query){over}",
-                budget_use.query.as_deref().unwrap_or_default(),
+                "matches nothing and {} photo{} would leave the album (settings.allow_empty_query){over}",
                 budget_use.used,
                 plural(budget_use.used)
             ),

@@ -717,7 +717,9 @@ fn field_list(out: &mut String, fields: &[FieldChange]) {
             }
         }
     }
-    out.push('\n');
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
 }
 
 /// A fenced code block, indented by `indent`, whose fence no line can close.
@@ -753,7 +755,7 @@ fn photo_list(out: &mut String, photos: &[PhotoRef], what: &str, cap: usize, des
     } else {
         let _ = writeln!(out, "{summary}:\n");
     }
-    let sign = if destructive { "➖" } else { "" };
+    let sign = if destructive { "➖ " } else { "" };
     for photo in photos.iter().take(cap) {
         let _ = writeln!(
             out,

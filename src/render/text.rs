@@ -99,7 +99,7 @@ fn budget_lines(plan: &Plan) -> Vec<String> {
         .iter()
         .map(|budget_use| {
             let (what, usage) = crate::budget::describe(budget_use);
-            format!("Budget: {what}: {usage}.")
+            format!("Budget: {what} {usage}.")
         })
         .collect()
 }

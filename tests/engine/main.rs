@@ -4,6 +4,8 @@
 mod apply_tests;
 mod cli_tests;
 mod idempotence;
+mod markdown;
 mod plan_tests;
 mod real_server;
+mod review;
 mod support;
