@@ -179,7 +179,10 @@ pub fn assess(
             if entry.state != AlbumState::Present || entry.membership != Membership::Exact {
                 continue;
             }
-            let exists = resolution.albums.get(&entry.key).is_some_and(Option::is_some);
+            let exists = resolution
+                .albums
+                .get(&entry.key)
+                .is_some_and(Option::is_some);
             if !exists {
                 continue;
             }
@@ -340,8 +343,14 @@ pub fn describe(budget_use: &BudgetUse) -> (String, String) {
         Budget::MaxDestroy => (
             "album deletes".to_string(),
             match budget_use.limit {
-                Some(limit) => format!("{} of {limit} (settings.max_destroy){over}", budget_use.used),
-                None => format!("{} (settings.max_destroy not set: no limit)", budget_use.used),
+                Some(limit) => format!(
+                    "{} of {limit} (settings.max_destroy){over}",
+                    budget_use.used
+                ),
+                None => format!(
+                    "{} (settings.max_destroy not set: no limit)",
+                    budget_use.used
+                ),
             },
         ),
         Budget::MaxArchive => (
@@ -367,7 +376,10 @@ pub fn describe(budget_use: &BudgetUse) -> (String, String) {
             )
         }
         Budget::EmptyQuery => (
-            format!("{address} query {:?}", budget_use.query.as_deref().unwrap_or_default()),
+            format!(
+                "{address} query {:?}",
+                budget_use.query.as_deref().unwrap_or_default()
+            ),
             format!(
                 "matches nothing and {} photo{} would leave the album (settings.allow_empty_query){over}",
                 budget_use.used,

@@ -40,7 +40,13 @@ pub(crate) fn merge(
             }
         }
         if let Some((value, loc)) = file.allow_empty_query {
-            merge_setting("allow_empty_query", &mut allow_empty_query, value, loc, problems);
+            merge_setting(
+                "allow_empty_query",
+                &mut allow_empty_query,
+                value,
+                loc,
+                problems,
+            );
         }
         for album in file.albums {
             match albums.get(&album.key) {

@@ -29,7 +29,9 @@ pub struct Plan {
 }
 
 /// A budget that guards one kind of destructive change (`settings` in the manifest).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Budget {
     /// Albums deleted by the plan (`settings.max_destroy`; no limit when unset).

@@ -156,7 +156,9 @@ pub fn render_dot(plan: &Plan) -> String {
     }
     if !deletes.is_empty() {
         out.push_str("  subgraph cluster_deletes {\n");
-        out.push_str("    label=\"album deletes (run last)\";\n    style=dashed;\n    color=\"#cf222e\";\n");
+        out.push_str(
+            "    label=\"album deletes (run last)\";\n    style=dashed;\n    color=\"#cf222e\";\n",
+        );
         for (index, action) in &deletes {
             node(&mut out, *index, action, "    ");
         }

@@ -72,10 +72,7 @@ pub fn render(plan: &Plan, options: &MarkdownOptions) -> String {
     let sections = sections(plan);
     // Shorten photo lists first, then leave out whole sections from the end.
     for cap in [usize::MAX, 200, 50, 10, 0] {
-        let rendered: Vec<String> = sections
-            .iter()
-            .map(|section| section.render(cap))
-            .collect();
+        let rendered: Vec<String> = sections.iter().map(|section| section.render(cap)).collect();
         let omitted: usize = sections.iter().map(|section| section.omitted(cap)).sum();
         let note = cut_note(omitted, &[], options);
         let total = head.len() + rendered.iter().map(String::len).sum::<usize>() + note.len();
@@ -387,12 +384,20 @@ impl Counts {
             }
         };
         row("⚠️ delete album", self.delete.0, Some(self.delete.1));
-        row("⚠️ remove photos from album", self.remove.0, Some(self.remove.1));
+        row(
+            "⚠️ remove photos from album",
+            self.remove.0,
+            Some(self.remove.1),
+        );
         row("⚠️ archive photo", self.archive, Some(self.archive));
         row("➕ create album", self.create.0, Some(self.create.1));
         row("✏️ update album", self.update_album, None);
         row("➕ add photos to album", self.add.0, Some(self.add.1));
-        row("✏️ update photo", self.update_photo, Some(self.update_photo));
+        row(
+            "✏️ update photo",
+            self.update_photo,
+            Some(self.update_photo),
+        );
         row("♻️ restore photo", self.restore, Some(self.restore));
         rows
     }

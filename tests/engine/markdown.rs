@@ -5,7 +5,9 @@
 //! inside code, and a comment that stays under GitHub's size limit.
 
 use insta::assert_snapshot;
-use prysm::plan::{Action, AlbumRef, Change, DeleteReason, Effect, FieldChange, PhotoRef, Plan, Summary, Value};
+use prysm::plan::{
+    Action, AlbumRef, Change, DeleteReason, Effect, FieldChange, PhotoRef, Plan, Summary, Value,
+};
 use prysm::planner::PlanOptions;
 use prysm::render::markdown::GITHUB_COMMENT_LIMIT;
 use prysm::render::{MarkdownOptions, render_markdown};
@@ -156,7 +158,10 @@ async fn example_plan_as_markdown() {
         let first_two: Vec<&str> = parsed.headings[1..3].iter().map(String::as_str).collect();
         assert_eq!(
             first_two,
-            ["⚠️ Archive 1 photo", "⚠️ 🗑️ Delete album Scratch · album.scratch"],
+            [
+                "⚠️ Archive 1 photo",
+                "⚠️ 🗑️ Delete album Scratch · album.scratch"
+            ],
             "{markdown}"
         );
         if generation == ApiGeneration::V2025 {
@@ -186,7 +191,7 @@ async fn an_empty_plan_says_so() {
 /// Text a server or a manifest may hold that would break Markdown, ping
 /// people or inject HTML if it were not escaped.
 const HOSTILE_ALBUM: &str = "Evil | `tick` <script>alert(1)</script> @octocat #1\nsecond line";
-const HOSTILE_PRUNED: &str = "</details><img src=x onerror=alert(1)>";
+const HOSTILE_PRUNED: &str = "</details><img src=x onerror=alert(1)>\n## not a heading";
 const HOSTILE_TITLE: &str = "Ünïcödé 東京 🎉 Пример 100% _x_ | ``` fence ` end";
 const HOSTILE_PHOTO_TITLE: &str = "@octocat <b>bold</b> | `x` [link](http://evil)";
 const HOSTILE_FILE: &str = "IMG_|_`q`_<b>.jpg";
@@ -252,14 +257,22 @@ photos:
 
         // Nothing from the server or the manifest reaches plain text.
         for text in &parsed.text {
-            for marker in ["octocat", "<script", "onerror", "<b>", "](http", "東京", "IMG_"] {
-                assert!(!text.contains(marker), "{marker} in text {text:?}:\n{markdown}");
+            for marker in [
+                "octocat", "<script", "onerror", "<b>", "](http", "東京", "IMG_",
+            ] {
+                assert!(
+                    !text.contains(marker),
+                    "{marker} in text {text:?}:\n{markdown}"
+                );
             }
         }
         // ...but all of it is shown, exactly, in code (newlines as \n).
         let shown = |wanted: &str| {
             parsed.code.iter().any(|code| code.contains(wanted))
-                || parsed.blocks.iter().any(|(_, block)| block.contains(wanted))
+                || parsed
+                    .blocks
+                    .iter()
+                    .any(|(_, block)| block.contains(wanted))
         };
         for wanted in [
             HOSTILE_TITLE.to_string(),
@@ -294,7 +307,11 @@ photos:
             .iter()
             .find(|(info, content)| info == "diff" && content.contains("first line"))
             .expect("description diff");
-        assert!(diff.1.contains("+ ```\n+ <details>\n+ @octocat\n"), "{}", diff.1);
+        assert!(
+            diff.1.contains("+ ```\n+ <details>\n+ @octocat\n"),
+            "{}",
+            diff.1
+        );
         let caption = parsed
             .blocks
             .iter()
@@ -308,7 +325,10 @@ photos:
             parsed.headings
         );
         assert!(
-            parsed.headings.iter().any(|h| h.contains("onerror=alert(1)")),
+            parsed
+                .headings
+                .iter()
+                .any(|h| h.contains("onerror=alert(1)")),
             "{:?}",
             parsed.headings
         );
@@ -404,8 +424,16 @@ fn a_huge_plan_is_cut_under_the_limit_and_says_what_it_left_out() {
         parsed.tables[0]
     );
     // Destructive sections survive the cut.
-    assert!(parsed.headings[1].contains("Delete album"), "{:?}", &parsed.headings[..3]);
-    assert!(parsed.headings[2].contains("album.big"), "{:?}", &parsed.headings[..3]);
+    assert!(
+        parsed.headings[1].contains("Delete album"),
+        "{:?}",
+        &parsed.headings[..3]
+    );
+    assert!(
+        parsed.headings[2].contains("album.big"),
+        "{:?}",
+        &parsed.headings[..3]
+    );
     // The note says how many photo names and sections were left out, and how to see them.
     let note = markdown
         .split("This comment is shortened")
@@ -454,10 +482,16 @@ fn a_section_too_big_for_a_small_limit_is_left_out_whole() {
         !parsed.headings.iter().any(|h| h.contains("album.long")),
         "{markdown}"
     );
-    assert!(markdown.contains("1 section with 1 action (`album.long`)"), "{markdown}");
+    assert!(
+        markdown.contains("1 section with 1 action (`album.long`)"),
+        "{markdown}"
+    );
     // The photo updates after it still fit and are shown.
     assert!(
-        parsed.headings.iter().any(|h| h.contains("photo.p000000000100001")),
+        parsed
+            .headings
+            .iter()
+            .any(|h| h.contains("photo.p000000000100001")),
         "{markdown}"
     );
 }
@@ -482,4 +516,23 @@ fn effects_are_counted_by_kind() {
         ]
     );
     assert_eq!(plan.actions[0].effect, Effect::Destroy);
+}
+
+#[test]
+fn readme_shows_the_current_outputs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    for snapshot in [
+        "engine__markdown__example_plan_markdown.snap",
+        "engine__review__graph_mermaid.snap",
+        "engine__review__graph_dot.snap",
+    ] {
+        let text = std::fs::read_to_string(root.join("tests/engine/snapshots").join(snapshot))
+            .expect("snapshot");
+        let body = text.splitn(3, "---\n").nth(2).expect("snapshot body");
+        assert!(
+            readme.contains(body.trim_end()),
+            "README.md does not show the current {snapshot}; copy it from the snapshot"
+        );
+    }
 }

@@ -12,7 +12,7 @@ use prysm::planner::PlanOptions;
 use prysm::render::{render_dot, render_mermaid};
 use prysm_emulator::{AlbumSeed, ApiGeneration, Emulator, PhotoSeed};
 
-use crate::support::{GENERATIONS, Env, env};
+use crate::support::{Env, GENERATIONS, env};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/manifests");
 const CI_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/ci/prysm-ci.sh");
@@ -86,7 +86,10 @@ async fn removals_within_the_share_pass_and_beyond_it_are_refused() {
         let raised = BIG.replace("albums:", "settings:\n  max_remove_percent: 40\nalbums:");
         let planned = env.plan(&raised).await.expect("40 % allows 13 of 40");
         let used = budget_of(&planned.plan, Budget::MaxRemove).expect("budget shown");
-        assert_eq!((used.used, used.limit, used.exceeded), (13, Some(16), false));
+        assert_eq!(
+            (used.used, used.limit, used.exceeded),
+            (13, Some(16), false)
+        );
     }
 }
 
@@ -107,7 +110,10 @@ async fn small_removals_always_pass_and_the_floor_is_a_setting() {
     let strict = BIG.replace("albums:", "settings:\n  max_remove_photos: 5\nalbums:");
     let refused = env.plan_text(&strict).await;
     assert!(refused.contains("prysm::plan::max_remove"), "{refused}");
-    assert!(refused.contains("max_remove_photos: 5"), "points at the setting: {refused}");
+    assert!(
+        refused.contains("max_remove_photos: 5"),
+        "points at the setting: {refused}"
+    );
 }
 
 #[tokio::test]
@@ -124,7 +130,8 @@ async fn archiving_more_than_the_budget_is_refused() {
             })
             .collect();
         env.emulator.seed_photos(seeds);
-        let manifest = "version: 1\nphotos:\n  - match: { query: \"label:junk\" }\n    archived: true\n";
+        let manifest =
+            "version: 1\nphotos:\n  - match: { query: \"label:junk\" }\n    archived: true\n";
         let refused = env.plan_text(manifest).await;
         assert!(refused.contains("prysm::plan::max_archive"), "{refused}");
         if generation == ApiGeneration::V2025 {
@@ -133,7 +140,10 @@ async fn archiving_more_than_the_budget_is_refused() {
         let raised = manifest.replace("photos:", "settings:\n  max_archive: 11\nphotos:");
         let planned = env.plan(&raised).await.expect("11 allowed");
         let used = budget_of(&planned.plan, Budget::MaxArchive).expect("budget shown");
-        assert_eq!((used.used, used.limit, used.exceeded), (11, Some(11), false));
+        assert_eq!(
+            (used.used, used.limit, used.exceeded),
+            (11, Some(11), false)
+        );
     }
 }
 
@@ -177,7 +187,10 @@ async fn a_query_that_matches_nothing_in_an_exact_album_is_a_likely_typo() {
         // Additive albums lose nothing, and an empty album has nothing to lose.
         let additive = TYPO.replace("    photos:", "    membership: additive\n    photos:");
         env.plan(&additive).await.expect("additive is fine");
-        let fresh = TYPO.replace("    uid: as6s6c045hu43jsi\n    title: Berlin 2023", "    title: Brand new");
+        let fresh = TYPO.replace(
+            "    uid: as6s6c045hu43jsi\n    title: Berlin 2023",
+            "    title: Brand new",
+        );
         env.plan(&fresh).await.expect("a new album is fine");
     }
 }
@@ -191,7 +204,10 @@ async fn plans_without_destruction_carry_no_budgets_in_json() {
         .expect("plan");
     let json = prysm::render::render_json(&planned.plan);
     assert!(!json.contains("budgets"), "{json}");
-    let planned = env.plan(TYPO.replace("label:marktet", "label:drink").as_str()).await.expect("plan");
+    let planned = env
+        .plan(TYPO.replace("label:marktet", "label:drink").as_str())
+        .await
+        .expect("plan");
     let json: serde_json::Value =
         serde_json::from_str(&prysm::render::render_json(&planned.plan)).expect("json");
     assert_eq!(json["budgets"][0]["budget"], "max_remove");
@@ -211,8 +227,14 @@ fn budget_settings_are_checked_and_merged() {
     )
     .expect_err("invalid");
     let text = prysm::manifest::render_problems(&bad, false);
-    assert!(text.contains("`max_remove_percent` must be between 0 and 100, not 150"), "{text}");
-    assert!(text.contains("`max_archive` must be between 0 and 4294967295, not -1"), "{text}");
+    assert!(
+        text.contains("`max_remove_percent` must be between 0 and 100, not 150"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`max_archive` must be between 0 and 4294967295, not -1"),
+        "{text}"
+    );
     assert!(text.contains("allow_empty_query"), "{text}");
     let good = prysm::manifest::parse_str(
         "m.yaml",
@@ -260,9 +282,14 @@ async fn graph_as_dot_and_mermaid() {
     let env = env_with_archived_photo().await;
     let planned = env.plan(WITH_EDGES).await.expect("plan");
     let dot = render_dot(&planned.plan).replace(&env.emulator.url(), "http://emulator");
-    assert!(dot.contains("\"photo.psj4uo0zr37e3p3e\" -> \"album.best-of\";"), "{dot}");
     assert!(
-        dot.contains("\"photo.psj4uo0q24zklmvt (update)\" -> \"photo.psj4uo0q24zklmvt (archive)\";"),
+        dot.contains("\"photo.psj4uo0zr37e3p3e\" -> \"album.best-of\";"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            "\"photo.psj4uo0q24zklmvt (update)\" -> \"photo.psj4uo0q24zklmvt (archive)\";"
+        ),
         "{dot}"
     );
     assert_snapshot!("graph_dot", dot);
@@ -300,10 +327,19 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
     };
     plan.server = "http://x/\"];evil".to_string();
     let dot = render_dot(&plan);
-    assert!(dot.contains(r#"label="prysm plan on http://x/\"];evil"#), "{dot}");
-    assert!(dot.contains(r#""album.a\"b\\c\\n" [label="+ album.a\"b\\c\\n\ncreate album","#), "{dot}");
+    assert!(
+        dot.contains(r#"label="prysm plan on http://x/\"];evil"#),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(r#""album.a\"b\\c\\n" [label="+ album.a\"b\\c\\n\ncreate album","#),
+        "{dot}"
+    );
     let mermaid = render_mermaid(&plan);
-    assert!(mermaid.contains("n0[\"+ album.a#quot;b\\c\\n<br/>create album\"]:::create"), "{mermaid}");
+    assert!(
+        mermaid.contains("n0[\"+ album.a#quot;b\\c\\n<br/>create album\"]:::create"),
+        "{mermaid}"
+    );
 }
 
 // ---- the binary ----------------------------------------------------------
@@ -350,14 +386,28 @@ async fn plan_markdown_then_show_and_graph_the_saved_plan_offline() {
     let dir = tempfile::tempdir().expect("tempdir");
     let saved = dir.path().join("plan.json");
     let mut plan = prysm(Some(&env.emulator));
-    plan.args(["plan", "-f", EXAMPLES, "--markdown", "--detailed-exitcode", "--out"])
-        .arg(&saved);
+    plan.args([
+        "plan",
+        "-f",
+        EXAMPLES,
+        "--markdown",
+        "--detailed-exitcode",
+        "--out",
+    ])
+    .arg(&saved);
     let output = run(plan).await;
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let markdown = stdout(&output);
-    assert!(markdown.starts_with("### prysm plan: 2 to add, 7 to change, 1 to destroy"), "{markdown}");
+    assert!(
+        markdown.starts_with("### prysm plan: 2 to add, 7 to change, 1 to destroy"),
+        "{markdown}"
+    );
     crate::markdown::assert_well_formed(&markdown);
-    assert!(stderr(&output).contains("Saved the plan to"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Saved the plan to"),
+        "{}",
+        stderr(&output)
+    );
 
     // Offline from here: the server URL points at a closed port.
     let mut show = prysm(None);
@@ -366,14 +416,23 @@ async fn plan_markdown_then_show_and_graph_the_saved_plan_offline() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.starts_with("Saved plan "), "{text}");
-    assert!(text.contains(&format!("  server:    {}/", env.emulator.url())), "{text}");
-    let made = text.split(", made ").nth(1).and_then(|rest| rest.split(' ').next());
+    assert!(
+        text.contains(&format!("  server:    {}/", env.emulator.url())),
+        "{text}"
+    );
+    let made = text
+        .split(", made ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next());
     let made = made.expect("a creation time");
     assert!(
         time::OffsetDateTime::parse(made, &time::format_description::well_known::Rfc3339).is_ok(),
         "{made}"
     );
-    assert!(text.contains("# album.portugal-2024 will be created"), "{text}");
+    assert!(
+        text.contains("# album.portugal-2024 will be created"),
+        "{text}"
+    );
     assert!(text.contains("prysm apply "), "{text}");
 
     let mut json = prysm(None);
@@ -390,7 +449,10 @@ async fn plan_markdown_then_show_and_graph_the_saved_plan_offline() {
     assert!(shown.contains(" · saved plan `"), "{shown}");
     assert!(shown.contains(", made `"), "{shown}");
     // The same plan as `plan --markdown`, with where and when it was made.
-    let body = |text: &str| text.split_once("\n\n| change").map(|(_, rest)| rest.to_string());
+    let body = |text: &str| {
+        text.split_once("\n\n| change")
+            .map(|(_, rest)| rest.to_string())
+    };
     assert_eq!(body(&shown), body(&markdown));
 
     let mut both = prysm(None);
@@ -405,14 +467,22 @@ async fn plan_markdown_then_show_and_graph_the_saved_plan_offline() {
     let mut mermaid = prysm(None);
     mermaid.args(["graph", "--mermaid"]).arg(&saved);
     let output = run(mermaid).await;
-    assert!(stdout(&output).starts_with("flowchart LR\n"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("flowchart LR\n"),
+        "{}",
+        stdout(&output)
+    );
 
     // From manifests, the graph reads the server.
     let mut live = prysm(Some(&env.emulator));
     live.args(["graph", "-f", EXAMPLES]);
     let output = run(live).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("\"album.scratch\""), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("\"album.scratch\""),
+        "{}",
+        stdout(&output)
+    );
 
     let mut missing = prysm(None);
     missing.args(["show"]).arg(dir.path().join("nope.json"));
@@ -431,13 +501,20 @@ async fn budgets_refuse_on_the_command_line_and_allow_destroy_passes() {
     plan.args(["plan", "-f"]).arg(&manifest);
     let output = run(plan).await;
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("label:marktet"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("label:marktet"),
+        "{}",
+        stderr(&output)
+    );
     let mut allowed = prysm(Some(&env.emulator));
-    allowed.args(["plan", "--allow-destroy", "-f"]).arg(&manifest);
+    allowed
+        .args(["plan", "--allow-destroy", "-f"])
+        .arg(&manifest);
     let output = run(allowed).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("Budget: album.berlin.photos query \"label:marktet\" matches nothing"),
+        stdout(&output)
+            .contains("Budget: album.berlin.photos query \"label:marktet\" matches nothing"),
         "{}",
         stdout(&output)
     );
@@ -446,21 +523,40 @@ async fn budgets_refuse_on_the_command_line_and_allow_destroy_passes() {
 #[test]
 fn completions_for_every_shell_and_a_man_page() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let output = prysm(None).args(["completions", shell]).output().expect("runs");
-        assert_eq!(output.status.code(), Some(0), "{shell}: {}", stderr(&output));
+        let output = prysm(None)
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
         let script = stdout(&output);
         for word in ["prysm", "show", "graph", "markdown", "allow-destroy"] {
             assert!(script.contains(word), "{shell} completion lacks {word}");
         }
     }
-    let output = prysm(None).args(["completions", "tcsh"]).output().expect("runs");
+    let output = prysm(None)
+        .args(["completions", "tcsh"])
+        .output()
+        .expect("runs");
     assert_eq!(output.status.code(), Some(2));
 
     let output = prysm(None).arg("man").output().expect("runs");
     assert_eq!(output.status.code(), Some(0));
     let page = stdout(&output);
-    assert!(page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH prysm 1"), "{page}");
-    for word in ["completions", "graph", "show", "default: http://localhost:2342"] {
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq") || page.contains(".TH prysm 1"),
+        "{page}"
+    );
+    for word in [
+        "completions",
+        "graph",
+        "show",
+        "default: http://localhost:2342",
+    ] {
         assert!(page.contains(word), "man page lacks {word}");
     }
     let dir = tempfile::tempdir().expect("tempdir");
@@ -520,16 +616,31 @@ async fn ci_recipe_plans_comments_applies_the_saved_plan_and_converges() {
         assert_eq!(plan.status.code(), Some(0), "{}", stderr(&plan));
         assert_eq!(read(out.join("changes")), "true\n");
         let comment = read(out.join("comment.md"));
-        assert!(comment.starts_with("### prysm plan: 2 to add, 7 to change, 1 to destroy"), "{comment}");
+        assert!(
+            comment.starts_with("### prysm plan: 2 to add, 7 to change, 1 to destroy"),
+            "{comment}"
+        );
         crate::markdown::assert_well_formed(&comment);
         assert!(out.join("plan.json").is_file());
 
         let apply = ci_step(&env.emulator, manifests, &out, "apply").await;
-        assert_eq!(apply.status.code(), Some(0), "{}{}", stdout(&apply), stderr(&apply));
+        assert_eq!(
+            apply.status.code(),
+            Some(0),
+            "{}{}",
+            stdout(&apply),
+            stderr(&apply)
+        );
         let log = stdout(&apply);
         assert!(log.starts_with("Saved plan "), "{log}");
-        assert!(log.contains("Apply complete! 10 actions succeeded."), "{log}");
-        assert!(log.ends_with("No changes. The library matches the manifest.\n"), "{log}");
+        assert!(
+            log.contains("Apply complete! 10 actions succeeded."),
+            "{log}"
+        );
+        assert!(
+            log.ends_with("No changes. The library matches the manifest.\n"),
+            "{log}"
+        );
 
         // A stale saved plan is refused and changes nothing.
         let again = ci_step(&env.emulator, manifests, &out, "plan").await;
@@ -553,19 +664,33 @@ async fn ci_recipe_explains_a_refused_plan_in_the_comment() {
     assert!(comment.starts_with("### prysm plan failed\n"), "{comment}");
     assert!(comment.contains("prysm::plan::empty_query"), "{comment}");
     let parsed = crate::markdown::parse(&comment);
-    assert_eq!(parsed.blocks.len(), 1, "the error is one code block: {comment}");
+    assert_eq!(
+        parsed.blocks.len(),
+        1,
+        "the error is one code block: {comment}"
+    );
     assert!(!out.join("plan.json").exists());
     let apply = ci_step(&env.emulator, &manifests, &out, "apply").await;
     assert_eq!(apply.status.code(), Some(1));
-    assert!(stderr(&apply).contains("no saved plan"), "{}", stderr(&apply));
+    assert!(
+        stderr(&apply).contains("no saved plan"),
+        "{}",
+        stderr(&apply)
+    );
 }
 
 #[test]
 fn ci_workflows_call_the_tested_script() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci");
     for (file, steps) in [
-        ("github-actions.yml", ["bash ci/prysm-ci.sh plan", "bash ci/prysm-ci.sh apply"]),
-        ("gitlab-ci.yml", ["bash ci/prysm-ci.sh plan", "bash ci/prysm-ci.sh apply"]),
+        (
+            "github-actions.yml",
+            ["bash ci/prysm-ci.sh plan", "bash ci/prysm-ci.sh apply"],
+        ),
+        (
+            "gitlab-ci.yml",
+            ["bash ci/prysm-ci.sh plan", "bash ci/prysm-ci.sh apply"],
+        ),
     ] {
         let text = read(dir.join(file));
         let docs = <saphyr::Yaml as saphyr::LoadableYamlNode>::load_from_str(&text)
@@ -574,7 +699,13 @@ fn ci_workflows_call_the_tested_script() {
         for step in steps {
             assert!(text.contains(step), "{file} does not run `{step}`");
         }
-        assert!(text.contains("comment.md"), "{file} does not post the comment");
-        assert!(text.contains("prysm-plan"), "{file} does not keep the saved plan");
+        assert!(
+            text.contains("comment.md"),
+            "{file} does not post the comment"
+        );
+        assert!(
+            text.contains("prysm-plan"),
+            "{file} does not keep the saved plan"
+        );
     }
 }
