@@ -99,19 +99,20 @@ pub fn render(plan: &Plan, options: &MarkdownOptions) -> String {
     }
     out.push_str(&cut_note(omitted, &left_out, options));
     if out.len() > max {
-        // Only a pathological header gets here: cut at a line boundary.
-        let mut end = max.saturating_sub(200);
+        // Only a pathological header (a huge query, say) gets here: cut at a
+        // line boundary and say so.
+        let note = format!(
+            "\n_The rest of this plan is left out to stay under the size limit. See all of it \
+             with {}._\n",
+            code(&options.full_plan_command, false)
+        );
+        let mut end = max.saturating_sub(note.len()).min(out.len());
         while !out.is_char_boundary(end) {
             end -= 1;
         }
-        if let Some(line_end) = out[..end].rfind('\n') {
-            out.truncate(line_end + 1);
-        }
-        let _ = write!(
-            out,
-            "\n_The rest of this plan is left out to stay under the size limit. See all of it with {}._\n",
-            code(&options.full_plan_command, false)
-        );
+        let end = out[..end].rfind('\n').map_or(0, |line_end| line_end + 1);
+        out.truncate(end);
+        out.push_str(&note);
     }
     out
 }
@@ -468,8 +469,8 @@ impl Section<'_> {
                     _ => None,
                 })
                 .collect(),
-            _ if self.actions.len() > 1 => vec![self.actions.len()],
-            _ => Vec::new(),
+            SectionKind::PhotoUpdates if self.actions.len() == 1 => Vec::new(),
+            _ => vec![self.actions.len()],
         }
     }
 

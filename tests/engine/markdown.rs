@@ -536,3 +536,21 @@ fn readme_shows_the_current_outputs() {
         );
     }
 }
+
+#[test]
+fn even_a_pathological_header_is_cut_under_the_limit() {
+    let mut plan = big_plan(1, 1, 0);
+    // A server URL as long as the whole comment may be.
+    plan.server = format!("http://{}/", "x".repeat(10_000));
+    let options = MarkdownOptions {
+        max_bytes: 5_000,
+        ..MarkdownOptions::default()
+    };
+    let markdown = render_markdown(&plan, &options);
+    assert!(markdown.len() <= 5_000, "{}", markdown.len());
+    assert!(
+        markdown.contains("The rest of this plan is left out"),
+        "{markdown}"
+    );
+    assert!(markdown.starts_with("### prysm plan: 0 to add, 2 to change, 1 to destroy\n"));
+}
