@@ -295,6 +295,20 @@ async fn graph_as_dot_and_mermaid() {
     assert_snapshot!("graph_dot", dot);
     let mermaid = render_mermaid(&planned.plan);
     assert_snapshot!("graph_mermaid", mermaid);
+    // The same plan as Markdown: the restore and the archive get their sections.
+    let markdown = prysm::render::render_markdown(&planned.plan, &Default::default());
+    let parsed = crate::markdown::assert_well_formed(&markdown);
+    let headings: Vec<&str> = parsed.headings.iter().map(String::as_str).collect();
+    assert_eq!(
+        headings[1..],
+        [
+            "⚠️ Archive 1 photo",
+            "♻️ Restore 1 photo from the archive",
+            "➕ Create album Best of “2024“ · album.best-of",
+            "✏️ Update photo 2024/05/SCREENSHOT_0300.png · photo.psj4uo0q24zklmvt",
+        ],
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -454,6 +468,25 @@ async fn plan_markdown_then_show_and_graph_the_saved_plan_offline() {
             .map(|(_, rest)| rest.to_string())
     };
     assert_eq!(body(&shown), body(&markdown));
+
+    // A plan saved by an older prysm has no time: show says so.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("saved")).expect("json");
+    value.as_object_mut().expect("object").remove("created_at");
+    let older = dir.path().join("older.json");
+    std::fs::write(&older, value.to_string()).expect("write");
+    let mut show = prysm(None);
+    show.arg("show").arg(&older);
+    let output = run(show).await;
+    assert!(
+        stdout(&output).contains("(no time recorded)"),
+        "{}",
+        stdout(&output)
+    );
+
+    let mut conflict = prysm(None);
+    conflict.args(["plan", "-f", EXAMPLES, "--json", "--markdown"]);
+    assert_eq!(run(conflict).await.status.code(), Some(2));
 
     let mut both = prysm(None);
     both.args(["show", "--json", "--markdown"]).arg(&saved);
