@@ -149,6 +149,7 @@ pub fn build(
         fingerprint: fingerprint.to_string(),
         summary: Summary::of(&actions),
         actions,
+        budgets: Vec::new(),
     })
 }
 

@@ -7,6 +7,7 @@
 //! [`photoprism`] is the typed PhotoPrism client; it knows nothing of manifests.
 
 pub mod apply;
+pub mod budget;
 pub mod cli;
 pub mod diff;
 pub mod export;

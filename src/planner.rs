@@ -14,7 +14,8 @@ use crate::state::{self, FetchOptions, LibraryState};
 pub struct PlanOptions {
     /// Limit the plan to these addresses (and their dependencies).
     pub targets: Vec<String>,
-    /// Allow more album deletes than `settings.max_destroy`.
+    /// Pass every destructive-change budget (`settings.max_destroy` and the
+    /// budgets of [`crate::budget`]).
     pub allow_destroy: bool,
     /// How many read requests may run at once.
     pub concurrency: usize,
@@ -79,7 +80,7 @@ pub async fn make_plan(
     let state = fetched.state;
     let resolution = resolve::resolve(manifest, &state, fetched.albums)?;
     let changes = crate::diff::diff(manifest, &state, &resolution)?;
-    let plan = graph::build(
+    let mut plan = graph::build(
         changes,
         &client.server().to_string(),
         &state.fingerprint(),
@@ -88,6 +89,13 @@ pub async fn make_plan(
             max_destroy: manifest.settings.max_destroy,
             allow_destroy: options.allow_destroy,
         },
+    )?;
+    crate::budget::check(
+        &mut plan,
+        manifest,
+        &state,
+        &resolution,
+        options.allow_destroy,
     )?;
     Ok(Planned {
         plan,

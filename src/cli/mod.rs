@@ -3,12 +3,15 @@
 
 mod apply_cmd;
 mod clean;
+mod completions;
 mod connect;
 mod error;
 mod export;
+mod graph_cmd;
 mod interrupt;
 mod plan_cmd;
 mod progress;
+mod show_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,6 +54,76 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the JSON Schema of the manifest (or, with --plan, of the JSON plan).
     Schema(SchemaArgs),
+    /// Print a saved plan (text, --json or --markdown) without contacting the server.
+    Show(ShowArgs),
+    /// Print the plan's dependency graph as Graphviz DOT (or --mermaid).
+    Graph(GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command with --dir.
+    Man(ManArgs),
+}
+
+/// Arguments of `prysm show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan saved by `prysm plan --out FILE`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print the plan as JSON (the documented format).
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print the plan as Markdown, for a pull-request comment.
+    #[arg(long)]
+    pub markdown: bool,
+    /// List every photo instead of summarising long lists (text).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `prysm graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Make the plan from these manifests (a file or directory, repeatable); reads the server.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "PATH",
+        conflicts_with = "plan_file",
+        required_unless_present = "plan_file"
+    )]
+    pub files: Vec<PathBuf>,
+    /// A plan saved by `prysm plan --out FILE` (read offline).
+    #[arg(value_name = "FILE")]
+    pub plan_file: Option<PathBuf>,
+    /// Print a Mermaid flowchart instead of DOT (for Markdown).
+    #[arg(long)]
+    pub mermaid: bool,
+    /// Limit the plan to this address and what it depends on (repeatable; with -f).
+    #[arg(long = "target", value_name = "ADDR", conflicts_with = "plan_file")]
+    pub targets: Vec<String>,
+    /// Pass the destructive-change budgets (with -f).
+    #[arg(long, conflicts_with = "plan_file")]
+    pub allow_destroy: bool,
+    /// How many read requests may run at once (with -f).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// Arguments of `prysm completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `prysm man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write prysm.1 and one page per command (prysm-plan.1, ...) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the manifests are.
@@ -71,15 +144,19 @@ pub struct PlanArgs {
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print the plan as JSON (the documented format) instead of text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print the plan as Markdown, for a pull-request comment.
+    #[arg(long)]
+    pub markdown: bool,
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
     /// Limit the plan to this address and what it depends on (repeatable).
     #[arg(long = "target", value_name = "ADDR")]
     pub targets: Vec<String>,
-    /// Allow more album deletes than `settings.max_destroy`.
+    /// Pass the destructive-change budgets (`settings.max_destroy`, `max_remove_percent`,
+    /// `max_remove_photos`, `max_archive`, `allow_empty_query`).
     #[arg(long)]
     pub allow_destroy: bool,
     /// List every photo instead of summarising long lists.
@@ -113,7 +190,7 @@ pub struct ApplyArgs {
     /// Limit the apply to this address and what it depends on (repeatable).
     #[arg(long = "target", value_name = "ADDR", conflicts_with = "plan_file")]
     pub targets: Vec<String>,
-    /// Allow more album deletes than `settings.max_destroy`.
+    /// Pass the destructive-change budgets (see `prysm plan --help`).
     #[arg(long, conflicts_with = "plan_file")]
     pub allow_destroy: bool,
     /// Print the plan and the result as JSON.
@@ -208,6 +285,10 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         Command::Plan(args) => plan_cmd::run(&cli.connection, &args, color).await,
         Command::Apply(args) => apply_cmd::run(&cli.connection, &args, color).await,
         Command::Export(args) => export::run(&cli.connection, &args).await,
+        Command::Show(args) => show_cmd::run(&args, color),
+        Command::Graph(args) => graph_cmd::run(&cli.connection, &args).await,
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     }
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::{CliError, Connection, Interrupts, PlanArgs};
 use crate::plan::{SavedPlan, SavedSource};
 use crate::planner::{PlanOptions, make_plan};
-use crate::render::{TextOptions, render_json, render_text};
+use crate::render::{MarkdownOptions, TextOptions, render_json, render_markdown, render_text};
 
 /// Runs `prysm plan`.
 pub async fn run(
@@ -33,6 +33,23 @@ pub async fn run(
     let plan = planned.plan;
     if args.json {
         print!("{}", render_json(&plan));
+    } else if args.markdown {
+        let full_plan_command = match &args.out {
+            Some(out) => format!("prysm show {}", out.display()),
+            None => format!(
+                "prysm plan {}",
+                args.files
+                    .iter()
+                    .map(|file| format!("-f {}", file.display()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        };
+        let options = MarkdownOptions {
+            full_plan_command,
+            ..MarkdownOptions::default()
+        };
+        print!("{}", render_markdown(&plan, &options));
     } else {
         let text = render_text(
             &plan,
@@ -58,9 +75,12 @@ pub async fn run(
                 .collect(),
             targets: args.targets.clone(),
             allow_destroy: args.allow_destroy,
+            created_at: now_rfc3339(),
         };
         saved.write(out)?;
-        if !args.json {
+        if args.markdown {
+            eprintln!("Saved the plan to {}.", out.display());
+        } else if !args.json {
             println!(
                 "\nSaved the plan to {}. To carry it out exactly, run:\n    prysm apply {}",
                 out.display(),
@@ -73,4 +93,12 @@ pub async fn run(
     } else {
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The current time in RFC 3339 (UTC, whole seconds), recorded in saved plans.
+fn now_rfc3339() -> Option<String> {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }

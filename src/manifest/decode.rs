@@ -14,7 +14,14 @@ use super::validate::{
 use super::yaml::{self, Node, Value};
 
 const TOP_FIELDS: &[&str] = &["version", "settings", "albums", "photos"];
-const SETTINGS_FIELDS: &[&str] = &["prune", "max_destroy"];
+const SETTINGS_FIELDS: &[&str] = &[
+    "prune",
+    "max_destroy",
+    "max_remove_percent",
+    "max_remove_photos",
+    "max_archive",
+    "allow_empty_query",
+];
 const ALBUM_FIELDS: &[&str] = &[
     "uid",
     "title",
@@ -63,6 +70,11 @@ pub(crate) struct FileManifest {
     pub prune: Option<(bool, Loc)>,
     /// `settings.max_destroy` and where it is.
     pub max_destroy: Option<(u32, Loc)>,
+    /// The budget settings (`max_remove_percent`, `max_remove_photos`, `max_archive`) and
+    /// where they are.
+    pub budgets: Vec<(&'static str, u32, Loc)>,
+    /// `settings.allow_empty_query` and where it is.
+    pub allow_empty_query: Option<(bool, Loc)>,
     /// Albums in file order.
     pub albums: Vec<AlbumEntry>,
     /// Photo rules in file order (indexes are set when merging).
@@ -74,6 +86,8 @@ pub(crate) fn decode_file(source: &Arc<SourceFile>, problems: &mut Vec<Problem>)
     let mut out = FileManifest {
         prune: None,
         max_destroy: None,
+        budgets: Vec::new(),
+        allow_empty_query: None,
         albums: Vec::new(),
         photos: Vec::new(),
     };
@@ -305,6 +319,50 @@ impl Ctx<'_> {
                     }
                 },
                 _ => self.wrong_type(f.value, "`max_destroy`", "a non-negative integer"),
+            }
+        }
+        for (name, max, help) in [
+            (
+                "max_remove_percent",
+                100,
+                "a percentage of an album's photos, 0 to 100 (default 30)",
+            ),
+            (
+                "max_remove_photos",
+                u32::MAX,
+                "how many photos may always be removed from one album (default 10)",
+            ),
+            (
+                "max_archive",
+                u32::MAX,
+                "how many photos one plan may archive (default 10)",
+            ),
+        ] {
+            let Some(f) = fields.get(name) else {
+                continue;
+            };
+            match f.value.value {
+                Value::Int(n) if (0..=i64::from(max)).contains(&n) => {
+                    if let Ok(n) = u32::try_from(n) {
+                        out.budgets.push((name, n, self.loc(f.value)));
+                    }
+                }
+                Value::Int(n) => {
+                    let problem = Problem::at(
+                        "invalid_budget",
+                        format!("`{name}` must be between 0 and {max}, not {n}"),
+                        &self.loc(f.value),
+                        "out of range",
+                    )
+                    .with_help(help);
+                    self.report(problem);
+                }
+                _ => self.wrong_type(f.value, &format!("`{name}`"), "a non-negative integer"),
+            }
+        }
+        if let Some(f) = fields.get("allow_empty_query") {
+            if let Some(b) = self.bool(f.value, "`allow_empty_query`") {
+                out.allow_empty_query = Some((b, self.loc(f.value)));
             }
         }
     }

@@ -20,6 +20,8 @@ pub(crate) fn merge(
 ) -> Manifest {
     let mut prune: Option<(bool, Loc)> = None;
     let mut max_destroy: Option<(u32, Loc)> = None;
+    let mut budgets: BTreeMap<&'static str, (u32, Loc)> = BTreeMap::new();
+    let mut allow_empty_query: Option<(bool, Loc)> = None;
     let mut albums: BTreeMap<String, AlbumEntry> = BTreeMap::new();
     let mut declared: Vec<String> = Vec::new();
     let mut photos: Vec<PhotoRule> = Vec::new();
@@ -29,6 +31,22 @@ pub(crate) fn merge(
         }
         if let Some((value, loc)) = file.max_destroy {
             merge_setting("max_destroy", &mut max_destroy, value, loc, problems);
+        }
+        for (name, value, loc) in file.budgets {
+            let mut current = budgets.remove(name);
+            merge_setting(name, &mut current, value, loc, problems);
+            if let Some(current) = current {
+                budgets.insert(name, current);
+            }
+        }
+        if let Some((value, loc)) = file.allow_empty_query {
+            merge_setting(
+                "allow_empty_query",
+                &mut allow_empty_query,
+                value,
+                loc,
+                problems,
+            );
         }
         for album in file.albums {
             match albums.get(&album.key) {
@@ -52,12 +70,26 @@ pub(crate) fn merge(
         }
         photos.extend(file.photos);
     }
-    let settings = Settings {
+    let budget = |name: &str| budgets.get(name).map(|(value, _)| *value);
+    let mut settings = Settings {
         prune: prune.as_ref().is_some_and(|(v, _)| *v),
         max_destroy: max_destroy.as_ref().map(|(v, _)| *v),
+        max_remove_percent: budget("max_remove_percent"),
+        max_remove_photos: budget("max_remove_photos"),
+        max_archive: budget("max_archive"),
+        allow_empty_query: allow_empty_query.as_ref().map(|(v, _)| *v),
         prune_loc: prune.map(|(_, l)| l),
         max_destroy_loc: max_destroy.map(|(_, l)| l),
+        budget_locs: budgets
+            .into_iter()
+            .map(|(name, (_, loc))| (name.to_string(), loc))
+            .collect(),
     };
+    if let Some((_, loc)) = allow_empty_query {
+        settings
+            .budget_locs
+            .insert("allow_empty_query".to_string(), loc);
+    }
     for (index, rule) in photos.iter_mut().enumerate() {
         rule.index = index;
     }

@@ -65,6 +65,28 @@ pub struct Settings {
     /// A plan fails if it would delete more albums than this, unless `--allow-destroy` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_destroy: Option<u32>,
+    /// Budget for photos removed from one album: a plan that removes more than this
+    /// percentage of an album's photos, and more than `max_remove_photos` of them, is refused
+    /// unless `--allow-destroy` is given. Default 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100), extend("default" = 30))]
+    pub max_remove_percent: Option<u32>,
+    /// Removing up to this many photos from one album is always within budget (see
+    /// `max_remove_percent`). Default 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 10))]
+    pub max_remove_photos: Option<u32>,
+    /// Budget for archived photos: a plan that archives more photos than this is refused
+    /// unless `--allow-destroy` is given. Default 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 10))]
+    pub max_archive: Option<u32>,
+    /// false (default): a `query` that matches nothing in an `exact` album whose photos the
+    /// plan would remove is refused as a likely typo, unless `--allow-destroy` is given.
+    /// true: such queries are taken at their word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = false))]
+    pub allow_empty_query: Option<bool>,
     /// Where `prune` was set, if it was.
     #[serde(skip)]
     #[schemars(skip)]
@@ -73,6 +95,11 @@ pub struct Settings {
     #[serde(skip)]
     #[schemars(skip)]
     pub max_destroy_loc: Option<Loc>,
+    /// Where the budget settings (`max_remove_percent`, `max_remove_photos`, `max_archive`,
+    /// `allow_empty_query`) were set, by name.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub budget_locs: BTreeMap<String, Loc>,
 }
 
 /// How an album's `photos` list is applied.

@@ -22,6 +22,69 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Counts of the actions by effect.
     pub summary: Summary,
+    /// How much of each destructive-change budget the plan uses. Present only when
+    /// the plan deletes, removes or archives something (older plans leave it out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budgets: Vec<BudgetUse>,
+}
+
+/// A budget that guards one kind of destructive change (`settings` in the manifest).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Budget {
+    /// Albums deleted by the plan (`settings.max_destroy`; no limit when unset).
+    MaxDestroy,
+    /// Photos archived by the plan (`settings.max_archive`).
+    MaxArchive,
+    /// Photos removed from one album (`settings.max_remove_percent` and
+    /// `settings.max_remove_photos`).
+    MaxRemove,
+    /// A `query` that matches nothing in an `exact` album whose photos the plan
+    /// removes (`settings.allow_empty_query`).
+    EmptyQuery,
+}
+
+impl Budget {
+    /// The manifest setting(s) that set this budget.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Budget::MaxDestroy => "max_destroy",
+            Budget::MaxArchive => "max_archive",
+            Budget::MaxRemove => "max_remove_percent / max_remove_photos",
+            Budget::EmptyQuery => "allow_empty_query",
+        }
+    }
+}
+
+/// How much of one budget a plan uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BudgetUse {
+    /// Which budget.
+    pub budget: Budget,
+    /// The membership address (`album.KEY.photos`) for per-album budgets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// How much the plan uses: albums deleted, photos archived, or photos removed
+    /// from the album.
+    pub used: usize,
+    /// The most the plan may use without `--allow-destroy`; `None` when unlimited.
+    pub limit: Option<usize>,
+    /// `max_remove`: how many photos the album holds now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<usize>,
+    /// `max_remove`: the share of the album's photos that may go, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u32>,
+    /// `max_remove`: how many photos may always be removed (`max_remove_photos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<usize>,
+    /// `empty_query`: the query that matched nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The plan goes over this budget; it exists only because `--allow-destroy` was given.
+    pub exceeded: bool,
 }
 
 impl Plan {

@@ -35,6 +35,9 @@ pub struct SavedPlan {
     pub targets: Vec<String>,
     /// Whether `--allow-destroy` was given.
     pub allow_destroy: bool,
+    /// When the plan was made (RFC 3339, UTC); absent in plans saved by older prysm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }
 
 /// A saved plan that cannot be read or written.

@@ -142,8 +142,22 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
         render_block(&mut out, &block, &painter, options);
     }
     out.push('\n');
+    for line in budget_lines(plan) {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out, "{}", painter.bold(&summary_line(plan)));
     out
+}
+
+/// The budget lines shown above the summary when the plan destroys something.
+fn budget_lines(plan: &Plan) -> Vec<String> {
+    plan.budgets
+        .iter()
+        .map(|budget_use| {
+            let (what, usage) = crate::budget::describe(budget_use);
+            format!("Budget: {what} {usage}.")
+        })
+        .collect()
 }
 
 /// `Plan: X to add, Y to change, Z to destroy.`

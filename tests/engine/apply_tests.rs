@@ -265,6 +265,7 @@ async fn saved_plan_applies_and_refuses_when_the_server_changed() {
         }],
         targets: Vec::new(),
         allow_destroy: false,
+        created_at: None,
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("plan.json");
