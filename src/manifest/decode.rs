@@ -486,7 +486,7 @@ impl Ctx<'_> {
         if is_uid(&s, 'a') {
             return Some(s);
         }
-        if let Some(problem) = implausible_uid(&s, 'a', "album", &self.loc(node)) {
+        if let Some(problem) = implausible_uid(&s, 'a', "an album", &self.loc(node)) {
             self.report(problem);
             return None;
         }
@@ -668,7 +668,7 @@ impl Ctx<'_> {
         let value_loc = self.loc(value);
         let kind = match key.raw.as_str() {
             "uid" => {
-                if let Some(problem) = implausible_uid(&text, 'p', "photo", &value_loc) {
+                if let Some(problem) = implausible_uid(&text, 'p', "a photo", &value_loc) {
                     self.report(problem);
                     return None;
                 }
@@ -986,7 +986,8 @@ impl Ctx<'_> {
 }
 
 /// The problem with a UID that has the right shape but a creation time PhotoPrism refuses
-/// (characters 2-7, base 36, must lie between 2017-01-01 and now: `rnd.IsUID`).
+/// (characters 2-7, base 36, must lie between 2017-01-01 and now: `rnd.IsUID`). `kind` is
+/// `a photo` or `an album`.
 fn implausible_uid(text: &str, prefix: char, kind: &str, loc: &Loc) -> Option<Problem> {
     if validate::uid_fault(text, prefix, validate::now_unix()) != Some(validate::UidFault::Time) {
         return None;
@@ -998,7 +999,7 @@ fn implausible_uid(text: &str, prefix: char, kind: &str, loc: &Loc) -> Option<Pr
     Some(
         Problem::at(
             "invalid_uid",
-            format!("`{text}` is not a {kind} UID PhotoPrism accepts"),
+            format!("`{text}` is not {kind} UID PhotoPrism accepts"),
             loc,
             "impossible creation time",
         )
