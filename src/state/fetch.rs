@@ -169,12 +169,7 @@ pub async fn fetch(
             .or_default()
             .extend(narrowed.refused);
     }
-    let problems: Vec<crate::plan::PlanProblem> = refused
-        .iter()
-        .flat_map(|(kind, values)| {
-            narrow::refused_selector_problems(all_selectors(manifest), kind, values)
-        })
-        .collect();
+    let problems = narrow::refused_selector_problems(all_selectors(manifest), &refused);
     if !problems.is_empty() {
         return Err(FetchError::Problems(crate::plan::PlanProblems::new(
             problems,

@@ -8,7 +8,7 @@
 //! found; [`refused_selector_problems`] turns the refused values into plan problems that point
 //! at the selectors' lines.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 use crate::manifest::Selector;
@@ -70,17 +70,21 @@ where
     Ok(out)
 }
 
-/// One problem per selector whose value the server refused: `kind` is the selector key
-/// (`uid`, `hash`, `path`, `query`), `refused` the values refused on their own.
+/// One problem per selector whose value the server refused, in the order of `selectors`:
+/// `refused` maps a selector key (`uid`, `hash`, `path`, `query`) to the values refused on
+/// their own.
 pub(crate) fn refused_selector_problems<'a>(
     selectors: impl IntoIterator<Item = &'a Selector>,
-    kind: &str,
-    refused: &BTreeSet<String>,
+    refused: &BTreeMap<&str, BTreeSet<String>>,
 ) -> Vec<PlanProblem> {
     selectors
         .into_iter()
-        .filter(|selector| selector.kind.key() == kind && refused.contains(selector.kind.value()))
-        .map(|selector| refused_problem(selector, kind))
+        .filter(|selector| {
+            refused
+                .get(selector.kind.key())
+                .is_some_and(|values| values.contains(selector.kind.value()))
+        })
+        .map(|selector| refused_problem(selector, selector.kind.key()))
         .collect()
 }
 
