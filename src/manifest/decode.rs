@@ -989,7 +989,9 @@ impl Ctx<'_> {
 /// (characters 2-7, base 36, must lie between 2017-01-01 and now: `rnd.IsUID`). `kind` is
 /// `a photo` or `an album`.
 fn implausible_uid(text: &str, prefix: char, kind: &str, loc: &Loc) -> Option<Problem> {
-    if validate::uid_fault(text, prefix, validate::now_unix()) != Some(validate::UidFault::Time) {
+    if validate::uid_fault(text, prefix, validate::latest_uid_time())
+        != Some(validate::UidFault::Time)
+    {
         return None;
     }
     let stamp = &text[1..7];

@@ -115,14 +115,19 @@ pub(crate) fn uid_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(t).ok()
 }
 
-/// The current Unix time (seconds).
-pub(crate) fn now_unix() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+/// How far ahead of this machine's clock the server's clock may be: a UID the server made a
+/// moment ago must not be refused offline because this clock is a little behind. A UID in
+/// that margin that the server still refuses is reported by `prysm plan` at its line.
+const CLOCK_SKEW: i64 = 86_400;
+
+/// The latest creation time `prysm validate` accepts in a UID: now, plus [`CLOCK_SKEW`].
+pub(crate) fn latest_uid_time() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp() + CLOCK_SKEW
 }
 
 /// Whether `s` is a UID PhotoPrism accepts with the given prefix (see [`uid_fault`]).
 pub(crate) fn is_uid(s: &str, prefix: char) -> bool {
-    uid_fault(s, prefix, now_unix()).is_none()
+    uid_fault(s, prefix, latest_uid_time()).is_none()
 }
 
 /// Whether `s` is a SHA-1 in lower-case hex.
@@ -305,6 +310,16 @@ mod tests {
         assert_eq!(uid_fault(&first, 'p', now), None);
         let at_now = format!("p{}zzzzzzzzz", to_base36(now));
         assert_eq!(uid_fault(&at_now, 'p', now), None);
+        // Offline, a server clock up to a day ahead of this one is tolerated.
+        let real_now = OffsetDateTime::now_utc().unix_timestamp();
+        assert!(is_uid(
+            &format!("p{}zzzzzzzzz", to_base36(real_now + 3600)),
+            'p'
+        ));
+        assert!(!is_uid(
+            &format!("p{}zzzzzzzzz", to_base36(real_now + 2 * 86_400)),
+            'p'
+        ));
         let after_now = format!("p{}zzzzzzzzz", to_base36(now + 1));
         assert_eq!(uid_fault(&after_now, 'p', now), Some(UidFault::Time));
         assert_eq!(uid_time("pzzzzzzzzzzzzzzz").map(|t| t.year()), Some(2038));
