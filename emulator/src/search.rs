@@ -454,37 +454,56 @@ fn text_matches(store: &Store, photo: &Photo, query: &str) -> bool {
     })
 }
 
+/// `uid=` the way PhotoPrism's photo search reads it (`entity/search/photos.go` with
+/// `rnd.ContainsType`, `pkg/rnd/contains.go`): the values are lower-cased and classified in
+/// order. A value of no known kind fails the whole search with 400 `Unable to do that`,
+/// valid values before it included: a UID is only a UID when its characters 2-7 are a
+/// plausible creation time (`rnd.IsUID`; probe 04 of `local-server-2026-11-probes`). The
+/// classification stops at the first value of another kind and the filter is then dropped
+/// (UIDs and hashes mixed: every photo comes back, photoprism-api.md §7). UIDs of two
+/// prefixes, or of a prefix other than `p` and `f`, are 400.
 fn parse_uid_filter(value: &str) -> Result<Option<UidFilter>, SearchError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Uid,
+        Sha1,
+    }
     let ids = list(&value.to_ascii_lowercase());
     if ids.is_empty() {
         return Ok(None);
     }
-    let (mut photos, mut files, mut hashes) = (HashSet::new(), HashSet::new(), HashSet::new());
-    for id in ids {
-        if ids::is_uid(&id, 'p') {
-            photos.insert(id);
-        } else if ids::is_uid(&id, 'f') {
-            files.insert(id);
-        } else if ids::is_sha1(&id) {
-            hashes.insert(id);
+    let mut kind = None;
+    // `Some('*')`: UIDs of more than one prefix.
+    let mut prefix: Option<char> = None;
+    for id in &ids {
+        let first = id.chars().next().unwrap_or('*');
+        let this = if ids::is_uid(id, first) {
+            Kind::Uid
+        } else if ids::is_sha1(id) {
+            Kind::Sha1
         } else {
             return Err(SearchError::Invalid);
+        };
+        match kind {
+            None => kind = Some(this),
+            Some(seen) if seen != this => return Ok(None),
+            Some(_) => {}
+        }
+        if this == Kind::Uid {
+            prefix = match prefix {
+                None => Some(first),
+                Some(seen) if seen == first => Some(seen),
+                Some(_) => Some('*'),
+            };
         }
     }
-    let uid_kinds = usize::from(!photos.is_empty()) + usize::from(!files.is_empty());
-    if uid_kinds > 1 {
-        return Err(SearchError::Invalid);
+    let set: HashSet<String> = ids.into_iter().collect();
+    match (kind, prefix) {
+        (Some(Kind::Sha1), _) => Ok(Some(UidFilter::Hashes(set))),
+        (_, Some('p')) => Ok(Some(UidFilter::Photos(set))),
+        (_, Some('f')) => Ok(Some(UidFilter::Files(set))),
+        _ => Err(SearchError::Invalid),
     }
-    if uid_kinds == 1 && !hashes.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(if !photos.is_empty() {
-        UidFilter::Photos(photos)
-    } else if !files.is_empty() {
-        UidFilter::Files(files)
-    } else {
-        UidFilter::Hashes(hashes)
-    }))
 }
 
 /// Sort orders of the photo search.
@@ -982,6 +1001,31 @@ mod tests {
         );
         assert_eq!(parse_uid_filter(&format!("{p}|{hash}")), Ok(None));
         assert_eq!(parse_uid_filter("nonsense"), Err(SearchError::Invalid));
+        // One implausible UID fails the lookup wherever it stands among valid ones...
+        let bad = "pzzzzzzzzzzzzzzz";
+        assert_eq!(
+            parse_uid_filter(&format!("{p}|{bad}")),
+            Err(SearchError::Invalid)
+        );
+        assert_eq!(
+            parse_uid_filter(&format!("{bad}|{p}")),
+            Err(SearchError::Invalid)
+        );
+        // ...unless a change of kind stopped the classification before it.
+        assert_eq!(parse_uid_filter(&format!("{p}|{hash}|{bad}")), Ok(None));
+        assert_eq!(
+            parse_uid_filter(&format!("{p}|{f}|{hash}")),
+            Ok(None),
+            "the hash ends the classification before the mixed prefixes count"
+        );
+        assert_eq!(
+            parse_uid_filter(&ids::new_uid('a')),
+            Err(SearchError::Invalid)
+        );
+        assert!(matches!(
+            parse_uid_filter(&format!("{hash}|{}", hash.to_uppercase())),
+            Ok(Some(UidFilter::Hashes(_)))
+        ));
     }
 
     #[test]

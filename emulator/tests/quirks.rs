@@ -1118,3 +1118,110 @@ async fn batch_date_edits_move_the_local_time_and_settle_taken_at() {
     assert_eq!(view.taken_at, "2024-02-29T22:00:00Z");
     assert_eq!(view.taken_at_local, "2024-02-29T22:00:00Z");
 }
+
+// --- 2026-11 probes: implausible uid
+
+/// The recorded answer of probe 04 (`local-server-2026-11-probes`), for both generations.
+fn probe_04() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../tests/fixtures/local-server-2026-11-probes/04-uid-filter-rejects-implausible-uid.json",
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn one_implausible_uid_fails_the_whole_uid_filter() {
+    let probe = probe_04();
+    let recorded = &probe["requests"][0];
+    assert_eq!(probe["server"], "both");
+    assert_eq!(recorded["status"], 400);
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let uids = emu.seed_photos(vec![photo("Valid", "2020-01-01")]);
+        let valid = &uids[0];
+        // The recorded request, with the elided `<valid uid>` filled in.
+        let path = recorded["path"]
+            .as_str()
+            .unwrap()
+            .replace("<valid uid>", valid);
+        let answer = api.get(&path).await;
+        assert_eq!(answer.status, 400, "{generation:?}: {}", answer.body);
+        // 2025+ answers exactly what was recorded; 2024 has no `messageId` (the probe's note).
+        let mut expected = recorded["response"].clone();
+        if generation == ApiGeneration::V2024 {
+            expected.as_object_mut().unwrap().remove("messageId");
+        }
+        assert_eq!(answer.body, expected, "{generation:?}");
+        // The bad UID first, or among many good ones: the same refusal.
+        let many: Vec<String> = std::iter::repeat_n(valid.clone(), 60)
+            .chain(["pzzzzzzzzzzzzzzz".to_string()])
+            .collect();
+        for filter in [
+            format!("pzzzzzzzzzzzzzzz|{valid}"),
+            many.join("|"),
+            // Before 2017 is as impossible as after now.
+            format!("{valid}|p0000zz{}", &valid[7..]),
+        ] {
+            let answer = api
+                .get(&format!("/api/v1/photos?count=10&merged=true&uid={filter}"))
+                .await;
+            assert_eq!(answer.status, 400, "{generation:?} {filter}");
+        }
+        // Without the bad UID the same lookup finds the photo.
+        assert_eq!(
+            api.uids(&format!("/api/v1/photos?count=10&merged=true&uid={valid}"))
+                .await,
+            vec![valid.clone()]
+        );
+        // The time part `000000` is accepted (rnd.IsUID), and finds nothing here.
+        assert_eq!(
+            api.uids(&format!(
+                "/api/v1/photos?count=10&merged=true&uid={valid}|p000000{}",
+                &valid[7..]
+            ))
+            .await,
+            vec![valid.clone()]
+        );
+    }
+}
+
+// --- empty photo titles and captions
+
+#[tokio::test]
+async fn an_empty_title_is_regenerated_and_an_empty_caption_is_kept() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let uid = emu.seed_photos(vec![PhotoSeed {
+            caption: "Old caption".into(),
+            ..photo("Manual title", "2020-01-01")
+        }])[0]
+            .clone();
+        let text = if generation == ApiGeneration::V2024 {
+            "Description"
+        } else {
+            "Caption"
+        };
+        let path = format!("/api/v1/photos/{uid}");
+        // A caption set to "" with a manual source stays empty (the form is copied as sent).
+        let cleared = api
+            .put(&path, json!({text: "", format!("{text}Src"): "manual"}))
+            .await;
+        assert_eq!(cleared.status, 200);
+        assert_eq!(cleared.body[text], "", "{generation:?}");
+        assert_eq!(api.get(&path).await.body[text], "", "{generation:?}");
+        // An empty title, even a manual one, is replaced by a generated automatic title.
+        let answer = api
+            .put(&path, json!({"Title": "", "TitleSrc": "manual"}))
+            .await;
+        assert_eq!(answer.status, 200);
+        let title = answer.body["Title"].as_str().unwrap();
+        assert!(!title.is_empty(), "{generation:?}: {}", answer.body);
+        assert_ne!(title, "Manual title");
+        assert_eq!(answer.body["TitleSrc"], "", "{generation:?}");
+        // The caption's manual source protects it from the automatic title's side effect.
+        assert_eq!(answer.body[text], "", "{generation:?}");
+    }
+}

@@ -544,6 +544,10 @@ impl Ctx<'_> {
         if is_uid(&s, 'a') {
             return Some(s);
         }
+        if let Some(problem) = implausible_uid(&s, 'a', "an album", &self.loc(node)) {
+            self.report(problem);
+            return None;
+        }
         let help = if is_uid(&s, 'p') {
             "this is a photo UID; album UIDs start with `a`".to_owned()
         } else if is_uid(&s.to_lowercase(), 'a') {
@@ -574,6 +578,30 @@ impl Ctx<'_> {
             )
             .with_help(
                 "PhotoPrism trims spaces and `_ & | { } < > : \\` from titles; give a title with words in it",
+            );
+            self.report(problem);
+            return None;
+        }
+        Some(s)
+    }
+
+    /// A photo rule's `title`: text with something in it. PhotoPrism never keeps an empty
+    /// photo title: a PUT regenerates one (`Photo.UpdateTitle` runs whenever the title is
+    /// empty, whatever `TitleSrc` says), and the empty title a 2025+ batch edit stores is
+    /// replaced the same way on the photo's next save.
+    fn photo_title(&mut self, node: &Node) -> Option<String> {
+        let s = self.string(node, "`title`")?;
+        if s.trim().is_empty() {
+            let problem = Problem::at(
+                "empty_title",
+                "PhotoPrism cannot store an empty photo title",
+                &self.loc(node),
+                "empty title",
+            )
+            .with_help(
+                "it generates a title (from the place, labels or file name) whenever the title \
+                 is empty, so this rule could never be met; remove the key to leave the title \
+                 unmanaged, or write a title",
             );
             self.report(problem);
             return None;
@@ -698,6 +726,10 @@ impl Ctx<'_> {
         let value_loc = self.loc(value);
         let kind = match key.raw.as_str() {
             "uid" => {
+                if let Some(problem) = implausible_uid(&text, 'p', "a photo", &value_loc) {
+                    self.report(problem);
+                    return None;
+                }
                 if !is_uid(&text, 'p') {
                     let help = if is_uid(&text, 'a') {
                         "this is an album UID; photo UIDs start with `p`".to_owned()
@@ -840,7 +872,7 @@ impl Ctx<'_> {
                     Some(sels) => rule.selectors = sels,
                     None => valid = false,
                 },
-                "title" => rule.title = self.string(v, &label),
+                "title" => rule.title = self.photo_title(v),
                 "caption" | "description" if rule.caption.is_none() => {
                     rule.caption = self.string(v, &label);
                 }
@@ -1009,6 +1041,34 @@ impl Ctx<'_> {
         }
         ok.then_some(out)
     }
+}
+
+/// The problem with a UID that has the right shape but a creation time PhotoPrism refuses
+/// (characters 2-7, base 36, must lie between 2017-01-01 and now: `rnd.IsUID`). `kind` is
+/// `a photo` or `an album`.
+fn implausible_uid(text: &str, prefix: char, kind: &str, loc: &Loc) -> Option<Problem> {
+    if validate::uid_fault(text, prefix, validate::latest_uid_time())
+        != Some(validate::UidFault::Time)
+    {
+        return None;
+    }
+    let stamp = &text[1..7];
+    let when = validate::uid_time(text)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_else(|| "no valid date".to_owned());
+    Some(
+        Problem::at(
+            "invalid_uid",
+            format!("`{text}` is not {kind} UID PhotoPrism accepts"),
+            loc,
+            "impossible creation time",
+        )
+        .with_help(format!(
+            "characters 2-7 of a UID are its creation time in base 36 (`{stamp}` is {when}); \
+             PhotoPrism accepts only times from 2017-01-01 to now and refuses a whole lookup \
+             that contains such a UID. Copy the UID from PhotoPrism (`prysm export` lists them)"
+        )),
+    )
 }
 
 /// A selector spelled out for a bare value: `uid: p…`, `hash: …`, `path: …` or `query: "…"`.

@@ -64,12 +64,70 @@ const ZONE_AREAS: &[&str] = &[
     "US",
 ];
 
-/// Whether `s` is a PhotoPrism UID with the given prefix: prefix + 15 of `[0-9a-z]`.
+/// The earliest creation time PhotoPrism accepts in a UID: 2017-01-01T00:00:00Z
+/// (`rnd.IsUID` in `pkg/rnd/validation.go`).
+const UID_EPOCH: i64 = 1_483_228_800;
+
+/// Why a string is not a UID PhotoPrism accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UidFault {
+    /// Not 16 characters.
+    Length,
+    /// Another entity's prefix (or none).
+    Prefix,
+    /// A character outside `[0-9a-z]` (upper case included: prysm writes UIDs as the server does).
+    Charset,
+    /// Characters 2-7 are not a base-36 creation time between 2017-01-01 and now.
+    Time,
+}
+
+/// Checks `s` the way PhotoPrism's `rnd.IsUID(s, prefix)` does (`pkg/rnd/validation.go`):
+/// 16 characters, the prefix, letters and digits only, and characters 2-7 either `000000`
+/// or a base-36 Unix time between 2017-01-01 and `now`. The server refuses a whole `uid`
+/// search filter when one UID in it fails this (probe 04 of the 2026-11 recordings).
+pub(crate) fn uid_fault(s: &str, prefix: char, now: i64) -> Option<UidFault> {
+    if s.len() != 16 {
+        return Some(UidFault::Length);
+    }
+    if !s.starts_with(prefix) {
+        return Some(UidFault::Prefix);
+    }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
+        return Some(UidFault::Charset);
+    }
+    let stamp = &s[1..7];
+    if stamp == "000000" {
+        return None;
+    }
+    match i64::from_str_radix(stamp, 36) {
+        Ok(t) if (UID_EPOCH..=now).contains(&t) => None,
+        _ => Some(UidFault::Time),
+    }
+}
+
+/// The creation time a UID's characters 2-7 encode, when they are base 36.
+pub(crate) fn uid_time(s: &str) -> Option<OffsetDateTime> {
+    let stamp = s.get(1..7)?;
+    let t = i64::from_str_radix(stamp, 36).ok()?;
+    OffsetDateTime::from_unix_timestamp(t).ok()
+}
+
+/// How far ahead of this machine's clock the server's clock may be: a UID the server made a
+/// moment ago must not be refused offline because this clock is a little behind. A UID in
+/// that margin that the server still refuses is reported by `prysm plan` at its line.
+const CLOCK_SKEW: i64 = 86_400;
+
+/// The latest creation time `prysm validate` accepts in a UID: now, plus [`CLOCK_SKEW`].
+pub(crate) fn latest_uid_time() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp() + CLOCK_SKEW
+}
+
+/// Whether `s` is a UID PhotoPrism accepts with the given prefix (see [`uid_fault`]).
 pub(crate) fn is_uid(s: &str, prefix: char) -> bool {
-    s.len() == 16
-        && s.starts_with(prefix)
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    uid_fault(s, prefix, latest_uid_time()).is_none()
 }
 
 /// Whether `s` is a SHA-1 in lower-case hex.
@@ -213,8 +271,71 @@ mod tests {
         assert!(!is_uid("aqz2f5h0qbkm3c1u", 'p'));
         assert!(!is_uid("pT4q2mf3k9ab1cde", 'p'));
         assert!(!is_uid("pt4q2mf3k9ab1cd", 'p'));
+        // Characters 2-7 are the creation time: `zzzzzz` is in 2038, `0000zz` in 1970.
+        assert!(!is_uid("pzzzzzzzzzzzzzzz", 'p'));
+        assert!(!is_uid("p0000zzzzzzzzzzz", 'p'));
+        assert!(is_uid("p000000zzzzzzzzz", 'p'));
+        let now = 1_800_000_000;
+        assert_eq!(
+            uid_fault("pzzzzzzzzzzzzzzz", 'p', now),
+            Some(UidFault::Time)
+        );
+        assert_eq!(
+            uid_fault("azzzzzzzzzzzzzzz", 'p', now),
+            Some(UidFault::Prefix)
+        );
+        assert_eq!(
+            uid_fault("pT4q2mf3k9ab1cde", 'p', now),
+            Some(UidFault::Charset)
+        );
+        assert_eq!(
+            uid_fault("p-4q2mf3k9ab1cde", 'p', now),
+            Some(UidFault::Charset)
+        );
+        assert_eq!(
+            uid_fault("pt4q2mf3k9ab1cd", 'p', now),
+            Some(UidFault::Length)
+        );
+        assert_eq!(
+            uid_fault("pé4q2mf3k9ab1cd", 'p', now),
+            Some(UidFault::Charset)
+        );
+        // The bounds: 2017-01-01T00:00:00Z and `now` itself.
+        let just_before = format!("p{}", to_base36(1_483_228_799));
+        assert_eq!(
+            uid_fault(&format!("{just_before}zzzzzzzzz"), 'p', now),
+            Some(UidFault::Time)
+        );
+        let first = format!("p{}zzzzzzzzz", to_base36(1_483_228_800));
+        assert_eq!(uid_fault(&first, 'p', now), None);
+        let at_now = format!("p{}zzzzzzzzz", to_base36(now));
+        assert_eq!(uid_fault(&at_now, 'p', now), None);
+        // Offline, a server clock up to a day ahead of this one is tolerated.
+        let real_now = OffsetDateTime::now_utc().unix_timestamp();
+        assert!(is_uid(
+            &format!("p{}zzzzzzzzz", to_base36(real_now + 3600)),
+            'p'
+        ));
+        assert!(!is_uid(
+            &format!("p{}zzzzzzzzz", to_base36(real_now + 2 * 86_400)),
+            'p'
+        ));
+        let after_now = format!("p{}zzzzzzzzz", to_base36(now + 1));
+        assert_eq!(uid_fault(&after_now, 'p', now), Some(UidFault::Time));
+        assert_eq!(uid_time("pzzzzzzzzzzzzzzz").map(|t| t.year()), Some(2038));
         assert!(is_sha1("3cb5a8e1f0c9d4b7a6e5f4c3b2a1908f7e6d5c4b"));
         assert!(!is_sha1("3CB5A8E1F0C9D4B7A6E5F4C3B2A1908F7E6D5C4B"));
+    }
+
+    fn to_base36(mut n: i64) -> String {
+        let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        let mut out = Vec::new();
+        while n > 0 {
+            out.push(digits[(n % 36) as usize]);
+            n /= 36;
+        }
+        out.reverse();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Reading the state a manifest needs from the server: only what it needs,
 //! concurrently (bounded), paging through everything, with batched lookups.
 
+mod narrow;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -139,13 +141,18 @@ pub async fn fetch(
         rows.extend(photos);
     }
 
-    // Every selector of the manifest, looked up in batches.
+    // Every selector of the manifest, looked up in batches. A batch the server refuses
+    // (400) is split until the refused values stand alone (see `narrow`).
     let selectors = manifest_selectors(manifest);
     let lookups = lookup_requests(&selectors);
-    let found: Vec<(Lookup, Vec<PhotoResult>)> = stream::iter(lookups)
+    let found: Vec<(Lookup, narrow::Narrowed<PhotoResult>)> = stream::iter(lookups)
         .map(|lookup| async move {
-            let photos = run_lookup(client, &lookup).await?;
-            Ok::<_, Error>((lookup, photos))
+            let narrowed = narrow::lookup_narrowed(lookup.values(), |values| {
+                let part = lookup.with_values(values);
+                async move { run_lookup(client, &part).await }
+            })
+            .await?;
+            Ok::<_, Error>((lookup, narrowed))
         })
         .buffer_unordered(concurrency)
         .try_collect()
@@ -153,9 +160,20 @@ pub async fn fetch(
     for key in &selectors {
         state.selections.insert(key.clone(), BTreeSet::new());
     }
-    for (lookup, photos) in found {
-        record_lookup(&mut state.selections, &lookup, &photos);
-        rows.extend(photos);
+    let mut refused: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for (lookup, narrowed) in found {
+        record_lookup(&mut state.selections, &lookup, &narrowed.found);
+        rows.extend(narrowed.found);
+        refused
+            .entry(lookup.kind())
+            .or_default()
+            .extend(narrowed.refused);
+    }
+    let problems = narrow::refused_selector_problems(all_selectors(manifest), &refused);
+    if !problems.is_empty() {
+        return Err(FetchError::Problems(crate::plan::PlanProblems::new(
+            problems,
+        )));
     }
 
     add_rows(&mut state, &rows);
@@ -290,6 +308,49 @@ enum Lookup {
     Paths { paths: Vec<String>, archived: bool },
     /// A manifest query, paged to the end.
     Query { query: String },
+}
+
+impl Lookup {
+    /// The selector key this lookup serves: `uid`, `hash`, `path` or `query`.
+    fn kind(&self) -> &'static str {
+        match self {
+            Lookup::Uids { .. } => "uid",
+            Lookup::Hashes { .. } => "hash",
+            Lookup::Paths { .. } => "path",
+            Lookup::Query { .. } => "query",
+        }
+    }
+
+    /// The values looked up (one for a query).
+    fn values(&self) -> Vec<String> {
+        match self {
+            Lookup::Uids { uids: values, .. }
+            | Lookup::Hashes { hashes: values, .. }
+            | Lookup::Paths { paths: values, .. } => values.clone(),
+            Lookup::Query { query } => vec![query.clone()],
+        }
+    }
+
+    /// The same lookup for only some of its values.
+    fn with_values(&self, values: Vec<String>) -> Lookup {
+        match self {
+            Lookup::Uids { archived, .. } => Lookup::Uids {
+                uids: values,
+                archived: *archived,
+            },
+            Lookup::Hashes { archived, .. } => Lookup::Hashes {
+                hashes: values,
+                archived: *archived,
+            },
+            Lookup::Paths { archived, .. } => Lookup::Paths {
+                paths: values,
+                archived: *archived,
+            },
+            Lookup::Query { query } => Lookup::Query {
+                query: values.into_iter().next().unwrap_or_else(|| query.clone()),
+            },
+        }
+    }
 }
 
 fn lookup_requests(selectors: &BTreeSet<SelectorKey>) -> Vec<Lookup> {

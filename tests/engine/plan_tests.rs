@@ -443,3 +443,229 @@ async fn a_plan_never_writes_to_the_server() {
         }
     }
 }
+
+/// Parses manifest text, then makes its selector at `line` (1-based) the UID `uid`: the only
+/// way to hand the planner a UID that `prysm validate` refuses. The selector's location then
+/// points into the text with that UID written in (UIDs all have 16 characters).
+fn manifest_with_uid_at(text: &str, line: usize, uid: &str) -> prysm::manifest::Manifest {
+    let mut manifest = crate::support::manifest(text);
+    let mut patched: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let written = patched[line - 1]
+        .split_whitespace()
+        .last()
+        .expect("a uid")
+        .to_string();
+    assert_eq!(written.len(), uid.len());
+    patched[line - 1] = patched[line - 1].replace(&written, uid);
+    let source = std::sync::Arc::new(prysm::manifest::SourceFile::new(
+        "manifest.yaml",
+        patched.join("\n"),
+    ));
+    let mut replaced = 0;
+    let selectors = manifest
+        .albums
+        .iter_mut()
+        .flat_map(|entry| entry.photos.iter_mut().flatten())
+        .chain(
+            manifest
+                .photos
+                .iter_mut()
+                .flat_map(|rule| rule.selectors.iter_mut()),
+        );
+    for selector in selectors {
+        if selector.loc.line_col().0 == line {
+            selector.kind = prysm::manifest::SelectorKind::Uid(uid.to_string());
+            selector.loc.source = source.clone();
+            replaced += 1;
+        }
+    }
+    assert_eq!(replaced, 1, "one selector at line {line}");
+    manifest
+}
+
+#[tokio::test]
+async fn a_refused_uid_in_a_batched_lookup_is_narrowed_to_its_selector() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        // 150 UIDs: two lookup batches (100 + 50), each asked for live and archived photos.
+        let uids = env.emulator.generate_library(150, 11);
+        let mut text = String::from("version: 1\nalbums:\n  big:\n    title: Big\n    photos:\n");
+        for uid in &uids {
+            text.push_str(&format!("      - uid: {uid}\n"));
+        }
+        // Line 6 + 37: a valid UID that the test then swaps for one the server refuses.
+        let bad_line = 6 + 37;
+        let manifest = manifest_with_uid_at(&text, bad_line, "pzzzzzzzzzzzzzzz");
+        env.emulator.reset_counts();
+        let error = prysm::planner::make_plan(&env.client, &manifest, &PlanOptions::default())
+            .await
+            .expect_err("the refused UID fails the plan");
+        let prysm::planner::PlanError::Problems(problems) = &error else {
+            panic!("{generation:?}: a plan problem, not {error}");
+        };
+        let codes: Vec<&str> = problems.problems().iter().map(|p| p.code_str()).collect();
+        assert_eq!(codes, ["prysm::plan::selector_refused"], "{generation:?}");
+        let rendered = crate::support::render_error(error);
+        assert!(
+            rendered.contains(&format!("manifest.yaml:{bad_line}:")),
+            "{generation:?}: {rendered}"
+        );
+        assert!(!rendered.contains("request rejected"), "{rendered}");
+        // 4 batch requests, then about 2 per halving for the two refused batches.
+        let searches = env.emulator.request_count("GET /api/v1/photos");
+        println!("{generation:?}: narrowing 1 bad UID among 150 took {searches} searches");
+        assert!(
+            searches <= 4 + 2 * 2 * 7,
+            "{generation:?}: {searches} searches"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refused_selectors_point_at_their_lines() {
+    let env = env(ApiGeneration::V2025).await;
+    let text = r#"
+version: 1
+albums:
+  trip:
+    title: Trip
+    photos:
+      - uid: psj4uo0k9p34y6n3
+      - uid: psj4uo0wd25rq4f5
+      - query: "labl:cat"
+      - query: "label:beach uid:pzzzzzzzzzzzzzzz"
+photos:
+  - match: { uid: psj4uo0zr37e3p3e }
+    favorite: true
+"#;
+    let manifest = manifest_with_uid_at(text, 8, "pzzzzzzzzzzzzzzz");
+    let error = prysm::planner::make_plan(&env.client, &manifest, &PlanOptions::default())
+        .await
+        .expect_err("refused");
+    assert_snapshot!(crate::support::render_error(error));
+}
+
+#[tokio::test]
+async fn a_target_that_names_nothing_is_an_error_with_a_suggestion() {
+    let env = env(ApiGeneration::V2025).await;
+    let text = r#"
+version: 1
+albums:
+  berlin:
+    uid: as6s6c045hu43jsi
+    title: Berlin Christmas Market 2023
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    title: Sunset at Cabo da Roca
+  - match: { uid: psj4uo0wd25rq4f5 }
+    favorite: true
+"#;
+    let with = |targets: &[&str]| PlanOptions {
+        targets: targets.iter().map(|t| t.to_string()).collect(),
+        ..PlanOptions::default()
+    };
+    // A photo UID one typo away from a photo of the plan, an album UID one typo away from a
+    // declared album, an album that does not exist at all, and a bad tail.
+    for (target, expected) in [
+        ("photo.psj4uo0wd25rq4f6", Some("photo.psj4uo0wd25rq4f5")),
+        ("photo.PSJ4UO0WD25RQ4F5", Some("photo.psj4uo0wd25rq4f5")),
+        ("album[as6s6c045hu43jsj]", Some("album.berlin")),
+        (
+            "album[as6s6c045hu43jsj].photos",
+            Some("album.berlin.photos"),
+        ),
+        ("album[aqz2f5h0qbkm3c1u]", None),
+        ("photo.pqz4n1k2m3b5v6c7", None),
+        ("photo.nonsense", None),
+    ] {
+        let error = env
+            .plan_with(text, with(&[target]))
+            .await
+            .expect_err(target);
+        let rendered = crate::support::render_error(error);
+        assert!(
+            rendered.contains("prysm::plan::unknown_target"),
+            "{target}: {rendered}"
+        );
+        match expected {
+            Some(suggestion) => assert!(
+                rendered.contains(&format!("did you mean `{suggestion}`?")),
+                "{target}: {rendered}"
+            ),
+            None => assert!(!rendered.contains("did you mean"), "{target}: {rendered}"),
+        }
+    }
+    let typo = env
+        .plan_text_with(text, with(&["photo.psj4uo0wd25rq4f6"]))
+        .await;
+    assert_snapshot!("target_unknown_photo", typo);
+
+    // Real things with nothing to change are still "No changes": the photo a rule already
+    // matches, a photo on the server that the manifest does not touch, another manual album.
+    for target in [
+        "photo.psj4uo0k9p34y6n3",
+        "photo.psj4uo0zb6cn6z43",
+        "album[as8muc0om1tma7v3]",
+    ] {
+        let text = env.plan_text_with(text, with(&[target])).await;
+        assert_eq!(
+            text.trim_end(),
+            "No changes. The library matches the manifest.",
+            "{target}"
+        );
+    }
+    // Real things with changes: `album[UID]` of a declared album is that album's address.
+    let planned = env
+        .plan_with(text, with(&["album[as6s6c045hu43jsi]"]))
+        .await
+        .expect("plan");
+    let addresses: Vec<&str> = planned
+        .plan
+        .actions
+        .iter()
+        .map(|action| action.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["album.berlin"]);
+    let planned = env
+        .plan_with(text, with(&["photo.psj4uo0wd25rq4f5"]))
+        .await
+        .expect("plan");
+    let addresses: Vec<&str> = planned
+        .plan
+        .actions
+        .iter()
+        .map(|action| action.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["photo.psj4uo0wd25rq4f5"]);
+}
+
+#[tokio::test]
+async fn an_empty_caption_clears_it_on_both_generations() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        let uid = env.emulator.seed_photos(vec![prysm_emulator::PhotoSeed {
+            title: "Captioned".into(),
+            caption: "Läuft – 東京 🌸 100%_done".into(),
+            taken_at: "2021-03-04T05:06:07Z".into(),
+            ..prysm_emulator::PhotoSeed::default()
+        }])[0]
+            .clone();
+        let text = format!(
+            "version: 1\nphotos:\n  - match: {{ uid: {uid} }}\n    caption: \"\"\n    notes: \"\"\n"
+        );
+        let report = env.apply(&text).await;
+        assert!(report.is_success(), "{generation:?}: {}", report.render());
+        let photo = env
+            .emulator
+            .photos()
+            .into_iter()
+            .find(|photo| photo.uid == uid)
+            .expect("photo");
+        assert_eq!(photo.caption, "", "{generation:?}");
+        assert_eq!(
+            photo.title, "Captioned",
+            "{generation:?}: the title is untouched"
+        );
+        env.assert_converged(&text).await;
+    }
+}

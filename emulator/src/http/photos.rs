@@ -280,8 +280,11 @@ fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now
     if let Some(details) = &form.details {
         apply_details(photo, details, now);
     }
-    if photo.title_src.is_empty() {
-        // The server regenerates automatic titles and then drops automatic captions.
+    if photo.title_src.is_empty() || photo.title.is_empty() {
+        // The server regenerates automatic titles and then drops automatic captions. An empty
+        // title is regenerated whatever its source, and the new one is automatic
+        // (`Photo.UpdateTitle` runs unless `TitleSrc != "" && HasTitle()`; `SetTitle(…, SrcAuto)`).
+        photo.title_src.clear();
         let original = photo
             .primary_file()
             .map(|f| f.original_name.clone())
