@@ -472,6 +472,18 @@ impl Emulator {
         self.faults().add(route, times, Fault::Drop);
     }
 
+    /// The next `times` requests to `route` are handled (their changes stay), then answered with
+    /// `status` and an i18n error body instead: a server that failed after it acted.
+    pub fn fail_next_after_acting(&self, route: &str, times: u32, status: u16) {
+        self.faults().add(route, times, Fault::FailAfter(status));
+    }
+
+    /// The next `times` requests to `route` are handled (their changes stay), then their
+    /// connection is closed without an answer.
+    pub fn drop_next_after_acting(&self, route: &str, times: u32) {
+        self.faults().add(route, times, Fault::DropAfter);
+    }
+
     /// Fails a seeded-random `fraction` of requests (to `route`, or all with `None`) with `status`.
     pub fn fail_fraction(&self, route: Option<&str>, fraction: f64, status: u16, seed: u64) {
         self.faults().set_fraction(route, fraction, status, seed);

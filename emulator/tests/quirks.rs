@@ -1175,9 +1175,18 @@ async fn probe_01_a_concurrent_batch_edit_is_refused_at_once_with_the_recorded_a
     } else {
         (b, a)
     };
-    assert_eq!(won.0.status.as_u16(), served["status"].as_u64().unwrap() as u16);
-    assert_eq!(lost.0.status.as_u16(), refused["status"].as_u64().unwrap() as u16);
-    assert_eq!(lost.0.body, refused["response"], "the recorded body exactly");
+    assert_eq!(
+        won.0.status.as_u16(),
+        served["status"].as_u64().unwrap() as u16
+    );
+    assert_eq!(
+        lost.0.status.as_u16(),
+        refused["status"].as_u64().unwrap() as u16
+    );
+    assert_eq!(
+        lost.0.body, refused["response"],
+        "the recorded body exactly"
+    );
     assert_eq!(
         lost.0.header("content-type"),
         refused["headers"]["Content-Type"].as_str().unwrap()
@@ -1210,7 +1219,10 @@ async fn the_batch_edit_lock_holds_only_edits_that_change_values_and_grows_with_
     // The busy period grows with the number of photos.
     let started = Instant::now();
     let answer = api
-        .post("/api/v1/batch/photos/edit", artist_edit(&photos[..10], "Ten"))
+        .post(
+            "/api/v1/batch/photos/edit",
+            artist_edit(&photos[..10], "Ten"),
+        )
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let ten = started.elapsed();
@@ -1220,7 +1232,10 @@ async fn the_batch_edit_lock_holds_only_edits_that_change_values_and_grows_with_
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     let all = started.elapsed();
-    assert!(all >= Duration::from_millis(600), "150 × 4 ms, took {all:?}");
+    assert!(
+        all >= Duration::from_millis(600),
+        "150 × 4 ms, took {all:?}"
+    );
     assert!(ten < all / 3, "10 photos {ten:?}, 150 photos {all:?}");
 
     // While one edit saves: a read-only call (no `values`) is served, another edit is refused
@@ -1232,10 +1247,16 @@ async fn the_batch_edit_lock_holds_only_edits_that_change_values_and_grows_with_
             .post("/api/v1/batch/photos/edit", json!({"photos": photos[..5]}))
             .await;
         let post = api
-            .post("/api/v1/batch/photos/edit", artist_edit(&photos[..5], "Other"))
+            .post(
+                "/api/v1/batch/photos/edit",
+                artist_edit(&photos[..5], "Other"),
+            )
             .await;
         let put = api
-            .put("/api/v1/batch/photos/edit", artist_edit(&photos[..5], "Other"))
+            .put(
+                "/api/v1/batch/photos/edit",
+                artist_edit(&photos[..5], "Other"),
+            )
             .await;
         (read, post, put)
     };
@@ -1254,7 +1275,10 @@ async fn the_batch_edit_lock_holds_only_edits_that_change_values_and_grows_with_
             .all(|uid| emu.photo(uid).unwrap().artist == "Holder")
     );
     let answer = api
-        .post("/api/v1/batch/photos/edit", artist_edit(&photos[..5], "After"))
+        .post(
+            "/api/v1/batch/photos/edit",
+            artist_edit(&photos[..5], "After"),
+        )
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 

@@ -351,20 +351,9 @@ impl Client {
         title: &str,
         started: Instant,
     ) -> Result<Option<CreatedAlbum>, Error> {
-        let wanted = crate::manifest::normalize_album_title(title);
-        let slug = crate::manifest::slugify(&wanted);
         let albums = self.all_albums(AlbumQuery::default()).await?;
-        let exact = albums.iter().filter(|a| a.title == wanted);
-        let folded = albums
-            .iter()
-            .filter(|a| a.title != wanted && a.title.to_lowercase() == wanted.to_lowercase());
-        // Titles of 80 bytes or more get a UID suffix in their slug: the title rules cover them.
-        let by_slug = albums
-            .iter()
-            .filter(|a| wanted.len() < 80 && a.slug == slug)
-            .filter(|a| a.title.to_lowercase() != wanted.to_lowercase());
         let user = self.user_uid();
-        for candidate in exact.chain(folded).chain(by_slug) {
+        for candidate in same_title(&albums, title) {
             let local_start = OffsetDateTime::now_utc();
             let response = self
                 .send(Request::get(album_path(&candidate.uid, "")))
@@ -579,6 +568,24 @@ impl Client {
     }
 }
 
+/// The albums a create with `title` means, best first: PhotoPrism's normalized title exactly,
+/// then case-insensitively, then the same slug. Never a `LIKE` match: `Trip_2024` is not
+/// `Trip-2024`, and `50%` is not `50% off`.
+fn same_title<'a>(albums: &'a [AlbumResult], title: &str) -> Vec<&'a AlbumResult> {
+    let wanted = crate::manifest::normalize_album_title(title);
+    let folded = wanted.to_lowercase();
+    let slug = crate::manifest::slugify(&wanted);
+    let exact = albums.iter().filter(|a| a.title == wanted);
+    let by_case = albums
+        .iter()
+        .filter(|a| a.title != wanted && a.title.to_lowercase() == folded);
+    // Titles of 80 bytes or more get a UID suffix in their slug: the title rules cover them.
+    let by_slug = albums
+        .iter()
+        .filter(|a| wanted.len() < 80 && a.slug == slug && a.title.to_lowercase() != folded);
+    exact.chain(by_case).chain(by_slug).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,6 +603,36 @@ mod tests {
         let params = q.params();
         assert!(!params.iter().any(|(k, _)| k == "type"));
         assert!(params.contains(&("favorite".to_owned(), "true".to_owned())));
+    }
+
+    #[test]
+    fn a_create_is_matched_by_exact_title_or_slug_never_like() {
+        let album = |uid: &str, title: &str| AlbumResult {
+            uid: uid.to_owned(),
+            title: title.to_owned(),
+            slug: crate::manifest::slugify(title),
+            ..AlbumResult::default()
+        };
+        let albums = vec![
+            album("a1", "Trip-2024"),
+            album("a2", "TripX2024"),
+            album("a3", "50% off"),
+            album("a4", "trip_2024"),
+            album("a5", "Ünïcödé “quoted”"),
+            album("a6", "東京 🎉"),
+        ];
+        let uids = |title: &str| -> Vec<String> {
+            same_title(&albums, title)
+                .into_iter()
+                .map(|a| a.uid.clone())
+                .collect()
+        };
+        assert_eq!(uids("Trip_2024"), vec!["a4"], "not the LIKE matches a1, a2");
+        assert_eq!(uids("50%"), Vec::<String>::new());
+        assert_eq!(uids("Trip 2024"), vec!["a1"], "same slug");
+        assert_eq!(uids("  Ünïcödé \"quoted\" |"), vec!["a5"], "normalized");
+        assert_eq!(uids("東京 🎉"), vec!["a6"]);
+        assert_eq!(uids("%"), Vec::<String>::new());
     }
 
     #[test]

@@ -60,9 +60,9 @@ pub enum Error {
     /// 429 "Busy": the server's batch-edit lock stayed taken for the whole
     /// [`crate::photoprism::BusyPolicy::budget`].
     #[error(
-        "{method} {path}: the server stayed busy for {} s (PhotoPrism runs one batch edit at a time \
+        "{method} {path}: the server stayed busy for {} (PhotoPrism runs one batch edit at a time \
          and another one held it){}",
-        waited.as_secs(),
+        seconds(*waited),
         suffix(message)
     )]
     Busy {
@@ -155,6 +155,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// `120 s`, or `0.3 s` below ten seconds.
+fn seconds(duration: Duration) -> String {
+    if duration.as_secs() >= 10 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
 }
 
 fn suffix(message: &str) -> String {
