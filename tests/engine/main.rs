@@ -3,6 +3,7 @@
 
 mod apply_tests;
 mod cli_tests;
+mod flaky;
 mod idempotence;
 mod plan_tests;
 mod real_server;
