@@ -2,9 +2,11 @@
 //! plan/apply runs against a server that fails 15 % of all requests.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use prysm::apply::{ApplyOptions, Silent, apply};
+use prysm::apply::{ActionResult, ApplyObserver, ApplyOptions, Silent, apply};
+use prysm::plan::Action;
 use prysm::manifest::Manifest;
 use prysm::planner::{PlanOptions, make_plan};
 use prysm::render::{TextOptions, render_text};
@@ -23,6 +25,24 @@ async fn start(generation: ApiGeneration, per_photo: Duration) -> Emulator {
     })
     .await
     .expect("emulator starts")
+}
+
+/// Counts the actions started but not finished, and the most at any time.
+#[derive(Default)]
+struct InFlight {
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+impl ApplyObserver for InFlight {
+    fn started(&self, actions: &[&Action]) {
+        let now = self.now.fetch_add(actions.len(), Ordering::SeqCst) + actions.len();
+        self.max.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn finished(&self, _result: &ActionResult) {
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 #[tokio::test]
@@ -58,12 +78,18 @@ async fn four_bulk_rules_of_340_photos_converge_in_one_apply_under_the_real_lock
         .expect("plan");
     assert_eq!(planned.plan.actions.len(), 4 * 340);
     emulator.reset_counts();
-    let report = apply(&client, &planned.plan, &ApplyOptions::default(), &Silent).await;
+    let in_flight = InFlight::default();
+    let report = apply(&client, &planned.plan, &ApplyOptions::default(), &in_flight).await;
     assert!(report.is_success(), "{}", report.render());
     assert_eq!(
         emulator.request_count(EDIT),
         4,
         "one batch edit per rule, sent one at a time: none met the server's lock"
+    );
+    assert_eq!(
+        in_flight.max.load(Ordering::SeqCst),
+        340,
+        "one batch edit at a time in the executor too: waiting ones hold no slots"
     );
     let again = make_plan(&client, &manifest, &PlanOptions::default())
         .await
