@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use prysm::apply::{ActionResult, ApplyObserver, ApplyOptions, Silent, apply};
-use prysm::plan::Action;
 use prysm::manifest::Manifest;
+use prysm::plan::Action;
 use prysm::planner::{PlanOptions, make_plan};
 use prysm::render::{TextOptions, render_text};
 use prysm_emulator::{ApiGeneration, Emulator, EmulatorOptions, PhotoSeed, RandomFaults};
