@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::faults::{Fault, Faults};
+use crate::faults::{Fault, Faults, RandomFaults};
 use crate::http::{self, KillSwitch, KillableListener, Shared};
 use crate::ids;
 use crate::library;
@@ -66,6 +66,8 @@ impl Emulator {
             )),
             faults: Mutex::new(Faults::default()),
             url: format!("http://{addr}"),
+            batch_edit_lock: tokio::sync::Mutex::new(()),
+            batch_edit_per_photo: options.batch_edit_per_photo,
         });
         let (tx, rx) = oneshot::channel::<()>();
         let app = http::router(shared.clone()).into_make_service_with_connect_info::<KillSwitch>();
@@ -476,9 +478,27 @@ impl Emulator {
         self.faults().add(route, times, Fault::Drop);
     }
 
+    /// The next `times` requests to `route` are handled (their changes stay), then answered with
+    /// `status` and an i18n error body instead: a server that failed after it acted.
+    pub fn fail_next_after_acting(&self, route: &str, times: u32, status: u16) {
+        self.faults().add(route, times, Fault::FailAfter(status));
+    }
+
+    /// The next `times` requests to `route` are handled (their changes stay), then their
+    /// connection is closed without an answer.
+    pub fn drop_next_after_acting(&self, route: &str, times: u32) {
+        self.faults().add(route, times, Fault::DropAfter);
+    }
+
     /// Fails a seeded-random `fraction` of requests (to `route`, or all with `None`) with `status`.
     pub fn fail_fraction(&self, route: Option<&str>, fraction: f64, status: u16, seed: u64) {
         self.faults().set_fraction(route, fraction, status, seed);
+    }
+
+    /// Fails a seeded-random share of requests as `faults` says: before or after the handler
+    /// acts, with an answer or a dropped connection. Replaces any earlier random failures.
+    pub fn inject_random_faults(&self, faults: RandomFaults) {
+        self.faults().set_random(faults);
     }
 
     /// Delays every answer by `latency`.

@@ -1,4 +1,10 @@
 //! Request counting and fault injection.
+//!
+//! Real servers fail before or after they act: a 500 "Something went wrong, try again" can come
+//! from a database error before the change (PhotoPrism's `AbortUnexpectedError`) or after it
+//! (e.g. the album create's answer failing after the row was written), and a connection can break
+//! either way. Faults here can hit before the handler runs (nothing changes) or after it (the
+//! change stays, the client sees a failure).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,6 +21,41 @@ pub(crate) enum Fault {
     RateLimit(u64),
     /// Close the connection without an answer.
     Drop,
+    /// Let the handler act, then answer this status (i18n error body) instead of its answer.
+    FailAfter(u16),
+    /// Let the handler act, then close the connection without an answer.
+    DropAfter,
+}
+
+/// Seeded random failures for [`crate::Emulator::inject_random_faults`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RandomFaults {
+    /// The route to fail (`"METHOD /api/v1/path/:param"`), or `None` for every route.
+    pub route: Option<String>,
+    /// Share of requests that fail, 0.0 to 1.0.
+    pub fraction: f64,
+    /// Status of the failures (default 500, body "Something went wrong, try again").
+    pub status: u16,
+    /// Share of the failures that happen after the handler acted (its changes stay), 0.0 to 1.0.
+    pub after_acting: f64,
+    /// Share of the failures that close the connection instead of answering, 0.0 to 1.0.
+    pub dropped: f64,
+    /// Seed of the random generator: the same seed fails the same positions in the request order.
+    pub seed: u64,
+}
+
+impl RandomFaults {
+    /// A `fraction` of all requests fail with 500 before the handler acts.
+    pub fn new(fraction: f64, seed: u64) -> Self {
+        RandomFaults {
+            route: None,
+            fraction,
+            status: 500,
+            after_acting: 0.0,
+            dropped: 0.0,
+            seed,
+        }
+    }
 }
 
 struct Rule {
@@ -24,9 +65,7 @@ struct Rule {
 }
 
 struct Fraction {
-    route: Option<String>,
-    fraction: f64,
-    status: u16,
+    config: RandomFaults,
     rng: SmallRng,
 }
 
@@ -56,10 +95,17 @@ impl Faults {
             return Some(fault);
         }
         if let Some(f) = &mut self.fraction
-            && f.route.as_deref().is_none_or(|r| r == route)
-            && f.rng.random_bool(f.fraction.clamp(0.0, 1.0))
+            && f.config.route.as_deref().is_none_or(|r| r == route)
+            && f.rng.random_bool(f.config.fraction.clamp(0.0, 1.0))
         {
-            return Some(Fault::Fail(f.status));
+            let after = f.rng.random_bool(f.config.after_acting.clamp(0.0, 1.0));
+            let dropped = f.rng.random_bool(f.config.dropped.clamp(0.0, 1.0));
+            return Some(match (after, dropped) {
+                (false, false) => Fault::Fail(f.config.status),
+                (false, true) => Fault::Drop,
+                (true, false) => Fault::FailAfter(f.config.status),
+                (true, true) => Fault::DropAfter,
+            });
         }
         None
     }
@@ -101,13 +147,20 @@ impl Faults {
         }
     }
 
-    /// Sets seeded random failures.
+    /// Sets seeded random failures before the handler acts.
     pub fn set_fraction(&mut self, route: Option<&str>, fraction: f64, status: u16, seed: u64) {
-        self.fraction = Some(Fraction {
+        self.set_random(RandomFaults {
             route: route.map(str::to_owned),
-            fraction,
             status,
-            rng: SmallRng::seed_from_u64(seed),
+            ..RandomFaults::new(fraction, seed)
+        });
+    }
+
+    /// Sets seeded random failures.
+    pub fn set_random(&mut self, config: RandomFaults) {
+        self.fraction = Some(Fraction {
+            rng: SmallRng::seed_from_u64(config.seed),
+            config,
         });
     }
 
@@ -152,5 +205,31 @@ mod tests {
         let a = run();
         assert_eq!(a, run());
         assert!(a.iter().any(|x| *x) && a.iter().any(|x| !*x));
+    }
+
+    #[test]
+    fn random_faults_mix_before_and_after_acting() {
+        let mut f = Faults::default();
+        f.set_random(RandomFaults {
+            after_acting: 0.5,
+            dropped: 0.3,
+            ..RandomFaults::new(0.5, 11)
+        });
+        let faults: Vec<Fault> = (0..2000).filter_map(|_| f.on_request("POST /x")).collect();
+        let share = faults.len() as f64 / 2000.0;
+        assert!((0.45..0.55).contains(&share), "{share}");
+        for kind in [
+            Fault::Fail(500),
+            Fault::FailAfter(500),
+            Fault::Drop,
+            Fault::DropAfter,
+        ] {
+            assert!(faults.contains(&kind), "{kind:?} never drawn");
+        }
+        let after = faults
+            .iter()
+            .filter(|x| matches!(x, Fault::FailAfter(_) | Fault::DropAfter))
+            .count() as f64;
+        assert!((0.4..0.6).contains(&(after / faults.len() as f64)));
     }
 }

@@ -23,6 +23,7 @@ mod text;
 mod views;
 
 pub use emulator::Emulator;
+pub use faults::RandomFaults;
 pub use options::{ApiGeneration, EmulatorOptions};
 pub use seed::{AlbumSeed, PhotoSeed, SeedError, SeedReport};
 pub use views::{AlbumView, DetailsView, PhotoView};

@@ -1225,3 +1225,230 @@ async fn an_empty_title_is_regenerated_and_an_empty_caption_is_kept() {
         assert_eq!(answer.body[text], "", "{generation:?}");
     }
 }
+
+// --- 2026-11 probes: batch edit lock
+
+/// The recorded exchanges of `tests/fixtures/local-server-2026-11-probes/<name>.json`.
+fn probe(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/local-server-2026-11-probes")
+        .join(format!("{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// A 2025+ emulator whose batch edits hold the lock `per_photo` per selected photo.
+async fn start_with_lock(per_photo: Duration) -> Emulator {
+    Emulator::start(EmulatorOptions {
+        batch_edit_per_photo: per_photo,
+        ..EmulatorOptions::for_generation(ApiGeneration::V2025)
+    })
+    .await
+    .unwrap()
+}
+
+fn seed_many(emu: &Emulator, count: usize) -> Vec<String> {
+    emu.seed_photos(
+        (0..count)
+            .map(|i| photo(&format!("Locked {i}"), "2024-06-01T10:00:00Z"))
+            .collect(),
+    )
+}
+
+fn artist_edit(photos: &[String], artist: &str) -> Value {
+    json!({"photos": photos, "values": {"DetailsArtist": {"value": artist, "action": "update"}}})
+}
+
+#[tokio::test]
+async fn probe_01_a_concurrent_batch_edit_is_refused_at_once_with_the_recorded_answer() {
+    let recorded = probe("01-batch-edit-busy");
+    let refused = &recorded["requests"][0];
+    let served = &recorded["requests"][1];
+    // 163 photos at the recorded 6.7 ms a photo: 1.09 s under the lock.
+    let emu = start_with_lock(Duration::from_micros(6700)).await;
+    let api = Api::login(&emu).await;
+    let photos = seed_many(&emu, 163);
+    let timed = |artist: &'static str| {
+        let api = &api;
+        let body = artist_edit(&photos, artist);
+        async move {
+            let started = Instant::now();
+            let answer = api.post("/api/v1/batch/photos/edit", body).await;
+            (answer, started.elapsed(), artist)
+        }
+    };
+    let (a, b) = tokio::join!(timed("probe0"), timed("probe1"));
+    let (won, lost) = if a.0.status == StatusCode::OK {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(
+        won.0.status.as_u16(),
+        served["status"].as_u64().unwrap() as u16
+    );
+    assert_eq!(
+        lost.0.status.as_u16(),
+        refused["status"].as_u64().unwrap() as u16
+    );
+    assert_eq!(
+        lost.0.body, refused["response"],
+        "the recorded body exactly"
+    );
+    assert_eq!(
+        lost.0.header("content-type"),
+        refused["headers"]["Content-Type"].as_str().unwrap()
+    );
+    assert_eq!(lost.0.header("retry-after"), "", "no Retry-After");
+    assert!(
+        won.1 >= Duration::from_millis(1050),
+        "163 photos hold the lock about 1.09 s, took {:?}",
+        won.1
+    );
+    assert!(
+        lost.1 < Duration::from_millis(600),
+        "refused at once, took {:?}",
+        lost.1
+    );
+    // Only the edit that got the lock changed anything.
+    assert!(
+        photos
+            .iter()
+            .all(|uid| emu.photo(uid).unwrap().artist == won.2)
+    );
+}
+
+#[tokio::test]
+async fn the_batch_edit_lock_holds_only_edits_that_change_values_and_grows_with_the_selection() {
+    let emu = start_with_lock(Duration::from_millis(4)).await;
+    let api = Api::login(&emu).await;
+    let photos = seed_many(&emu, 150);
+
+    // The busy period grows with the number of photos.
+    let started = Instant::now();
+    let answer = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            artist_edit(&photos[..10], "Ten"),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let ten = started.elapsed();
+    let started = Instant::now();
+    let answer = api
+        .post("/api/v1/batch/photos/edit", artist_edit(&photos, "All"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let all = started.elapsed();
+    assert!(
+        all >= Duration::from_millis(600),
+        "150 × 4 ms, took {all:?}"
+    );
+    assert!(ten < all / 3, "10 photos {ten:?}, 150 photos {all:?}");
+
+    // While one edit saves: a read-only call (no `values`) is served, another edit is refused
+    // (POST and PUT alike), and after it the lock is free again.
+    let holder = api.post("/api/v1/batch/photos/edit", artist_edit(&photos, "Holder"));
+    let others = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let read = api
+            .post("/api/v1/batch/photos/edit", json!({"photos": photos[..5]}))
+            .await;
+        let post = api
+            .post(
+                "/api/v1/batch/photos/edit",
+                artist_edit(&photos[..5], "Other"),
+            )
+            .await;
+        let put = api
+            .put(
+                "/api/v1/batch/photos/edit",
+                artist_edit(&photos[..5], "Other"),
+            )
+            .await;
+        (read, post, put)
+    };
+    let (held, (read, post, put)) = tokio::join!(holder, others);
+    assert_eq!(held.status, 200, "{}", held.body);
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["models"].as_array().unwrap().len(), 5);
+    for refused in [post, put] {
+        assert_eq!(refused.status, 429, "{}", refused.body);
+        assert_eq!(refused.body["error"], "Busy, please try again later");
+        assert_eq!(refused.header("retry-after"), "");
+    }
+    assert!(
+        photos
+            .iter()
+            .all(|uid| emu.photo(uid).unwrap().artist == "Holder")
+    );
+    let answer = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            artist_edit(&photos[..5], "After"),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    // A bad value is refused before the lock is taken (a bind error).
+    let bad = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            json!({"photos": photos[..2], "values": {"Favorite": {"value": "yes", "action": "update"}}}),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn random_faults_can_strike_before_or_after_the_handler_acts() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        // Every request fails after the handler acted: the album exists although the client
+        // saw "Something went wrong, try again".
+        emu.inject_random_faults(prysm_emulator::RandomFaults {
+            route: Some("POST /api/v1/albums".into()),
+            after_acting: 1.0,
+            ..prysm_emulator::RandomFaults::new(1.0, 5)
+        });
+        let answer = api.post("/api/v1/albums", json!({"Title": "Kept"})).await;
+        assert_eq!(answer.status, 500);
+        assert_eq!(answer.body["code"], 500);
+        assert_eq!(answer.body["error"], "Something went wrong, try again");
+        assert!(emu.albums().iter().any(|a| a.title == "Kept"));
+        // Before acting: nothing changes.
+        emu.inject_random_faults(prysm_emulator::RandomFaults {
+            route: Some("POST /api/v1/albums".into()),
+            ..prysm_emulator::RandomFaults::new(1.0, 5)
+        });
+        let answer = api.post("/api/v1/albums", json!({"Title": "Lost"})).await;
+        assert_eq!(answer.status, 500);
+        assert!(!emu.albums().iter().any(|a| a.title == "Lost"));
+        // A dropped connection after acting: no answer at all, the change stays.
+        emu.inject_random_faults(prysm_emulator::RandomFaults {
+            route: Some("POST /api/v1/albums".into()),
+            after_acting: 1.0,
+            dropped: 1.0,
+            ..prysm_emulator::RandomFaults::new(1.0, 5)
+        });
+        let sent = api
+            .http
+            .post(format!("{}/api/v1/albums", api.base))
+            .bearer_auth(&api.token)
+            .json(&json!({"Title": "Dropped"}))
+            .send()
+            .await;
+        assert!(sent.is_err(), "the connection closes without an answer");
+        assert!(emu.albums().iter().any(|a| a.title == "Dropped"));
+        // 15 % of every route, seeded: about that share fails.
+        emu.clear_faults();
+        emu.inject_random_faults(prysm_emulator::RandomFaults::new(0.15, 9));
+        let mut failed = 0;
+        for _ in 0..400 {
+            if api.get("/api/v1/status").await.status == 500 {
+                failed += 1;
+            }
+        }
+        assert!((30..=90).contains(&failed), "{failed} of 400 failed");
+    }
+}

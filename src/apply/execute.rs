@@ -154,6 +154,12 @@ pub async fn apply(
             let others_pending = ops.iter().enumerate().any(|(index, op)| {
                 !op.is_delete && matches!(states[index], OpState::Waiting | OpState::Running)
             });
+            // PhotoPrism saves one batch edit at a time (the client queues them too): start
+            // the next one only when the last has finished, so queued batch edits do not take
+            // the slots other operations could run in.
+            let mut batch_edit_running = ops.iter().enumerate().any(|(index, op)| {
+                matches!(op.kind, OpKind::BatchEdit(_)) && states[index] == OpState::Running
+            });
             for index in 0..ops.len() {
                 if running.len() >= parallelism {
                     break;
@@ -166,6 +172,12 @@ pub async fn apply(
                 }
                 if !deps[index].iter().all(|&dep| states[dep] == OpState::Done) {
                     continue;
+                }
+                if matches!(ops[index].kind, OpKind::BatchEdit(_)) {
+                    if batch_edit_running {
+                        continue;
+                    }
+                    batch_edit_running = true;
                 }
                 states[index] = OpState::Running;
                 let actions = op_actions(plan, &ops[index]);

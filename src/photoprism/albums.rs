@@ -265,18 +265,15 @@ impl Client {
     /// resolution, so on those servers an album created or restored moments earlier (within about
     /// two seconds) may be reported as created, and an existing album changed during the call as
     /// restored.
-    pub async fn create_album(&self, title: &str, favorite: bool) -> Result<CreatedAlbum, Error> {
+    async fn create_album_once(&self, title: &str, favorite: bool) -> Result<CreatedAlbum, Error> {
         if title.trim().is_empty() {
             return Err(Error::invalid_input("an album title must not be empty"));
         }
         let started = Instant::now();
         let local_start = OffsetDateTime::now_utc();
         let response = self
-            .send(
-                Request::post("albums")
-                    .idempotent()
-                    .json(json!({"Title": title, "Favorite": favorite})),
-            )
+            // Not repeated blindly: see `create_album`, which looks the album up first.
+            .send(Request::post("albums").json(json!({"Title": title, "Favorite": favorite})))
             .await?;
         let album: Album = response.json()?;
         let outcome = if response.status == StatusCode::CREATED {
@@ -311,6 +308,84 @@ impl Client {
         Ok(CreatedAlbum { album, outcome })
     }
 
+    /// `POST /albums`: finds, restores or creates a manual album with this title; the outcome
+    /// says which (201 on 2025+ servers means created, a 200 is judged from the album's
+    /// one-second timestamps against the server's clock). A create whose outcome is unknown (a 5xx answer, or a connection
+    /// that broke after the request was sent) is not simply repeated: the manual albums are
+    /// looked up first (exact normalized title, else slug; never the server's `LIKE`), and an
+    /// album that exists now is returned with the outcome its timestamps show. Otherwise the
+    /// create is sent again, up to [`crate::photoprism::RetryPolicy::max_retries`] times.
+    pub async fn create_album(&self, title: &str, favorite: bool) -> Result<CreatedAlbum, Error> {
+        let started = Instant::now();
+        let policy = self.options().retry.clone();
+        let mut retry = 0u32;
+        loop {
+            let error = match self.create_album_once(title, favorite).await {
+                Ok(created) => return Ok(created),
+                Err(error) => error,
+            };
+            let outcome_unknown = matches!(
+                error,
+                Error::Server { .. } | Error::Transport { connect: false, .. }
+            );
+            if !outcome_unknown || retry >= policy.max_retries {
+                return Err(error);
+            }
+            tokio::time::sleep(policy.delay(retry, None)).await;
+            retry += 1;
+            match self.album_made_by_create(title, started).await {
+                Ok(Some(found)) => return Ok(found),
+                Ok(None) => {}
+                Err(_) => return Err(error),
+            }
+        }
+    }
+
+    /// The manual album a `POST /albums` with `title` sent since `started` would have found,
+    /// restored or created, if it exists now, with the outcome judged from its timestamps
+    /// against the server's clock. Matching is exact (PhotoPrism's normalized title, then
+    /// case-insensitively, then the slug) and limited to the caller's own albums, as the
+    /// server's own lookup is.
+    async fn album_made_by_create(
+        &self,
+        title: &str,
+        started: Instant,
+    ) -> Result<Option<CreatedAlbum>, Error> {
+        let albums = self.all_albums(AlbumQuery::default()).await?;
+        let user = self.user_uid();
+        for candidate in same_title(&albums, title) {
+            let local_start = OffsetDateTime::now_utc();
+            let response = self
+                .send(Request::get(album_path(&candidate.uid, "")))
+                .await?;
+            let album: Album = response.json()?;
+            if !user.is_empty() && !album.created_by.is_empty() && album.created_by != user {
+                continue;
+            }
+            let server_now = response
+                .headers
+                .get(DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| OffsetDateTime::parse(v, &Rfc2822).ok())
+                .unwrap_or(local_start);
+            let window = time::Duration::try_from(started.elapsed())
+                .unwrap_or(time::Duration::ZERO)
+                + time::Duration::seconds(2);
+            let since = server_now - window;
+            let during =
+                |stamp: &str| OffsetDateTime::parse(stamp, &Rfc3339).is_ok_and(|t| t >= since);
+            let outcome = if during(&album.created_at) {
+                CreateOutcome::Created
+            } else if during(&album.updated_at) {
+                CreateOutcome::Restored
+            } else {
+                CreateOutcome::Existing
+            };
+            return Ok(Some(CreatedAlbum { album, outcome }));
+        }
+        Ok(None)
+    }
+
     /// `PUT /albums/:uid` with the fields that are `Some`.
     pub async fn update_album(&self, uid: &str, update: &AlbumUpdate) -> Result<Album, Error> {
         require_uid("album", uid)?;
@@ -320,13 +395,15 @@ impl Client {
             ));
         }
         let body = serde_json::to_value(update).map_err(|e| Error::invalid_input(e.to_string()))?;
-        self.send_json(Request::put(album_path(uid, "")).json(body))
+        // Safe to repeat: the fields sent are absolute values.
+        self.send_json(Request::put(album_path(uid, "")).idempotent().json(body))
             .await
     }
 
     /// `DELETE /albums/:uid`: soft-deletes a manual album and returns it (with `deleted_at`).
     pub async fn delete_album(&self, uid: &str) -> Result<Album, Error> {
         require_uid("album", uid)?;
+        // Not repeated: after a delete that acted, a repeat answers 404 "Album not found".
         self.send_json(Request::delete(album_path(uid, ""))).await
     }
 
@@ -334,6 +411,7 @@ impl Client {
     /// (older servers ignore `force` and soft-delete).
     pub async fn purge_album(&self, uid: &str) -> Result<Album, Error> {
         require_uid("album", uid)?;
+        // Not repeated: after a delete that acted, a repeat answers 404.
         let request = Request::delete(album_path(uid, ""))
             .query(vec![("force".to_owned(), "true".to_owned())]);
         self.send_json(request).await
@@ -342,6 +420,7 @@ impl Client {
     /// `POST /batch/albums/delete`: soft-deletes several albums (in chunks). Nothing is sent for an empty list.
     pub async fn delete_albums(&self, uids: &[String]) -> Result<(), Error> {
         for chunk in uids.chunks(MEMBERSHIP_CHUNK) {
+            // Not repeated: after a delete that acted, a repeat answers 404 "Entity not found".
             self.send(Request::post("batch/albums/delete").json(json!({"albums": chunk})))
                 .await?;
         }
@@ -351,6 +430,7 @@ impl Client {
     /// `POST /albums/:uid/like`: marks the album as favorite.
     pub async fn like_album(&self, uid: &str) -> Result<(), Error> {
         require_uid("album", uid)?;
+        // Safe to repeat: sets the flag (no toggle).
         self.send(Request::post(album_path(uid, "like")).idempotent())
             .await
             .map(|_| ())
@@ -359,7 +439,8 @@ impl Client {
     /// `DELETE /albums/:uid/like`: clears the favorite flag.
     pub async fn unlike_album(&self, uid: &str) -> Result<(), Error> {
         require_uid("album", uid)?;
-        self.send(Request::delete(album_path(uid, "like")))
+        // Safe to repeat: clears the flag (no toggle).
+        self.send(Request::delete(album_path(uid, "like")).idempotent())
             .await
             .map(|_| ())
     }
@@ -370,6 +451,7 @@ impl Client {
         if sources.is_empty() {
             return Ok(());
         }
+        // Safe to repeat: membership rows are upserted (`Hidden=false`), never duplicated.
         let request = Request::post(album_path(target, "clone"))
             .idempotent()
             .json(json!({"albums": sources}));
@@ -393,6 +475,7 @@ impl Client {
         require_uid("album", album)?;
         let mut answers = Vec::new();
         for chunk in photos.chunks(MEMBERSHIP_CHUNK) {
+            // Safe to repeat: membership rows are upserted (`Hidden=false`), never duplicated.
             let request = Request::post(album_path(album, "photos"))
                 .idempotent()
                 .json(json!({"photos": chunk}));
@@ -409,8 +492,10 @@ impl Client {
     ) -> Result<(), Error> {
         require_uid("album", album)?;
         for chunk in photos.chunks(MEMBERSHIP_CHUNK) {
-            let request =
-                Request::delete(album_path(album, "photos")).json(json!({"photos": chunk}));
+            // Safe to repeat: membership rows are upserted with `Hidden=true`.
+            let request = Request::delete(album_path(album, "photos"))
+                .idempotent()
+                .json(json!({"photos": chunk}));
             self.send(request).await?;
         }
         Ok(())
@@ -449,6 +534,7 @@ impl Client {
         require_uid("album", uid)?;
         let body =
             serde_json::to_value(options).map_err(|e| Error::invalid_input(e.to_string()))?;
+        // Not repeated: a repeat would create a second link.
         self.send_json(Request::post(album_path(uid, "links")).json(body))
             .await
     }
@@ -464,20 +550,40 @@ impl Client {
         require_uid("share link", link_uid)?;
         let body =
             serde_json::to_value(options).map_err(|e| Error::invalid_input(e.to_string()))?;
-        self.send_json(Request::put(album_path(uid, &format!("links/{link_uid}"))).json(body))
-            .await
+        // Safe to repeat: the form is not pre-filled, so every field is set as sent.
+        let request = Request::put(album_path(uid, &format!("links/{link_uid}"))).idempotent();
+        self.send_json(request.json(body)).await
     }
 
     /// `DELETE /albums/:uid/links/:link`: deletes a share link.
     pub async fn delete_album_link(&self, uid: &str, link_uid: &str) -> Result<ShareLink, Error> {
         require_uid("album", uid)?;
         require_uid("share link", link_uid)?;
+        // Not repeated: after a delete that acted, a repeat answers 500 (unknown link).
         self.send_json(Request::delete(album_path(
             uid,
             &format!("links/{link_uid}"),
         )))
         .await
     }
+}
+
+/// The albums a create with `title` means, best first: PhotoPrism's normalized title exactly,
+/// then case-insensitively, then the same slug. Never a `LIKE` match: `Trip_2024` is not
+/// `Trip-2024`, and `50%` is not `50% off`.
+fn same_title<'a>(albums: &'a [AlbumResult], title: &str) -> Vec<&'a AlbumResult> {
+    let wanted = crate::manifest::normalize_album_title(title);
+    let folded = wanted.to_lowercase();
+    let slug = crate::manifest::slugify(&wanted);
+    let exact = albums.iter().filter(|a| a.title == wanted);
+    let by_case = albums
+        .iter()
+        .filter(|a| a.title != wanted && a.title.to_lowercase() == folded);
+    // Titles of 80 bytes or more get a UID suffix in their slug: the title rules cover them.
+    let by_slug = albums
+        .iter()
+        .filter(|a| wanted.len() < 80 && a.slug == slug && a.title.to_lowercase() != folded);
+    exact.chain(by_case).chain(by_slug).collect()
 }
 
 #[cfg(test)]
@@ -497,6 +603,36 @@ mod tests {
         let params = q.params();
         assert!(!params.iter().any(|(k, _)| k == "type"));
         assert!(params.contains(&("favorite".to_owned(), "true".to_owned())));
+    }
+
+    #[test]
+    fn a_create_is_matched_by_exact_title_or_slug_never_like() {
+        let album = |uid: &str, title: &str| AlbumResult {
+            uid: uid.to_owned(),
+            title: title.to_owned(),
+            slug: crate::manifest::slugify(title),
+            ..AlbumResult::default()
+        };
+        let albums = vec![
+            album("a1", "Trip-2024"),
+            album("a2", "TripX2024"),
+            album("a3", "50% off"),
+            album("a4", "trip_2024"),
+            album("a5", "Ünïcödé “quoted”"),
+            album("a6", "東京 🎉"),
+        ];
+        let uids = |title: &str| -> Vec<String> {
+            same_title(&albums, title)
+                .into_iter()
+                .map(|a| a.uid.clone())
+                .collect()
+        };
+        assert_eq!(uids("Trip_2024"), vec!["a4"], "not the LIKE matches a1, a2");
+        assert_eq!(uids("50%"), Vec::<String>::new());
+        assert_eq!(uids("Trip 2024"), vec!["a1"], "same slug");
+        assert_eq!(uids("  Ünïcödé \"quoted\" |"), vec!["a5"], "normalized");
+        assert_eq!(uids("東京 🎉"), vec!["a6"]);
+        assert_eq!(uids("%"), Vec::<String>::new());
     }
 
     #[test]

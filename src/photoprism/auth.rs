@@ -85,10 +85,16 @@ impl Client {
     pub async fn login(&self, credentials: &Credentials) -> Result<Session, Error> {
         match credentials {
             Credentials::Password { username, password } => {
-                let request = Request::post("session").without_auth().json(json!({
-                    "username": username,
-                    "password": password.expose(),
-                }));
+                // Repeated only on 429, 5xx and broken connections: at worst one extra session
+                // is created (it expires). A wrong password is a 401, which is never repeated,
+                // as PhotoPrism rate-limits failed logins.
+                let request = Request::post("session")
+                    .idempotent()
+                    .without_auth()
+                    .json(json!({
+                        "username": username,
+                        "password": password.expose(),
+                    }));
                 let session: Session = self.send_json(request).await?;
                 if session.access_token.is_empty() {
                     return Err(Error::Decode {
@@ -105,14 +111,18 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
-                let request = Request::post("oauth/token").without_auth().form(vec![
-                    ("grant_type".to_owned(), "client_credentials".to_owned()),
-                    ("client_id".to_owned(), client_id.clone()),
-                    (
-                        "client_secret".to_owned(),
-                        client_secret.expose().to_owned(),
-                    ),
-                ]);
+                // Like a password login: wrong credentials (401) are never repeated.
+                let request = Request::post("oauth/token")
+                    .idempotent()
+                    .without_auth()
+                    .form(vec![
+                        ("grant_type".to_owned(), "client_credentials".to_owned()),
+                        ("client_id".to_owned(), client_id.clone()),
+                        (
+                            "client_secret".to_owned(),
+                            client_secret.expose().to_owned(),
+                        ),
+                    ]);
                 let token: AppPassword = self.send_json(request).await?;
                 if token.access_token.is_empty() {
                     return Err(Error::Decode {
@@ -222,6 +232,7 @@ impl Client {
             return Ok(());
         };
         let result = match kind {
+            // Not repeated: after a logout that acted, a repeat answers 401.
             SessionKind::User => self.send(Request::delete("session")).await.map(|_| ()),
             SessionKind::Client => self.revoke(&token).await,
             SessionKind::External | SessionKind::None => Ok(()),
@@ -273,6 +284,7 @@ impl Client {
             }
             state.user_name.clone()
         };
+        // Not repeated: a repeat would create a second app password.
         let request = Request::post("oauth/token").form(vec![
             ("grant_type".to_owned(), "password".to_owned()),
             ("username".to_owned(), username),
@@ -285,6 +297,7 @@ impl Client {
 
     /// Revokes a client token or app password (`POST /oauth/revoke`). User sessions end with [`Client::logout`].
     pub async fn revoke(&self, token: &Secret) -> Result<(), Error> {
+        // Safe to repeat: revoking a revoked token changes nothing.
         let request = Request::new(Method::POST, "oauth/revoke")
             .idempotent()
             .form(vec![("token".to_owned(), token.expose().to_owned())]);

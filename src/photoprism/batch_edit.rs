@@ -175,6 +175,13 @@ impl Client {
     /// The answer holds the rows of every chunk; `values` is the aggregate of the last chunk.
     /// Servers without batch edit (404), or with the feature disabled (403 "Feature disabled"),
     /// give [`Error::Unsupported`].
+    ///
+    /// PhotoPrism saves one batch edit at a time server-wide and refuses any other with 429
+    /// "Busy" while it runs. Chunks that change values are therefore sent one at a time by all
+    /// clones of this client (other calls wait their turn), and a busy answer caused by someone
+    /// else (another client, the web UI) is waited out as the client's
+    /// [`crate::photoprism::BusyPolicy`] allows, then fails with [`Error::Busy`]. Read-only calls
+    /// (empty `values`) take no lock on the server and run in parallel.
     pub async fn batch_edit(
         &self,
         uids: &[String],
@@ -187,7 +194,19 @@ impl Client {
             } else {
                 json!({"photos": chunk, "values": values.to_json()})
             };
-            let request = Request::post("batch/photos/edit").idempotent().json(body);
+            // Safe to repeat: every value is absolute (set or cleared, album UIDs added or
+            // removed), so a second run leaves the photos as the first did.
+            let request = Request::post("batch/photos/edit")
+                .idempotent()
+                .waits_when_busy()
+                .json(body);
+            // The server's `mutex.BatchEdit` is only taken when `values` is sent
+            // (`batch.PrepareAndSavePhotos`); read-only calls need no turn.
+            let _turn = if values.is_empty() {
+                None
+            } else {
+                Some(self.inner.batch_edit_lock.lock().await)
+            };
             let answer: BatchEditResponse = match self.send_json(request).await {
                 Ok(answer) => answer,
                 Err(Error::NotFound { .. }) => {

@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     pub(crate) options: ClientOptions,
     pub(crate) http: reqwest::Client,
     pub(crate) state: RwLock<AuthState>,
+    /// Held while a batch edit that changes values runs: the server runs one at a time.
+    pub(crate) batch_edit_lock: tokio::sync::Mutex<()>,
 }
 
 /// How the current token was obtained, which decides how to log out.
@@ -73,6 +75,7 @@ impl Client {
                 options,
                 http,
                 state: RwLock::new(AuthState::default()),
+                batch_edit_lock: tokio::sync::Mutex::new(()),
             }),
         })
     }

@@ -59,6 +59,24 @@ pub enum Error {
         /// Seconds from a `Retry-After` header, if any.
         retry_after: Option<u64>,
     },
+    /// 429 "Busy": the server's batch-edit lock stayed taken for the whole
+    /// [`crate::photoprism::BusyPolicy::budget`].
+    #[error(
+        "{method} {path}: the server stayed busy for {} (PhotoPrism runs one batch edit at a time \
+         and another one held it){}",
+        seconds(*waited),
+        suffix(message)
+    )]
+    Busy {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The server's message.
+        message: String,
+        /// How long the client kept trying.
+        waited: Duration,
+    },
     /// A 5xx answer.
     #[error("{method} {path}: server error ({status}){}", suffix(message))]
     Server {
@@ -147,6 +165,15 @@ pub enum Error {
     },
 }
 
+/// `120 s`, or `0.3 s` below ten seconds.
+fn seconds(duration: Duration) -> String {
+    if duration.as_secs() >= 10 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
 /// `: <the server's message>`, with control characters and bidi controls
 /// escaped (the message is the server's text and is printed on terminals);
 /// [`Error::server_message`] gives it unchanged.
@@ -166,15 +193,16 @@ impl Error {
             Error::Forbidden { .. } => Some(403),
             Error::NotFound { .. } => Some(404),
             Error::Client { status, .. } | Error::Server { status, .. } => Some(*status),
+            Error::Busy { .. } => Some(429),
             _ => None,
         }
     }
 
-    /// True when repeating the same request later may succeed (connection problems, 429, 502, 503, 504).
+    /// True when repeating the same request later may succeed (connection problems, 429, 5xx).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { .. } => true,
-            _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+            _ => matches!(self.status(), Some(429 | 500..=599)),
         }
     }
 
@@ -185,6 +213,7 @@ impl Error {
             | Error::Forbidden { message, .. }
             | Error::NotFound { message, .. }
             | Error::Client { message, .. }
+            | Error::Busy { message, .. }
             | Error::Server { message, .. } => Some(message),
             _ => None,
         }
@@ -264,6 +293,11 @@ impl Error {
             Error::Client { .. } => {
                 "the server refused the request as sent; check the values given".to_owned()
             }
+            Error::Busy { .. } => {
+                "another batch edit (from another client or the web UI) kept the server busy: \
+                 try again when it has finished"
+                    .to_owned()
+            }
             Error::Server { status: 502..=504, .. } => {
                 "the server or a proxy in front of it is unavailable; try again shortly".to_owned()
             }
@@ -301,6 +335,7 @@ impl miette::Diagnostic for Error {
             Error::Forbidden { .. } => "prysm::photoprism::forbidden",
             Error::NotFound { .. } => "prysm::photoprism::not_found",
             Error::Client { .. } => "prysm::photoprism::rejected",
+            Error::Busy { .. } => "prysm::photoprism::busy",
             Error::Server { .. } => "prysm::photoprism::server_error",
             Error::Transport { .. } => "prysm::photoprism::transport",
             Error::Timeout { .. } => "prysm::photoprism::timeout",
@@ -405,8 +440,23 @@ mod tests {
         assert!(matches!(e, Error::Server { status: 503, .. }));
         assert!(e.is_retryable());
         let e = Error::from_status(500, "GET", "/x", br#"{"error":"Already running"}"#, None);
-        assert!(!e.is_retryable());
+        assert!(e.is_retryable());
         assert_eq!(e.to_string(), "GET /x: server error (500): Already running");
+        let e = Error::from_status(400, "GET", "/x", b"", None);
+        assert!(!e.is_retryable());
+        let e = Error::Busy {
+            method: "POST".into(),
+            path: "/api/v1/batch/photos/edit".into(),
+            message: "Busy, please try again later".into(),
+            waited: Duration::from_secs(120),
+        };
+        assert_eq!(e.status(), Some(429));
+        assert!(e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            "POST /api/v1/batch/photos/edit: the server stayed busy for 120 s (PhotoPrism runs one \
+             batch edit at a time and another one held it): Busy, please try again later"
+        );
     }
 
     #[test]

@@ -38,13 +38,17 @@ impl Client {
         let body =
             json!({"path": options.path, "move": options.move_files, "albums": options.albums});
         // The route is `/import/*path`: the trailing slash avoids a redirect.
+        // Not repeated: a repeat would import again (or fail while the first still runs).
         let message: Message = self.send_json(Request::post("import/").json(body)).await?;
         Ok(message.text().to_owned())
     }
 
     /// `DELETE /import`: cancels a running import.
     pub async fn cancel_import(&self) -> Result<(), Error> {
-        self.send(Request::delete("import")).await.map(|_| ())
+        // Safe to repeat: cancelling twice changes nothing.
+        self.send(Request::delete("import").idempotent())
+            .await
+            .map(|_| ())
     }
 
     /// Indexes the originals; returns the server's message (e.g. `Indexing completed in 5 s`).
@@ -52,12 +56,16 @@ impl Client {
     pub async fn start_index(&self, options: &IndexOptions) -> Result<String, Error> {
         let body =
             json!({"path": options.path, "cleanup": options.cleanup, "rescan": options.rescan});
+        // Not repeated: a repeat would index again (or fail with "Already running").
         let message: Message = self.send_json(Request::post("index").json(body)).await?;
         Ok(message.text().to_owned())
     }
 
     /// `DELETE /index`: cancels a running index.
     pub async fn cancel_index(&self) -> Result<(), Error> {
-        self.send(Request::delete("index")).await.map(|_| ())
+        // Safe to repeat: cancelling twice changes nothing.
+        self.send(Request::delete("index").idempotent())
+            .await
+            .map(|_| ())
     }
 }

@@ -374,14 +374,16 @@ impl Client {
         let path = format!("photos/{}", current.uid);
         let body = update.to_body(current, field);
         let photo: Photo = self
-            .send_json(Request::put(path.clone()).json(body))
+            // Safe to repeat: every field sent is an absolute value.
+            .send_json(Request::put(path.clone()).idempotent().json(body))
             .await?;
         let answered = photo.text_field();
         self.note_text_field(answered);
         if let (Some(caption), Some(answered)) = (&update.caption, answered) {
             if answered != field && photo.caption() != caption {
                 let retry = json!({answered.key(): caption, answered.src_key(): MANUAL});
-                let photo: Photo = self.send_json(Request::put(path).json(retry)).await?;
+                let request = Request::put(path).idempotent().json(retry);
+                let photo: Photo = self.send_json(request).await?;
                 return Ok(photo);
             }
         }

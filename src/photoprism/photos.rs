@@ -289,6 +289,7 @@ impl Client {
 
     /// `POST /batch/photos/delete` in chunks: permanently deletes photos and their files.
     pub async fn delete_photos(&self, uids: &[String]) -> Result<(), Error> {
+        // Not repeated: after a delete that acted, a repeat answers 400 "No items selected".
         self.batch_photos("delete", uids, false).await
     }
 
@@ -299,6 +300,7 @@ impl Client {
 
     /// `POST /batch/photos/delete {"all":true}`: permanently deletes every archived photo.
     pub async fn clear_archive(&self) -> Result<(), Error> {
+        // Not repeated: after a delete that acted, a repeat answers 400 "No items selected".
         self.send(Request::post("batch/photos/delete").json(json!({"all": true})))
             .await
             .map(|_| ())
@@ -309,6 +311,7 @@ impl Client {
             let mut request =
                 Request::post(format!("batch/photos/{action}")).json(json!({"photos": chunk}));
             if safe {
+                // Archive, restore and approve set a state: repeating them changes nothing.
                 request = request.idempotent();
             }
             self.send(request).await?;
@@ -318,26 +321,32 @@ impl Client {
 
     /// `POST /photos/:uid/approve`: approves one photo and returns it.
     pub async fn approve_photo(&self, uid: &str) -> Result<Photo, Error> {
+        // Safe to repeat: approving an approved photo changes nothing.
         let request = Request::post(photo_path(uid, "approve")?).idempotent();
         self.photo_envelope(request).await
     }
 
     /// `POST /photos/:uid/like`: marks the photo as favorite.
     pub async fn like_photo(&self, uid: &str) -> Result<(), Error> {
+        // Safe to repeat: sets the flag (no toggle).
         let request = Request::post(photo_path(uid, "like")?).idempotent();
         self.send(request).await.map(|_| ())
     }
 
     /// `DELETE /photos/:uid/like`: clears the favorite flag.
     pub async fn unlike_photo(&self, uid: &str) -> Result<(), Error> {
-        self.send(Request::delete(photo_path(uid, "like")?))
+        // Safe to repeat: clears the flag (no toggle).
+        self.send(Request::delete(photo_path(uid, "like")?).idempotent())
             .await
             .map(|_| ())
     }
 
     /// `PUT /photos/:uid {"Private":…}`: sets (never toggles) the private flag.
     pub async fn set_private(&self, uid: &str, private: bool) -> Result<Photo, Error> {
-        let request = Request::put(photo_path(uid, "")?).json(json!({"Private": private}));
+        // Safe to repeat: an absolute value (never the toggling batch endpoint).
+        let request = Request::put(photo_path(uid, "")?)
+            .idempotent()
+            .json(json!({"Private": private}));
         let photo: Photo = self.send_json(request).await?;
         self.note_text_field(photo.text_field());
         Ok(photo)

@@ -1,6 +1,16 @@
-//! Sending requests: headers, bearer token, retries with backoff, and mapping failures to [`Error`].
+//! Sending requests: headers, bearer token, retries with backoff, waiting out a busy server,
+//! and mapping failures to [`Error`].
+//!
+//! What is repeated after a failure:
+//! * every request: 429 answers (a rate limit or a busy batch edit: the server did not act) and
+//!   connections that could not be opened (nothing was sent);
+//! * [`Retry::Safe`] requests also: every 5xx answer and connections that broke after the request
+//!   was sent (the server may or may not have acted; repeating it changes nothing);
+//! * never: timeouts (long uploads and index runs block; a repeat could double the work) and any
+//!   other 4xx answer (400, 401, 403, 404, 413, ... are answers, not accidents; a wrong password
+//!   in particular is never repeated, as PhotoPrism rate-limits failed logins).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -12,7 +22,8 @@ use super::error::Error;
 /// Whether a request may be sent again after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Retry {
-    /// Repeating it has the same effect as sending it once: retried on connection errors, 429, 502, 503, 504.
+    /// Repeating it has the same effect as sending it once (reads, writes of absolute values):
+    /// retried on connection errors, 429 and 5xx.
     Safe,
     /// Must not run twice: retried only when the server certainly did not act (no connection, 429).
     Unsafe,
@@ -43,14 +54,19 @@ pub(crate) struct Request {
     pub(crate) body: Body,
     pub(crate) retry: Retry,
     pub(crate) auth: bool,
+    /// A 429 without `Retry-After` means "busy" (PhotoPrism's batch-edit lock): wait it out
+    /// under the client's [`crate::photoprism::BusyPolicy`].
+    pub(crate) waits_when_busy: bool,
 }
 
 impl Request {
+    /// A request; reads (`GET`) are [`Retry::Safe`], every write starts [`Retry::Unsafe`] until
+    /// its call site marks it [`Request::idempotent`] (with a comment saying why).
     pub(crate) fn new(method: Method, path: impl Into<String>) -> Request {
-        let retry = if method == Method::POST {
-            Retry::Unsafe
-        } else {
+        let retry = if method == Method::GET {
             Retry::Safe
+        } else {
+            Retry::Unsafe
         };
         Request {
             method,
@@ -59,6 +75,7 @@ impl Request {
             body: Body::Empty,
             retry,
             auth: true,
+            waits_when_busy: false,
         }
     }
 
@@ -98,9 +115,15 @@ impl Request {
         self
     }
 
-    /// Marks a POST as safe to repeat.
+    /// Marks a write as safe to repeat: sending it twice leaves the server as sending it once.
     pub(crate) fn idempotent(mut self) -> Request {
         self.retry = Retry::Safe;
+        self
+    }
+
+    /// Marks a request that may meet PhotoPrism's server-wide batch-edit lock.
+    pub(crate) fn waits_when_busy(mut self) -> Request {
+        self.waits_when_busy = true;
         self
     }
 
@@ -138,13 +161,24 @@ impl Response {
     }
 }
 
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Give up with this error.
+    Stop,
+    /// Try again under the [`crate::photoprism::RetryPolicy`].
+    Retry,
+    /// The batch-edit lock is taken: wait under the [`crate::photoprism::BusyPolicy`].
+    Busy,
+}
+
 /// What one attempt produced.
 enum Outcome {
     Done(Response),
     Failed {
         error: Error,
         retry_after: Option<Duration>,
-        retryable: bool,
+        next: Next,
     },
 }
 
@@ -152,21 +186,37 @@ impl Client {
     /// Sends a request, retrying as its [`Retry`] class allows; non-2xx answers become errors.
     pub(crate) async fn send(&self, request: Request) -> Result<Response, Error> {
         let policy = self.inner.options.retry.clone();
+        let busy = self.inner.options.busy.clone();
         let mut retry = 0u32;
+        let mut busy_answers = 0u32;
+        let mut busy_since: Option<Instant> = None;
         loop {
             match self.attempt(&request).await {
                 Outcome::Done(response) => return Ok(response),
                 Outcome::Failed {
                     error,
                     retry_after,
-                    retryable,
-                } => {
-                    if !retryable || retry >= policy.max_retries {
-                        return Err(error);
+                    next,
+                } => match next {
+                    Next::Stop => return Err(error),
+                    Next::Retry => {
+                        if retry >= policy.max_retries {
+                            return Err(error);
+                        }
+                        tokio::time::sleep(policy.delay(retry, retry_after)).await;
+                        retry += 1;
                     }
-                    tokio::time::sleep(policy.delay(retry, retry_after)).await;
-                    retry += 1;
-                }
+                    Next::Busy => {
+                        let since = *busy_since.get_or_insert_with(Instant::now);
+                        let waited = since.elapsed();
+                        if waited >= busy.budget {
+                            return Err(busy_error(error, waited));
+                        }
+                        let pause = busy.wait(busy_answers).min(busy.budget - waited);
+                        tokio::time::sleep(pause).await;
+                        busy_answers = busy_answers.saturating_add(1);
+                    }
+                },
             }
         }
     }
@@ -235,15 +285,19 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         let code = status.as_u16();
-        let retryable = match code {
-            429 => true,
-            502..=504 => request.retry == Retry::Safe,
-            _ => false,
+        let next = match code {
+            // PhotoPrism's busy answer has no Retry-After; its rate limits may have one.
+            429 if request.waits_when_busy && retry_after.is_none() => Next::Busy,
+            // The server refused before acting: repeating is safe for any request.
+            429 => Next::Retry,
+            // The server may have acted before it failed: only safe requests are repeated.
+            500..=599 if request.retry == Retry::Safe => Next::Retry,
+            _ => Next::Stop,
         };
         Outcome::Failed {
             error: Error::from_status(code, &method, &path, &body, retry_after),
             retry_after: retry_after.map(Duration::from_secs),
-            retryable,
+            next,
         }
     }
 
@@ -264,7 +318,7 @@ impl Client {
                     timeout: self.inner.options.timeout,
                 },
                 retry_after: None,
-                retryable: false,
+                next: Next::Stop,
             };
         }
         let server = self.inner.server.origin();
@@ -276,8 +330,14 @@ impl Client {
                 root_cause(&error)
             )
         };
+        // No connection: nothing was sent. A broken one: the request may have been acted on.
+        let next = if connect || request.retry == Retry::Safe {
+            Next::Retry
+        } else {
+            Next::Stop
+        };
         Outcome::Failed {
-            retryable: connect || request.retry == Retry::Safe,
+            next,
             error: Error::Transport {
                 server,
                 method: method.to_owned(),
@@ -291,10 +351,69 @@ impl Client {
     }
 }
 
+/// The error for a busy answer that outlasted the busy budget.
+fn busy_error(error: Error, waited: Duration) -> Error {
+    match error {
+        Error::Client {
+            method,
+            path,
+            message,
+            ..
+        } => Error::Busy {
+            method,
+            path,
+            message,
+            waited,
+        },
+        other => other,
+    }
+}
+
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut current = error;
     while let Some(next) = current.source() {
         current = next;
     }
     current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_safe_and_writes_unsafe_until_marked() {
+        assert_eq!(Request::get("photos").retry, Retry::Safe);
+        for request in [
+            Request::post("albums"),
+            Request::put("albums/a"),
+            Request::delete("albums/a"),
+        ] {
+            assert_eq!(request.retry, Retry::Unsafe, "{}", request.method);
+            assert_eq!(request.idempotent().retry, Retry::Safe);
+        }
+        assert!(!Request::post("batch/photos/edit").waits_when_busy);
+        assert!(
+            Request::post("batch/photos/edit")
+                .waits_when_busy()
+                .waits_when_busy
+        );
+    }
+
+    #[test]
+    fn a_busy_answer_becomes_a_busy_error() {
+        let answer = Error::from_status(
+            429,
+            "POST",
+            "/api/v1/batch/photos/edit",
+            br#"{"code":429,"error":"Busy, please try again later","messageId":"Busy, please try again later"}"#,
+            None,
+        );
+        let error = busy_error(answer, Duration::from_secs(3));
+        assert!(
+            matches!(&error, Error::Busy { waited, message, .. }
+                if *waited == Duration::from_secs(3) && message == "Busy, please try again later"),
+            "{error:?}"
+        );
+    }
 }

@@ -102,8 +102,10 @@ impl Client {
                 bytes: f.bytes.clone(),
             })
             .collect();
-        self.send(Request::post(path.clone()).multipart(parts))
+        // Safe to repeat: the same files are written again under the same upload token.
+        self.send(Request::post(path.clone()).idempotent().multipart(parts))
             .await?;
+        // Not repeated: after an import that acted, the upload folder is gone.
         self.send(Request::put(path).json(json!({"albums": albums})))
             .await?;
         let mut photos: Vec<Photo> = Vec::new();

@@ -8,5 +8,6 @@ mod harness;
 mod offline;
 mod png;
 mod real;
+mod resilience;
 mod stub;
 mod suite;

@@ -87,9 +87,9 @@ async fn rate_limits_are_retried_even_for_login() {
 
 #[tokio::test]
 async fn unsafe_posts_are_not_retried_on_server_errors() {
-    let stub = Stub::start(vec![Reply::json(503, ""), login_2026()]).await;
+    let stub = Stub::start(vec![Reply::json(503, ""), Reply::json(200, "{}")]).await;
     let err = client(&stub)
-        .login(&Credentials::password("admin", "photoprism"))
+        .delete_photos(&["psj4uo0k9p34y6n3".to_owned()])
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -102,9 +102,9 @@ async fn dropped_connections_are_retried_only_when_safe() {
     client(&stub).status().await.unwrap();
     assert_eq!(stub.received().len(), 2);
 
-    let stub = Stub::start(vec![Reply::Drop, login_2026()]).await;
+    let stub = Stub::start(vec![Reply::Drop, Reply::json(200, "{}")]).await;
     let err = client(&stub)
-        .login(&Credentials::password("admin", "photoprism"))
+        .delete_photos(&["psj4uo0k9p34y6n3".to_owned()])
         .await
         .unwrap_err();
     assert!(
@@ -170,7 +170,12 @@ async fn odd_error_bodies_are_tolerated() {
         ),
     ])
     .await;
-    let client = client(&stub);
+    // Without retries: a 500 would be repeated (and meet the next scripted answer).
+    let options = ClientOptions {
+        retry: RetryPolicy::none(),
+        ..fast_options()
+    };
+    let client = Client::new(ServerUrl::parse(&stub.url).unwrap(), options).unwrap();
     let err = client.album("aqzzzzzzzzzzzzzz").await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -178,7 +183,7 @@ async fn odd_error_bodies_are_tolerated() {
     );
     let err = client.status().await.unwrap_err();
     assert!(matches!(err, Error::Server { status: 500, .. }));
-    assert!(!err.is_retryable());
+    assert!(err.is_retryable(), "a 500 may pass when repeated");
     let err = client
         .search_photos(&prysm::photoprism::PhotoQuery::default())
         .await

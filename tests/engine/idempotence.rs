@@ -302,7 +302,8 @@ fn manifest_text(case: &Case) -> String {
 }
 
 /// Plans and applies `case`. With `faults`, a share of the apply's requests
-/// fail with a 500 (not retried); the partial apply must report every action,
+/// fail with a 500 (retried when safe, until the retries run out); the partial
+/// apply must report every action,
 /// and a plan and apply after the faults clear must converge.
 async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
     let generation = if case.v2024 {

@@ -4,6 +4,7 @@
 mod apply_tests;
 mod cli_tests;
 mod export_tests;
+mod flaky;
 mod idempotence;
 mod markdown;
 mod plan_tests;

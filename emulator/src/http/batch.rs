@@ -331,9 +331,15 @@ impl DateChange {
     }
 }
 
-/// Applies the `values` of a batch edit to the selected photos.
-fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>) -> Result<(), ()> {
-    let now = store.now();
+/// The checked `values` of a batch edit.
+struct Values {
+    scalar: Vec<(&'static str, Change)>,
+    albums: ListChange,
+    labels: ListChange,
+}
+
+/// Reads and type-checks the `values` of a batch edit (a wrong type is a bind error: 400).
+fn parse_values(values: &Map<String, Value>) -> Result<Values, ()> {
     let mut scalar = Vec::new();
     for key in [
         "Title",
@@ -373,6 +379,21 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
             }
         }
     }
+    Ok(Values {
+        scalar,
+        albums,
+        labels,
+    })
+}
+
+/// Applies checked batch-edit values to the selected photos.
+fn apply_values(store: &mut Store, uids: &[String], values: &Values) {
+    let Values {
+        scalar,
+        albums,
+        labels,
+    } = values;
+    let now = store.now();
     let generation = store.generation;
     for uid in uids {
         let Some(photo) = store.photo_mut(uid) else {
@@ -380,7 +401,7 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
         };
         let mut date = DateChange::default();
         let mut zone_changed = false;
-        for (key, c) in &scalar {
+        for (key, c) in scalar {
             let text = || as_string(&c.value).unwrap_or_default();
             match *key {
                 "Title" => {
@@ -532,7 +553,6 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Map<String, Value>)
             }
         }
     }
-    Ok(())
 }
 
 /// Aggregates one field over the selection: `{"value", "mixed", "action":"none"}`.
@@ -638,7 +658,17 @@ fn aggregated_values(store: &Store, uids: &[String]) -> Value {
     Value::Object(m)
 }
 
+/// i18n `ErrBusy`, sent by `AbortBusy` (recording `local-server-2026-11-probes/01-batch-edit-busy.json`).
+const BUSY: &str = "Busy, please try again later";
+
 /// `POST|PUT /api/v1/batch/photos/edit` (2025+ only; 404 on 2024 servers).
+///
+/// An edit with `values` takes the server-wide batch-edit lock (`batch.PrepareAndSavePhotos`:
+/// `mutex.BatchEdit.Start()`, after the selection is loaded) and holds it while it saves, for
+/// `batch_edit_per_photo` per selected photo; any other edit with `values` meanwhile gets 429
+/// "Busy, please try again later" at once, without `Retry-After` (recording
+/// `local-server-2026-11-probes/01-batch-edit-busy.json`). Without `values` the call only reads
+/// and takes no lock.
 pub(crate) async fn edit(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -648,25 +678,44 @@ pub(crate) async fn edit(
     if generation == ApiGeneration::V2024 {
         return Err(respond::not_found());
     }
-    let mut store = shared.store.lock();
-    let session = auth::session(&store, generation, &headers)?;
-    auth::require_scope(generation, &session, "photos", true)?;
-    let (photos, obj) = selection(generation, &body)?;
-    if photos.is_empty() {
-        return Err(respond::error(generation, 400, msg::NO_ITEMS));
-    }
-    let selected: Vec<String> = photos
-        .into_iter()
-        .filter(|u| store.photo(u).is_some_and(|p| !p.archived()))
-        .collect();
-    match get_ci(&obj, "values") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(values)) => {
-            let values = values.clone();
-            apply_values(&mut store, &selected, &values)
-                .map_err(|_| respond::error(generation, 400, msg::UNABLE))?;
+    let (selected, values) = {
+        let store = shared.store.lock();
+        let session = auth::session(&store, generation, &headers)?;
+        auth::require_scope(generation, &session, "photos", true)?;
+        let (photos, obj) = selection(generation, &body)?;
+        if photos.is_empty() {
+            return Err(respond::error(generation, 400, msg::NO_ITEMS));
         }
-        Some(_) => return Err(respond::form_error(generation)),
+        let selected: Vec<String> = photos
+            .into_iter()
+            .filter(|u| store.photo(u).is_some_and(|p| !p.archived()))
+            .collect();
+        let values = match get_ci(&obj, "values") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(values)) => Some(
+                parse_values(values).map_err(|_| respond::error(generation, 400, msg::UNABLE))?,
+            ),
+            Some(_) => return Err(respond::form_error(generation)),
+        };
+        (selected, values)
+    };
+    let _lock = match &values {
+        None => None,
+        Some(_) => {
+            let Ok(lock) = shared.batch_edit_lock.try_lock() else {
+                return Err(respond::error(generation, 429, BUSY));
+            };
+            let photos = u32::try_from(selected.len()).unwrap_or(u32::MAX);
+            let busy = shared.batch_edit_per_photo.saturating_mul(photos);
+            if !busy.is_zero() {
+                tokio::time::sleep(busy).await;
+            }
+            Some(lock)
+        }
+    };
+    let mut store = shared.store.lock();
+    if let Some(values) = &values {
+        apply_values(&mut store, &selected, values);
     }
     let answer = json!({
         "models": search::batch_models(&store, &selected),

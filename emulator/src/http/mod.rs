@@ -41,6 +41,10 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<Faults>,
     pub url: String,
+    /// PhotoPrism's `mutex.BatchEdit`: one batch edit that changes values at a time.
+    pub batch_edit_lock: tokio::sync::Mutex<()>,
+    /// How long a batch edit holds that lock per selected photo.
+    pub batch_edit_per_photo: std::time::Duration,
 }
 
 /// Lets a handler close its connection without answering.
@@ -190,17 +194,31 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let mut res = match fault {
-        Some(Fault::Drop) => {
-            if let Some(ConnectInfo(switch)) = req.extensions().get::<ConnectInfo<KillSwitch>>() {
-                switch.kill();
-            }
-            return respond::empty(500);
+    let switch = req
+        .extensions()
+        .get::<ConnectInfo<KillSwitch>>()
+        .map(|ConnectInfo(switch)| switch.clone());
+    let drop_connection = || {
+        if let Some(switch) = &switch {
+            switch.kill();
         }
+        respond::empty(500)
+    };
+    let mut res = match fault {
+        Some(Fault::Drop) => return drop_connection(),
         Some(Fault::Fail(status)) => {
             respond::error(shared.generation, status, fault_message(status))
         }
         Some(Fault::RateLimit(secs)) => respond::rate_limited(Some(secs)),
+        // The handler acts (its changes stay); the client never sees its answer.
+        Some(Fault::FailAfter(status)) => {
+            let _acted = next.run(req).await;
+            respond::error(shared.generation, status, fault_message(status))
+        }
+        Some(Fault::DropAfter) => {
+            let _acted = next.run(req).await;
+            return drop_connection();
+        }
         None => next.run(req).await,
     };
     let headers = res.headers_mut();
