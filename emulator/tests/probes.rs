@@ -487,12 +487,24 @@ fn every_probe_file_is_loaded_and_replayed_somewhere() {
 /// Probes without structured requests, and the test that replays each.
 const HAND_WRITTEN: &[&str] = &["05-auto-title-survives-unrelated-puts.json"];
 
+/// Probes whose emulator behaviour is added on other branches (batch edit refused with 429
+/// while another runs; album create matching titles with SQL `LIKE`). ON: their replay fails
+/// until those branches are merged, which is the point; turn it off only to see the rest.
+const REPLAY_PROBES_AWAITING_OTHER_BRANCHES: bool = true;
+const AWAITING_OTHER_BRANCHES: &[&str] = &[
+    "01-batch-edit-busy.json",
+    "02-album-create-like-wildcard.json",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn structured_probes_replay() {
     let mut problems = Vec::new();
     let mut replayed = 0;
     for (file, probe) in load_probes() {
-        if probe.requests.is_empty() {
+        if probe.requests.is_empty()
+            || (!REPLAY_PROBES_AWAITING_OTHER_BRANCHES
+                && AWAITING_OTHER_BRANCHES.contains(&file.as_str()))
+        {
             continue;
         }
         for generation in probe.generations() {
@@ -501,7 +513,12 @@ async fn structured_probes_replay() {
         }
     }
     // 01 (2026 only), 02-04 (both generations).
-    assert_eq!(replayed, 7);
+    let expected = if REPLAY_PROBES_AWAITING_OTHER_BRANCHES {
+        7
+    } else {
+        4
+    };
+    assert_eq!(replayed, expected);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
