@@ -1904,3 +1904,39 @@ fn regression_automatic_titles_survive_rules_that_do_not_set_them() {
     };
     assert_eq!(both_generations(case), [Outcome::Converged; 2]);
 }
+
+/// An archived photo added to an album keeps a visible row there (photoprism-api.md §7). A
+/// plan that restores it (an album selects it by uid) must also take it out of an album with
+/// exact membership that does not select it: the next plan wanted to remove it.
+#[test]
+fn regression_a_restored_photo_leaves_exact_albums_that_do_not_select_it() {
+    let case = Case {
+        v2024: false,
+        photos: vec![
+            plain_photo(0),
+            PhotoState {
+                archived: true,
+                ..plain_photo(0)
+            },
+        ],
+        albums: vec![AlbumStateGen {
+            title: "Summer".to_owned(),
+            members: vec![0, 1],
+            deleted: false,
+            favorite: false,
+        }],
+        manifest_albums: vec![
+            AlbumGen {
+                photos: Some(vec![Sel::Uid(0)]),
+                ..plain_album("Summer")
+            },
+            AlbumGen {
+                photos: Some(vec![Sel::Uid(1)]),
+                ..plain_album("Winter Trip")
+            },
+        ],
+        rules: Vec::new(),
+        prune: false,
+    };
+    assert_eq!(both_generations(case), [Outcome::Converged; 2]);
+}
