@@ -37,6 +37,12 @@ use time::format_description::well_known::Rfc3339;
 /// fails.
 const GENERATE_INPUTS_WITH_PENDING_FIXES: bool = true;
 
+/// Inputs that meet a product bug this test found and nobody fixes yet: an entry pinned by
+/// `uid` to an album that is already deleted, with `state: absent`, beside an entry that creates
+/// an album with that album's title. PhotoPrism's create restores the deleted album, and the
+/// next plan finds it claimed twice. ON, like the flag above.
+const GENERATE_INPUTS_WITH_UNFIXED_BUGS: bool = true;
+
 /// Cases per property when `PROPTEST_CASES` is not set (debug build, 2 cores: about ten
 /// seconds for both properties together).
 const DEFAULT_CASES: u32 = 256;
@@ -540,7 +546,7 @@ fn case() -> impl Strategy<Value = Case> {
             (
                 album_title(),
                 prop::collection::vec(0..n, 0..4),
-                prop::bool::weighted(0.2),
+                prop::bool::weighted(0.12),
                 any::<bool>(),
             )
                 .prop_map(|(title, members, deleted, favorite)| AlbumStateGen {
@@ -556,7 +562,7 @@ fn case() -> impl Strategy<Value = Case> {
                 (
                     album_title(),
                     if seeded_albums > 0 {
-                        prop::option::weighted(0.2, 0..seeded_albums).boxed()
+                        prop::option::weighted(0.15, 0..seeded_albums).boxed()
                     } else {
                         Just(None).boxed()
                     },
@@ -709,7 +715,10 @@ fn declared_albums(case: &Case) -> Vec<&AlbumGen> {
     case.manifest_albums
         .iter()
         .filter(|album| match album.pin {
-            Some(pin) if pin < case.albums.len() => pins.insert(pin),
+            Some(pin) if pin < case.albums.len() => {
+                let unfixed = album.absent && case.albums[pin].deleted;
+                (GENERATE_INPUTS_WITH_UNFIXED_BUGS || !unfixed) && pins.insert(pin)
+            }
             Some(_) => false,
             None => {
                 let title = pp_album_title(&album.title);
