@@ -434,7 +434,9 @@ impl Store {
         details.license_src = src_if(&seed.license, "", "manual");
         let camera_id = self.ensure_camera(&seed.camera_make, &seed.camera_model);
         let title = if seed.title.is_empty() {
-            text::generated_title(&original, year)
+            // A seed without a date has an automatic date (`TakenSrc` "").
+            let taken_src = if seed.taken_at.is_empty() { "" } else { "meta" };
+            automatic_title(&original, taken_src, year)
         } else {
             seed.title.clone()
         };
@@ -937,6 +939,19 @@ impl Store {
 }
 
 /// `2019/04` → `(2019, 4)`.
+/// The automatic title the emulator gives a photo: the file-name branch of PhotoPrism's
+/// `UpdateTitle` (`entity/photo_title.go`), the title made from the original file name, with
+/// ` / <year>` of `TakenAtLocal` when the date has a source (`TakenSrc` not "") and that title is
+/// at most 20 bytes long.
+pub(crate) fn automatic_title(original_name: &str, taken_src: &str, local_year: i32) -> String {
+    let bare = text::generated_title(original_name, 0);
+    if taken_src.is_empty() || bare.len() > 20 {
+        bare
+    } else {
+        text::generated_title(original_name, local_year)
+    }
+}
+
 fn year_month_of_path(path: &str) -> Option<(i32, i32)> {
     let mut parts = path.split('/');
     let y: i32 = parts.next()?.parse().ok()?;

@@ -179,11 +179,23 @@ pub(crate) fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Keyword normalization: words, lowercase, dedupe, sort, no single letters or numbers, `", "`-joined.
+/// Keyword normalization (`txt.Words` + `txt.UniqueWords`, `pkg/txt/words.go`, probe 03):
+/// words of letters, ASCII digits, `-` and `'`, trimmed of `-`, `'` and spaces; a single Latin
+/// letter and a word that starts and ends with an ASCII digit (`txt.IsNumeric`, `pkg/txt/is.go`:
+/// `2024`, `2024-07`) are dropped, while a single letter of another script (`猫`) is kept;
+/// lower-cased, de-duplicated, sorted, `", "`-joined.
 pub(crate) fn normalize_keywords(s: &str) -> String {
-    let mut list: Vec<String> = words(s)
-        .into_iter()
-        .filter(|w| w.chars().count() > 1 && !w.chars().all(|c| c.is_ascii_digit()))
+    let is_numeric = |w: &str| {
+        w.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            && w.as_bytes().last().is_some_and(u8::is_ascii_digit)
+    };
+    let mut list: Vec<String> = s
+        .split(|c: char| !(c.is_alphabetic() || c.is_ascii_digit() || c == '-' || c == '\''))
+        .map(|w| w.trim_matches(['-', '\'', ' ']))
+        .filter(|w| !w.is_empty() && !is_numeric(w))
+        // `len(w) < 2 && IsLatin(w)`: only a one-byte word can be that short.
+        .filter(|w| !(w.len() < 2 && w.chars().all(|c| c.is_ascii_alphabetic())))
+        .map(str::to_lowercase)
         .collect();
     list.sort();
     list.dedup();
@@ -279,6 +291,10 @@ mod tests {
             "beach, sunset"
         );
         assert_eq!(normalize_keywords(""), "");
+        assert_eq!(
+            normalize_keywords("covid19, New-York, o'brien, 2024, über, 2024-07, 4k, 猫, x"),
+            "4k, covid19, new-york, o'brien, über, 猫"
+        );
     }
 
     #[test]

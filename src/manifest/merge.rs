@@ -162,13 +162,13 @@ fn check_album_uids(albums: &[&AlbumEntry], problems: &mut Vec<Problem>) {
     }
 }
 
-/// Two entries without uid whose titles PhotoPrism treats as one album (same title or slug).
+/// Two entries whose titles PhotoPrism treats as one album (same title or slug), when at least
+/// one of them has no uid: an entry without uid matches the album with its title, so it would
+/// match the other entry's album (before the apply, or after it renamed a pinned album), and the
+/// next plan would find the album claimed twice. Two pinned entries may share a title.
 fn check_album_titles(albums: &[&AlbumEntry], problems: &mut Vec<Problem>) {
-    let mut seen: HashMap<String, &AlbumEntry> = HashMap::new();
+    let mut seen: HashMap<String, Vec<&AlbumEntry>> = HashMap::new();
     for &album in albums {
-        if album.uid.is_some() {
-            continue;
-        }
         let Some(title) = album.title.as_deref() else {
             continue;
         };
@@ -178,36 +178,54 @@ fn check_album_titles(albums: &[&AlbumEntry], problems: &mut Vec<Problem>) {
         } else {
             slug
         };
-        match seen.get(&key) {
-            Some(first) => {
-                let first_title = first.title.as_deref().unwrap_or_default();
-                let message = if normalize_album_title(first_title) == normalize_album_title(title)
-                {
-                    format!(
-                        "albums `{}` and `{}` have the same title and no uid",
-                        first.key, album.key
-                    )
+        let earlier = seen.entry(key.clone()).or_default();
+        let first = earlier
+            .iter()
+            .find(|first| first.uid.is_none() || album.uid.is_none())
+            .copied();
+        earlier.push(album);
+        let Some(first) = first else {
+            continue;
+        };
+        let first_title = first.title.as_deref().unwrap_or_default();
+        let same = if normalize_album_title(first_title) == normalize_album_title(title) {
+            "the same title".to_owned()
+        } else {
+            format!("titles PhotoPrism treats as the same album (slug `{key}`)")
+        };
+        let (message, help) = match (first.uid.as_deref(), album.uid.as_deref()) {
+            (None, None) => (
+                format!(
+                    "albums `{}` and `{}` have {same} and no uid",
+                    first.key, album.key
+                ),
+                "both would match the same server album; give them different titles or pin each with `uid`",
+            ),
+            (Some(uid), _) | (_, Some(uid)) => {
+                let (pinned, loose) = if first.uid.is_some() {
+                    (first, album)
                 } else {
-                    format!(
-                        "albums `{}` and `{}` have titles PhotoPrism treats as the same album (slug `{key}`) and no uid",
-                        first.key, album.key
-                    )
+                    (album, first)
                 };
-                problems.push(
-                    Problem::at(
-                        "duplicate_title",
-                        message,
-                        album.field_loc("title"),
-                        format!("same album as `{}`", first.key),
-                    )
-                    .also_at(first.field_loc("title"), "first title")
-                    .with_help("both would match the same server album; give them different titles or pin each with `uid`"),
-                );
+                (
+                    format!(
+                        "albums `{}` and `{}` have {same}; `{}` has no uid, so it would match album {uid} that `{}` pins",
+                        first.key, album.key, loose.key, pinned.key
+                    ),
+                    "give the entry without uid a different title, or pin it with its own `uid`",
+                )
             }
-            None => {
-                seen.insert(key, album);
-            }
-        }
+        };
+        problems.push(
+            Problem::at(
+                "duplicate_title",
+                message,
+                album.field_loc("title"),
+                format!("same album as `{}`", first.key),
+            )
+            .also_at(first.field_loc("title"), "first title")
+            .with_help(help),
+        );
     }
 }
 

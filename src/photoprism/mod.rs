@@ -29,6 +29,7 @@ mod options;
 mod page;
 mod photo_update;
 mod photos;
+mod raw;
 mod secret;
 mod server_info;
 mod server_url;
@@ -52,6 +53,9 @@ pub use options::{BusyPolicy, ClientOptions, RetryPolicy};
 pub use page::Page;
 pub use photo_update::{MANUAL, PhotoUpdate, Timestamp};
 pub use photos::{BATCH_CHUNK, PhotoQuery};
+pub use raw::RawResponse;
+/// HTTP methods for [`Client::request`].
+pub use reqwest::Method;
 pub use secret::Secret;
 pub use server_info::ServerInfo;
 pub use server_url::{DEFAULT_SERVER, ServerUrl};

@@ -211,6 +211,41 @@ pub async fn fetch(
         }
     }
 
+    // A restored photo comes back into every album where it kept a visible row (a photo added
+    // to an album after it was archived keeps one, photoprism-api.md §7). Count those rows as
+    // members of the managed albums, so exact membership removes them in the same apply.
+    let restoring = crate::resolve::photos_to_restore(manifest, &state);
+    if !restoring.is_empty() {
+        let managed: Vec<String> = state.members.keys().cloned().collect();
+        let archived: Vec<(String, Vec<PhotoResult>)> = stream::iter(managed)
+            .map(|uid| async move {
+                let photos = client
+                    .all_photos(PhotoQuery {
+                        count: PAGE,
+                        scope: Some(uid.clone()),
+                        merged: true,
+                        archived: Some(true),
+                        ..PhotoQuery::default()
+                    })
+                    .await?;
+                Ok::<_, Error>((uid, photos))
+            })
+            .buffer_unordered(concurrency)
+            .try_collect()
+            .await?;
+        for (uid, photos) in archived {
+            if let Some(members) = state.members.get_mut(&uid) {
+                members.extend(
+                    photos
+                        .iter()
+                        .map(|photo| photo.uid.clone())
+                        .filter(|photo| restoring.contains(photo)),
+                );
+            }
+            add_rows(&mut state, &photos);
+        }
+    }
+
     // Details (keywords, notes, ...) are not in search results: read them only
     // for photos whose rules manage one of those fields.
     let needs = photos_needing_details(manifest, &state);

@@ -7,6 +7,7 @@ mod fixtures;
 mod harness;
 mod offline;
 mod png;
+mod raw;
 mod real;
 mod resilience;
 mod stub;

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use prysm::apply::{ApplyOptions, Silent, Status, apply};
-use prysm::plan::{SavedPlan, SavedSource};
+use prysm::plan::SavedPlan;
 use prysm::planner::PlanOptions;
 use prysm_emulator::{AlbumSeed, ApiGeneration};
 
-use crate::support::{GENERATIONS, env, manifest};
+use crate::support::{GENERATIONS, env};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/manifests");
 
@@ -251,44 +251,167 @@ albums:
     }
 }
 
-#[tokio::test]
+/// The `prysm` binary with the emulator's connection in its environment.
+fn prysm_cli(emulator: &prysm_emulator::Emulator) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("prysm").expect("binary");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("PHOTOPRISM_TOKEN")
+        .env_remove("PHOTOPRISM_CLIENT_ID")
+        .env_remove("PHOTOPRISM_CLIENT_SECRET")
+        .env("PHOTOPRISM_URL", emulator.url())
+        .env("PHOTOPRISM_USERNAME", "admin")
+        .env("PHOTOPRISM_PASSWORD", "photoprism");
+    cmd
+}
+
+/// Runs the command off the async runtime (the emulator keeps serving).
+async fn run_cli(mut cmd: assert_cmd::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
+        .await
+        .expect("join")
+}
+
+/// Everything the emulator holds that a plan can change.
+fn server_state(
+    emulator: &prysm_emulator::Emulator,
+) -> (
+    Vec<prysm_emulator::AlbumView>,
+    Vec<prysm_emulator::PhotoView>,
+    Vec<Vec<String>>,
+) {
+    let albums = emulator.albums();
+    let members = albums
+        .iter()
+        .map(|album| emulator.album_members(&album.uid))
+        .collect();
+    (albums, emulator.photos(), members)
+}
+
+/// Requests that could change the server (anything but GET, and logins).
+fn writes(emulator: &prysm_emulator::Emulator) -> u64 {
+    emulator
+        .request_counts()
+        .into_iter()
+        .filter(|(route, _)| !route.starts_with("GET ") && !route.contains("/session"))
+        .map(|(_, count)| count)
+        .sum()
+}
+
+/// `prysm plan --out FILE` then `prysm apply FILE`: the apply does what the saved plan says
+/// (and nothing is left to do); a plan saved before the server changed is refused, and the
+/// refused apply changes nothing. Both server generations.
+#[tokio::test(flavor = "multi_thread")]
 async fn saved_plan_applies_and_refuses_when_the_server_changed() {
-    let env = env(ApiGeneration::V2025).await;
-    let text = "version: 1\nalbums:\n  cats:\n    title: Cats\n    photos:\n      - query: \"label:cat\"\n";
-    let planned = env.plan(text).await.expect("plan");
-    let saved = SavedPlan {
-        saved_plan_version: prysm::plan::saved::SAVED_PLAN_VERSION,
-        plan: planned.plan.clone(),
-        manifest: vec![SavedSource {
-            name: "manifest.yaml".to_string(),
-            text: text.to_string(),
-        }],
-        targets: Vec::new(),
-        allow_destroy: false,
-        created_at: None,
-    };
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let manifest_path = dir.path().join("manifest.yaml");
+        let text = "version: 1\nalbums:\n  cats:\n    title: \"Cats & Kittens “2024”\"\n    description: \"\"\n    photos:\n      - query: \"label:cat\"\nphotos:\n  - match: { query: \"label:cat\" }\n    favorite: true\n    caption: \"Ünïcode caption 🐈\"\n";
+        std::fs::write(&manifest_path, text).expect("write manifest");
+
+        // Save a plan, check the file round-trips, and apply it.
+        let plan_path = dir.path().join("plan.json");
+        let mut plan = prysm_cli(&env.emulator);
+        plan.args(["plan", "-f"])
+            .arg(&manifest_path)
+            .arg("--out")
+            .arg(&plan_path);
+        let output = run_cli(plan).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{generation:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let saved = SavedPlan::read(&plan_path).expect("read the saved plan");
+        assert_eq!(saved.manifest[0].text, text);
+        assert!(!saved.plan.is_empty());
+        let planned = env.plan(text).await.expect("plan");
+        assert_eq!(saved.plan.actions, planned.plan.actions, "{generation:?}");
+        assert_eq!(saved.plan.fingerprint, planned.plan.fingerprint);
+
+        let cats: Vec<String> = env
+            .emulator
+            .photos()
+            .into_iter()
+            .filter(|photo| photo.labels.contains(&"cat".to_string()) && !photo.archived)
+            .map(|photo| photo.uid)
+            .collect();
+        assert!(!cats.is_empty());
+        let mut apply = prysm_cli(&env.emulator);
+        apply.arg("apply").arg(&plan_path);
+        let output = run_cli(apply).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{generation:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The server changed as planned.
+        let album = env
+            .emulator
+            .albums()
+            .into_iter()
+            .find(|album| album.title == "Cats & Kittens “2024”" && !album.deleted)
+            .expect("the album was created");
+        let mut members = env.emulator.album_members(&album.uid);
+        members.sort();
+        let mut expected = cats.clone();
+        expected.sort();
+        assert_eq!(members, expected, "{generation:?}");
+        for uid in &cats {
+            let photo = env.emulator.photo(uid).expect("photo");
+            assert!(photo.favorite, "{generation:?}: {uid}");
+            assert_eq!(photo.caption, "Ünïcode caption 🐈", "{generation:?}");
+        }
+        env.assert_converged(text).await;
+
+        // Save another plan, change the server behind it: the apply is refused.
+        let changed_text = text.replace("favorite: true", "favorite: false");
+        std::fs::write(&manifest_path, &changed_text).expect("write manifest");
+        let stale_path = dir.path().join("stale.json");
+        let mut plan = prysm_cli(&env.emulator);
+        plan.args(["plan", "-f"])
+            .arg(&manifest_path)
+            .arg("--out")
+            .arg(&stale_path);
+        assert_eq!(run_cli(plan).await.status.code(), Some(0));
+        assert!(!SavedPlan::read(&stale_path).expect("read").plan.is_empty());
+        env.emulator.seed_album(AlbumSeed {
+            title: "Someone else's".to_string(),
+            ..AlbumSeed::default()
+        });
+        let before = server_state(&env.emulator);
+        env.emulator.reset_counts();
+        let mut stale = prysm_cli(&env.emulator);
+        stale.arg("apply").arg(&stale_path);
+        let output = run_cli(stale).await;
+        assert_eq!(output.status.code(), Some(1), "{generation:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .contains("the server changed since this plan was saved"),
+            "{generation:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // Nothing was changed.
+        assert_eq!(
+            writes(&env.emulator),
+            0,
+            "{:?}",
+            env.emulator.request_counts()
+        );
+        assert_eq!(server_state(&env.emulator), before, "{generation:?}");
+        for uid in &cats {
+            assert!(env.emulator.photo(uid).expect("photo").favorite);
+        }
+    }
+
+    // A file that is not a saved plan of this version is refused.
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("plan.json");
-    saved.write(&path).expect("write");
-    let read = SavedPlan::read(&path).expect("read");
-    assert_eq!(read, saved);
-
-    // Same server state: same fingerprint.
-    let again = env.plan(text).await.expect("plan");
-    assert_eq!(again.plan.fingerprint, read.plan.fingerprint);
-
-    // The server changes: the fingerprint no longer matches.
-    env.emulator.seed_album(AlbumSeed {
-        title: "Someone else's".to_string(),
-        ..AlbumSeed::default()
-    });
-    let changed = env.plan(text).await.expect("plan");
-    assert_ne!(changed.plan.fingerprint, read.plan.fingerprint);
-
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"saved_plan_version\": 99}").expect("write");
     assert!(SavedPlan::read(&broken).is_err());
-    let _ = manifest(text);
 }
 
 #[tokio::test]

@@ -205,6 +205,7 @@ fn apply_details(photo: &mut Photo, details: &Map<String, Value>, now: OffsetDat
 }
 
 fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now: OffsetDateTime) {
+    let before = TitleBefore::of(photo);
     let mut description = None;
     for (key, value) in form.strings {
         match key {
@@ -280,23 +281,63 @@ fn apply_form(photo: &mut Photo, form: PhotoForm, generation: ApiGeneration, now
     if let Some(details) = &form.details {
         apply_details(photo, details, now);
     }
-    if photo.title_src.is_empty() || photo.title.is_empty() {
-        // The server regenerates automatic titles and then drops automatic captions. An empty
-        // title is regenerated whatever its source, and the new one is automatic
-        // (`Photo.UpdateTitle` runs unless `TitleSrc != "" && HasTitle()`; `SetTitle(…, SrcAuto)`).
-        photo.title_src.clear();
-        let original = photo
-            .primary_file()
-            .map(|f| f.original_name.clone())
-            .unwrap_or_else(|| photo.original_name.clone());
-        photo.title = text::generated_title(&original, photo.year);
-        if photo.caption_src.is_empty() {
-            photo.caption.clear();
-        }
-    }
+    update_title(photo, before);
     photo.approve();
     photo.edited_at = Some(now);
     photo.updated_at = now;
+}
+
+/// A photo's title before a save, and what the emulator's title rule made of it.
+struct TitleBefore {
+    title: String,
+    automatic: bool,
+    generated: String,
+}
+
+impl TitleBefore {
+    fn of(photo: &Photo) -> TitleBefore {
+        TitleBefore {
+            title: photo.title.clone(),
+            automatic: photo.title_src.is_empty(),
+            generated: file_title(photo),
+        }
+    }
+}
+
+/// The emulator's automatic title for the photo as it is ([`crate::store::automatic_title`]).
+fn file_title(photo: &Photo) -> String {
+    let original = photo
+        .primary_file()
+        .map(|f| f.original_name.clone())
+        .unwrap_or_else(|| photo.original_name.clone());
+    crate::store::automatic_title(&original, &photo.taken_src, photo.taken_at_local.year())
+}
+
+/// `UpdateTitle`, which `SavePhotoForm` runs after every PUT (`entity/photo.go`,
+/// `entity/photo_title.go`). A title with a source other than automatic (`""`) is kept, unless
+/// it is empty. An automatic title is made again from the photo's people, place, labels, file
+/// name and date, so it comes out the same when none of those changed: a PUT of `Private`,
+/// then `Lat`/`Lng` (places off), then `TimeZone` keeps it (probe 05), and a `Title` sent
+/// without `TitleSrc` is undone (quirks 19-20). The emulator models only the file-name branch:
+/// it generates a new title when what that branch reads changed or the title was not
+/// automatic before, and otherwise restores the automatic title the photo had, which may have
+/// come from branches it does not model. `UpdateDescription` then clears an automatic caption
+/// (quirks 23-24); a caption with a source is kept (quirks 25-28).
+fn update_title(photo: &mut Photo, before: TitleBefore) {
+    if !photo.title_src.is_empty() && !photo.title.is_empty() {
+        return;
+    }
+    let generated = file_title(photo);
+    photo.title = if before.automatic && !before.title.is_empty() && generated == before.generated {
+        before.title
+    } else {
+        generated
+    };
+    // `SetTitle(…, SrcAuto)`: the regenerated title is automatic.
+    photo.title_src.clear();
+    if photo.caption_src.is_empty() {
+        photo.caption.clear();
+    }
 }
 
 /// Whether PhotoPrism treats a photo's `TimeZone` as UTC (`Photo.TimeZoneUTC`): `UTC` in any
