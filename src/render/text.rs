@@ -226,8 +226,24 @@ fn render_block(out: &mut String, block: &Block<'_>, painter: &Painter, options:
     }
 }
 
+/// A value in double quotes: `"` and `\\` are backslash-escaped, and what could
+/// steer a terminal is escaped as in [`terminal_safe`]. Unlike Rust's `{:?}`,
+/// letters of every script (combining marks included) are shown as they are.
 fn quoted(text: &str) -> String {
-    format!("{text:?}")
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if is_unsafe_on_terminal(c) => {
+                out.push_str(&escape_unsafe(c.encode_utf8(&mut [0; 4]), false))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn render_action(out: &mut String, action: &Action, painter: &Painter, options: &TextOptions) {
@@ -536,6 +552,14 @@ pub fn show(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_keep_every_script() {
+        assert_eq!(quoted("\u{64b}مرحبا"), "\"\u{64b}مرحبا\"");
+        assert_eq!(quoted("é\u{301}"), "\"é\u{301}\"");
+        assert_eq!(quoted("say \"hi\" \\ bye"), "\"say \\\"hi\\\" \\\\ bye\"");
+        assert_eq!(quoted("a\nb\u{1b}"), "\"a\\nb\\u{1b}\"");
+    }
 
     #[test]
     fn terminal_safe_escapes_what_steers_a_terminal() {
