@@ -32,6 +32,7 @@ mod photos;
 mod secret;
 mod server_info;
 mod server_url;
+pub mod text;
 mod transport;
 mod upload;
 
