@@ -651,7 +651,12 @@ impl Store {
         uid
     }
 
-    /// `POST /albums` semantics: find by slug or title (same creator, deleted included), restore, or create.
+    /// `POST /albums` semantics (`entity.FindAlbum` in `internal/entity/album.go`): the first
+    /// manual album (lowest id, deleted ones included) of the same creator whose slug equals
+    /// the new album's or whose title matches `album_title LIKE <title>` with the title not
+    /// escaped, so `_` and `%` are wildcards (probe 02 of `local-server-2026-11-probes`); it is
+    /// restored if deleted; otherwise a new album. 2025+ sources skip the slug for the unknown
+    /// slug `-` (titles without letters or digits); the 2024 source matches it like any slug.
     pub fn find_or_create_album(
         &mut self,
         title: &str,
@@ -660,12 +665,13 @@ impl Store {
     ) -> (String, AlbumOutcome) {
         let title = text::normalize_album_title(title);
         let slug = text::album_slug(&title, "");
+        let by_slug = !(self.generation == ApiGeneration::V2025 && slug == "-");
         let found = self
             .albums
             .values()
             .find(|a| {
                 a.kind == "album"
-                    && (a.slug == slug || a.title.to_lowercase() == title.to_lowercase())
+                    && ((by_slug && a.slug == slug) || text::sql_like(&a.title, &title))
                     && (creator.is_empty() || a.created_by == creator)
             })
             .map(|a| (a.uid.clone(), a.deleted_at.is_some()));
