@@ -7,3 +7,4 @@ mod idempotence;
 mod plan_tests;
 mod real_server;
 mod support;
+mod titles;
