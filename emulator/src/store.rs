@@ -664,16 +664,8 @@ impl Store {
         creator: &str,
     ) -> (String, AlbumOutcome) {
         let title = text::normalize_album_title(title);
-        let slug = text::album_slug(&title, "");
-        let by_slug = !(self.generation == ApiGeneration::V2025 && slug == "-");
         let found = self
-            .albums
-            .values()
-            .find(|a| {
-                a.kind == "album"
-                    && ((by_slug && a.slug == slug) || text::sql_like(&a.title, &title))
-                    && (creator.is_empty() || a.created_by == creator)
-            })
+            .find_album(&title, creator)
             .map(|a| (a.uid.clone(), a.deleted_at.is_some()));
         match found {
             Some((uid, true)) => {
@@ -692,6 +684,21 @@ impl Store {
                 (uid, AlbumOutcome::Created)
             }
         }
+    }
+
+    /// `entity.FindAlbum` for a manual album with this (normalized) title, as the create and
+    /// the upload's "add to album by title" use it: the first manual album (lowest id, deleted
+    /// ones included) of `creator` (any, when empty) whose slug equals the title's or whose
+    /// title matches SQLite's `LIKE <title>` unescaped. 2025+ sources skip the slug lookup for
+    /// the unknown slug `-`.
+    pub fn find_album(&self, title: &str, creator: &str) -> Option<&Album> {
+        let slug = text::album_slug(title, "");
+        let by_slug = !(self.generation == ApiGeneration::V2025 && slug == "-");
+        self.albums.values().find(|a| {
+            a.kind == "album"
+                && ((by_slug && a.slug == slug) || text::sql_like(&a.title, title))
+                && (creator.is_empty() || a.created_by == creator)
+        })
     }
 
     /// Creates an album from a seed (any type); members are added as visible rows.

@@ -569,6 +569,10 @@ mod tests {
         assert_eq!(slugify("🎉"), "");
         assert_eq!(slugify("I ❤ Paris ☀"), "i-paris");
         assert_eq!(album_slug("🎉", ""), "-");
+        assert_eq!(slugify(""), "");
+        assert_eq!(slugify(" \t "), "");
+        assert_eq!(slugify("Trip_2024 100%"), "trip_2024-100");
+        assert_eq!(slugify("Ελλάδα, Привет & 日本"), "ellada-privet-and-ri-ben");
         let title = format!("{} b", "a".repeat(79));
         assert_eq!(slugify(&title), format!("{}-", "a".repeat(79)));
         assert_eq!(
