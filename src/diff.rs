@@ -8,6 +8,7 @@ use crate::manifest::{
     AlbumEntry, AlbumState, Loc, Manifest, Membership, PhotoRule, normalize_album_title,
     normalize_category, normalize_keywords,
 };
+use crate::photoprism::text::{self, same_category};
 use crate::plan::{AlbumRef, Change, DeleteReason, FieldChange, PlanProblem, Value};
 use crate::resolve::Resolution;
 use crate::state::{LibraryState, ServerAlbum, ServerPhoto};
@@ -89,6 +90,7 @@ pub fn diff(
         }
         match server {
             None => changes.push(Change::CreateAlbum {
+                note: takeover_note(entry, state),
                 album: album_ref(entry, None),
                 fields: album_fields(entry, None),
                 photos: desired
@@ -201,6 +203,34 @@ fn album_ref(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> AlbumRef {
     }
 }
 
+/// A note for creating an album whose title PhotoPrism would match, through the SQL `LIKE`
+/// wildcards `_` and `%` in it, to another album (`POST /api/v1/albums` answers with that
+/// album instead of creating one). Apply then creates the album under a temporary title and
+/// renames it; the note says so.
+fn takeover_note(entry: &AlbumEntry, state: &LibraryState) -> Option<String> {
+    let title = normalize_album_title(entry.title.as_deref()?);
+    if !text::has_like_wildcards(&title) {
+        return None;
+    }
+    let matches: Vec<&ServerAlbum> = state
+        .albums
+        .iter()
+        .filter(|album| text::title_like(&album.title, &title))
+        .collect();
+    let first = matches.first()?;
+    let which = match matches.len() {
+        1 => format!("album \"{}\" ({})", first.title, first.uid),
+        n => format!(
+            "one of {n} albums such as \"{}\" ({})",
+            first.title, first.uid
+        ),
+    };
+    Some(format!(
+        "PhotoPrism would answer this title with {which}: `_` and `%` are SQL LIKE wildcards \
+         there; prysm creates the album under a temporary title and renames it"
+    ))
+}
+
 /// The managed album fields that differ (all managed fields for a new album).
 fn album_fields(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> Vec<FieldChange> {
     let mut fields = Vec::new();
@@ -235,11 +265,17 @@ fn album_fields(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> Vec<FieldCh
         entry.notes.clone(),
         server.map(|album| &album.notes),
     );
-    text(
-        "category",
-        entry.category.as_deref().map(normalize_category),
-        server.map(|album| &album.category),
-    );
+    // PhotoPrism spells some words of a category its own way (`TV`, `iPhone`); a stored
+    // category that differs only in case is what the server made of the wanted one.
+    let category = entry
+        .category
+        .as_deref()
+        .map(normalize_category)
+        .map(|wanted| match server {
+            Some(album) if same_category(&album.category, &wanted) => album.category.clone(),
+            _ => wanted,
+        });
+    text("category", category, server.map(|album| &album.category));
     text(
         "location",
         entry.location.clone(),
@@ -443,15 +479,20 @@ pub fn current_photo_value(photo: &ServerPhoto, field: &str) -> Option<Value> {
     }
 }
 
-/// Splits PhotoPrism's comma-separated keyword string into sorted words.
+/// Splits PhotoPrism's comma-separated keyword string into its words, sorted and without
+/// duplicates, exactly as stored: not normalised again, so `covid19` on the server never
+/// compares equal to a wanted `covid` (and keywords another program stored unnormalised show
+/// up as a change that prysm then writes in PhotoPrism's form).
 pub fn split_keywords(keywords: &str) -> Vec<String> {
-    let words: Vec<String> = keywords
+    let mut words: Vec<String> = keywords
         .split(',')
         .map(str::trim)
         .filter(|word| !word.is_empty())
         .map(str::to_string)
         .collect();
-    normalize_keywords(&words)
+    words.sort();
+    words.dedup();
+    words
 }
 
 fn photo_field_changes(

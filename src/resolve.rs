@@ -80,8 +80,10 @@ pub fn match_albums(
             .iter()
             .filter(|album| album.title.to_lowercase() == wanted_lower)
             .collect();
-        if candidates.is_empty() {
-            let slug = crate::manifest::slugify(&wanted);
+        // Same slug, same album (as PhotoPrism sees it), except the slug `-` of titles
+        // without letters or digits (emoji only), which identifies nothing.
+        let slug = crate::manifest::slugify(&wanted);
+        if candidates.is_empty() && slug != crate::photoprism::text::UNKNOWN_SLUG {
             candidates = albums.iter().filter(|album| album.slug == slug).collect();
         }
         let loc = entry.field_locs.get("title").unwrap_or(&entry.loc);

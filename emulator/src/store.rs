@@ -653,7 +653,12 @@ impl Store {
         uid
     }
 
-    /// `POST /albums` semantics: find by slug or title (same creator, deleted included), restore, or create.
+    /// `POST /albums` semantics (`entity.FindAlbum` in `internal/entity/album.go`): the first
+    /// manual album (lowest id, deleted ones included) of the same creator whose slug equals
+    /// the new album's or whose title matches `album_title LIKE <title>` with the title not
+    /// escaped, so `_` and `%` are wildcards (probe 02 of `local-server-2026-11-probes`); it is
+    /// restored if deleted; otherwise a new album. 2025+ sources skip the slug for the unknown
+    /// slug `-` (titles without letters or digits); the 2024 source matches it like any slug.
     pub fn find_or_create_album(
         &mut self,
         title: &str,
@@ -661,15 +666,8 @@ impl Store {
         creator: &str,
     ) -> (String, AlbumOutcome) {
         let title = text::normalize_album_title(title);
-        let slug = text::album_slug(&title, "");
         let found = self
-            .albums
-            .values()
-            .find(|a| {
-                a.kind == "album"
-                    && (a.slug == slug || a.title.to_lowercase() == title.to_lowercase())
-                    && (creator.is_empty() || a.created_by == creator)
-            })
+            .find_album(&title, creator)
             .map(|a| (a.uid.clone(), a.deleted_at.is_some()));
         match found {
             Some((uid, true)) => {
@@ -688,6 +686,21 @@ impl Store {
                 (uid, AlbumOutcome::Created)
             }
         }
+    }
+
+    /// `entity.FindAlbum` for a manual album with this (normalized) title, as the create and
+    /// the upload's "add to album by title" use it: the first manual album (lowest id, deleted
+    /// ones included) of `creator` (any, when empty) whose slug equals the title's or whose
+    /// title matches SQLite's `LIKE <title>` unescaped. 2025+ sources skip the slug lookup for
+    /// the unknown slug `-`.
+    pub fn find_album(&self, title: &str, creator: &str) -> Option<&Album> {
+        let slug = text::album_slug(title, "");
+        let by_slug = !(self.generation == ApiGeneration::V2025 && slug == "-");
+        self.albums.values().find(|a| {
+            a.kind == "album"
+                && ((by_slug && a.slug == slug) || text::sql_like(&a.title, title))
+                && (creator.is_empty() || a.created_by == creator)
+        })
     }
 
     /// Creates an album from a seed (any type); members are added as visible rows.

@@ -1452,3 +1452,209 @@ async fn random_faults_can_strike_before_or_after_the_handler_acts() {
         assert!((30..=90).contains(&failed), "{failed} of 400 failed");
     }
 }
+
+// --- 2026-11 probes: album LIKE, slugs, keywords
+
+/// One probe file of `tests/fixtures/local-server-2026-11-probes/`.
+fn probe_file(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/local-server-2026-11-probes")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The recorded status for a generation: a number, or text like `"201 (2026) / 200 (2024)"`.
+fn probe_status(status: &Value, generation: ApiGeneration) -> u16 {
+    if let Some(n) = status.as_u64() {
+        return u16::try_from(n).unwrap();
+    }
+    let text = status.as_str().unwrap();
+    let year = match generation {
+        ApiGeneration::V2024 => "(2024)",
+        ApiGeneration::V2025 => "(2026)",
+    };
+    text.split('/')
+        .find(|part| part.contains(year))
+        .and_then(|part| part.split_whitespace().next())
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn probe_02_album_create_matches_titles_with_like_wildcards() {
+    let recorded = probe_file("02-album-create-like-wildcard.json");
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        // Recorded UIDs map to the emulator's, consistently across the exchanges.
+        let mut uids: std::collections::HashMap<String, String> = Default::default();
+        for exchange in recorded["requests"].as_array().unwrap() {
+            assert_eq!(exchange["method"], "POST");
+            let answer = api
+                .post(exchange["path"].as_str().unwrap(), exchange["body"].clone())
+                .await;
+            let expected = probe_status(&exchange["status"], generation);
+            assert_eq!(
+                answer.status.as_u16(),
+                expected,
+                "{generation:?}: {exchange}"
+            );
+            for (key, want) in exchange["response_excerpt"].as_object().unwrap() {
+                let got = answer.body[key].as_str().unwrap().to_owned();
+                if key == "UID" {
+                    let mapped = uids
+                        .entry(want.as_str().unwrap().to_owned())
+                        .or_insert_with(|| got.clone());
+                    assert_eq!(&got, mapped, "{generation:?}: UID of {exchange}");
+                } else {
+                    assert_eq!(got, want.as_str().unwrap(), "{generation:?}: {key}");
+                }
+            }
+        }
+        assert_eq!(uids.len(), 1, "both creates answer with the same album");
+        let listed = api.uids("/api/v1/albums?count=10&type=album").await;
+        assert_eq!(
+            listed.len(),
+            1,
+            "{generation:?}: no second album was created"
+        );
+    }
+}
+
+#[tokio::test]
+async fn album_create_like_percent_case_and_deleted_albums() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let create = |title: &'static str| api.post("/api/v1/albums", json!({"Title": title}));
+        let trip = create("TripX2024").await.body["UID"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // `%` matches any run; ASCII letters ignore case (SQLite's LIKE).
+        let answer = create("trip%").await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body["UID"], trip.as_str());
+        assert_eq!(answer.body["Title"], "TripX2024", "returned unchanged");
+        // Without wildcards only an equal title (or slug) matches.
+        let other = create("Trip-2024").await;
+        assert_ne!(other.body["UID"], trip.as_str());
+        assert_eq!(other.body["Slug"], "trip-2024");
+        // SQLite ignores the case of ASCII letters only.
+        let lower = create("ёлка").await.body["UID"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let upper = create("Ёлка").await;
+        assert_eq!(upper.body["Slug"], "iolka");
+        assert_eq!(upper.body["UID"], lower.as_str(), "same slug `iolka`");
+        let like = create("ё_ка").await;
+        assert_eq!(
+            like.body["UID"],
+            lower.as_str(),
+            "`_` is one character, not one byte"
+        );
+        let unlike = create("Ё_ка").await;
+        assert_ne!(
+            unlike.body["UID"],
+            lower.as_str(),
+            "`Ё` is not `ё` to SQLite's LIKE"
+        );
+        assert_eq!(unlike.body["Slug"], "io_ka");
+
+        // The lookup includes deleted albums: a wildcard title restores an unrelated one.
+        let deleted = api.delete(&format!("/api/v1/albums/{trip}"), None).await;
+        assert_eq!(deleted.status, 200);
+        let answer = create("Trip_2024").await;
+        assert_eq!(answer.status, 200, "{generation:?}");
+        assert_eq!(answer.body["UID"], trip.as_str());
+        assert!(answer.body["DeletedAt"].is_null(), "restored");
+        assert_eq!(emu.album(&trip).unwrap().title, "TripX2024");
+    }
+}
+
+#[tokio::test]
+async fn album_create_first_match_is_the_oldest_album() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let create = |title: &'static str| api.post("/api/v1/albums", json!({"Title": title}));
+    let first = create("Trip-2024").await.body["UID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = create("TripX2024").await.body["UID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    // `gorm.First` orders by the primary key: the older album wins.
+    assert_eq!(create("Trip_2024").await.body["UID"], first.as_str());
+}
+
+#[tokio::test]
+async fn album_titles_without_slug_collide_only_on_2024_servers() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let cake = api.post("/api/v1/albums", json!({"Title": "🎂"})).await;
+        assert_eq!(cake.body["Slug"], "-");
+        let party = api.post("/api/v1/albums", json!({"Title": "🎉"})).await;
+        match generation {
+            // 2024: `album_slug = '-'` matches every album without a slug.
+            ApiGeneration::V2024 => assert_eq!(party.body["UID"], cake.body["UID"]),
+            // 2025+: the unknown slug is skipped; only the title is looked up.
+            ApiGeneration::V2025 => {
+                assert_eq!(party.status, 201);
+                assert_ne!(party.body["UID"], cake.body["UID"]);
+                assert_eq!(party.body["Title"], "🎉");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn album_slugs_transliterate_other_scripts() {
+    let emu = start(ApiGeneration::V2025).await;
+    let api = Api::login(&emu).await;
+    for (title, slug) in [
+        ("Москва 2024", "moskva-2024"),
+        ("Αθήνα", "athena"),
+        ("北京 & 東京", "bei-jing-and-dong-jing"),
+        ("しんじゅく", "shinziyuku"),
+        ("서울", "seoul"),
+        ("O'Brien's @home", "obriens-athome"),
+        ("Party 🎉", "party"),
+    ] {
+        let answer = api.post("/api/v1/albums", json!({"Title": title})).await;
+        assert_eq!(answer.status, 201, "{title}: {}", answer.body);
+        assert_eq!(answer.body["Title"], title);
+        assert_eq!(answer.body["Slug"], slug, "{title}");
+    }
+}
+
+#[tokio::test]
+async fn probe_03_keywords_keep_digits_inside_words() {
+    let recorded = probe_file("03-keywords-keep-digits.json");
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let api = Api::login(&emu).await;
+        let uid = emu.seed_photo(photo("Keywords", "2024-05-01T10:00:00Z"));
+        let id = api.get(&format!("/api/v1/photos/{uid}")).await.body["ID"].clone();
+        for exchange in recorded["requests"].as_array().unwrap() {
+            let path = exchange["path"].as_str().unwrap().replace("<uid>", &uid);
+            let mut body = exchange["body"].clone();
+            body["Details"]["PhotoID"] = id.clone();
+            let answer = api.put(&path, body).await;
+            assert_eq!(
+                answer.status.as_u16(),
+                probe_status(&exchange["status"], generation)
+            );
+            assert_eq!(
+                answer.body["Details"]["Keywords"],
+                exchange["response_excerpt"]["Details"]["Keywords"],
+                "{generation:?}"
+            );
+        }
+    }
+}

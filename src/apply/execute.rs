@@ -11,6 +11,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::ops::{Op, OpKind, build_ops, op_actions};
 use super::report::{ActionResult, ApplyReport, Status};
+use crate::photoprism::text as server_text;
 use crate::photoprism::{AlbumUpdate, BatchValues, Client, CreateOutcome, PhotoUpdate};
 use crate::plan::{Action, Change, FieldChange, Plan, Value};
 
@@ -287,14 +288,18 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             fields,
             photos,
             exact,
+            ..
         } => {
             let favorite = fields
                 .iter()
                 .find(|field| field.field == "favorite")
                 .is_some_and(|field| field.new == Value::Bool(true));
-            let created = client.create_album(&album.title, favorite).await?;
-            let uid = created.album.uid.clone();
-            let update = album_update(fields);
+            let created = create_new_album(client, &album.title, favorite).await?;
+            let uid = created.uid;
+            let mut update = album_update(fields);
+            if created.temporary_title {
+                update.title = Some(server_text::album_title_to_send(&album.title));
+            }
             if update != AlbumUpdate::default() {
                 client.update_album(&uid, &update).await?;
             }
@@ -305,9 +310,7 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             // A restored album comes back with its old members. Only 2025+
             // servers say for certain that an album is new (201); on older
             // ones, check the members whenever membership is exact.
-            let surely_new =
-                created.outcome == CreateOutcome::Created && client.server_info().album_create_201;
-            if *exact && !surely_new {
+            if *exact && !created.surely_new {
                 let wanted: BTreeSet<&String> = wanted.iter().collect();
                 let extra: Vec<String> = client
                     .album_photo_uids(&uid)
@@ -345,6 +348,92 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
                 .archive_photos(std::slice::from_ref(&photo.uid))
                 .await
         }
+    }
+}
+
+/// The album [`create_new_album`] made or adopted.
+struct NewAlbum {
+    /// Its UID.
+    uid: String,
+    /// It certainly has no members yet.
+    surely_new: bool,
+    /// It was created under a temporary title that the caller must replace.
+    temporary_title: bool,
+}
+
+/// Creates (or, as PhotoPrism does for the same title or slug, adopts) the album a plan
+/// creates, and never another one. PhotoPrism's create looks albums up with `album_title LIKE
+/// <title>`, so a title with `_` or `%` can find an unrelated album (`Trip_2024` finds
+/// `TripX2024`), and on servers before 2025 a title without a slug (emoji only) finds any
+/// other such album; creating such a title could even restore an unrelated deleted album.
+/// Those titles are created under a temporary title without wildcards that no album has,
+/// which the caller then replaces with the real one (a rename has no lookup). Any other title
+/// is created directly; if the server still answers with another album, the temporary title
+/// is used as well.
+async fn create_new_album(
+    client: &Client,
+    title: &str,
+    favorite: bool,
+) -> Result<NewAlbum, crate::photoprism::Error> {
+    let normalized = server_text::album_title(title);
+    let lookup_is_exact = !server_text::has_like_wildcards(&normalized)
+        && server_text::album_slug_at_creation(&normalized) != server_text::UNKNOWN_SLUG;
+    if lookup_is_exact {
+        let created = client
+            .create_album(&server_text::album_title_to_send(&normalized), favorite)
+            .await?;
+        if created.outcome != CreateOutcome::OtherAlbum {
+            return Ok(NewAlbum {
+                uid: created.album.uid,
+                surely_new: created.outcome == CreateOutcome::Created
+                    && client.server_info().album_create_201,
+                temporary_title: false,
+            });
+        }
+    }
+    let temporary = temporary_album_title(&normalized);
+    let created = client.create_album(&temporary, favorite).await?;
+    if created.outcome == CreateOutcome::OtherAlbum {
+        return Err(crate::photoprism::Error::Unsupported {
+            feature: format!("creating album \"{normalized}\""),
+            message: format!(
+                "the server answered even the temporary title \"{temporary}\" with another \
+                 album, {} (\"{}\"); prysm changed nothing",
+                created.album.uid, created.album.title
+            ),
+        });
+    }
+    Ok(NewAlbum {
+        uid: created.album.uid,
+        // The random part makes the title new: nothing had it before.
+        surely_new: created.outcome == CreateOutcome::Created,
+        temporary_title: true,
+    })
+}
+
+/// A title no album has and that matches no other title: the start of `title` (at most 56
+/// bytes) with `_` and `%` replaced by `-`, and a random suffix. It stays under 80 bytes, so
+/// its slug is plain, and is never shortened.
+fn temporary_album_title(title: &str) -> String {
+    const BASE_MAX_BYTES: usize = 56;
+    const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut base = String::new();
+    for c in title.chars() {
+        let c = if matches!(c, '_' | '%') { '-' } else { c };
+        if base.len() + c.len_utf8() > BASE_MAX_BYTES {
+            break;
+        }
+        base.push(c);
+    }
+    let mut rng = rand::rng();
+    let suffix: String = (0..10)
+        .map(|_| char::from(ALPHABET[rand::Rng::random_range(&mut rng, 0..ALPHABET.len())]))
+        .collect();
+    let base = base.trim();
+    if base.is_empty() {
+        format!("(prysm-{suffix})")
+    } else {
+        format!("{base} (prysm-{suffix})")
     }
 }
 
@@ -415,11 +504,12 @@ pub fn album_update(fields: &[FieldChange]) -> AlbumUpdate {
     for field in fields {
         let value = &field.new;
         match field.field.as_str() {
-            "title" => update.title = Some(text(value)),
+            // Sent so that the server's normalisation yields exactly the planned value.
+            "title" => update.title = Some(server_text::album_title_to_send(&text(value))),
             "description" => update.description = Some(text(value)),
             "caption" => update.caption = Some(text(value)),
             "notes" => update.notes = Some(text(value)),
-            "category" => update.category = Some(text(value)),
+            "category" => update.category = Some(server_text::category_to_send(&text(value))),
             "location" => update.location = Some(text(value)),
             "country" => update.country = Some(text(value)),
             "order" => update.order = Some(text(value)),

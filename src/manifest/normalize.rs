@@ -1,53 +1,17 @@
 //! PhotoPrism's normalisation of values it stores, so desired and actual values compare
-//! equal after an apply.
+//! equal after an apply. The rules themselves live in [`crate::photoprism::text`] (read off
+//! PhotoPrism's source); this module applies them to manifest values.
+//!
+//! Photo titles and captions need no normalisation: PhotoPrism stores them exactly as sent.
 
-/// Characters PhotoPrism trims from both ends of an album title.
-const TITLE_TRIM: &[char] = &[
-    '_', '&', '|', '{', '}', '<', '>', ':', ' ', '\n', '\r', '\t', '\\',
-];
+use crate::photoprism::text;
 
-/// Album titles of this many bytes or more are shortened.
-const TITLE_MAX_BYTES: usize = 160;
-
-/// Slugs are at most this many characters long.
-const SLUG_MAX_CHARS: usize = 80;
-
-/// Categories are clipped to this many characters.
-const CATEGORY_MAX_CHARS: usize = 100;
-
-/// Words that stay lower case inside a title-cased category (not as its first word).
-const SMALL_WORDS: &[&str] = &[
-    "a", "an", "as", "at", "by", "in", "of", "on", "or", "up", "to", "and", "but", "for", "nor",
-    "the", "from", "with",
-];
-
-/// Normalises keywords the way PhotoPrism stores them: the words of all keywords (letters,
-/// `-` and `'`; numbers and other characters split words and are dropped), trimmed of
-/// `-`/`'`/spaces, lower-cased, single ASCII letters dropped, sorted and de-duplicated.
+/// Normalises keywords the way PhotoPrism stores them (`txt.Words` + `txt.UniqueWords` of the
+/// keywords joined with `", "`, which is how prysm sends them): words of letters, digits, `-`
+/// and `'` (`covid19`, `new-york`, `o'brien`), lower-cased, sorted and de-duplicated; single
+/// ASCII letters and words that start and end with a digit (`2024`) are dropped.
 pub fn normalize_keywords(words: &[String]) -> Vec<String> {
-    let joined = words.join(", ");
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let flush = |current: &mut String, out: &mut Vec<String>| {
-        let word = current
-            .trim_matches(|c| matches!(c, '-' | ' ' | '\''))
-            .to_lowercase();
-        if word.len() >= 2 {
-            out.push(word);
-        }
-        current.clear();
-    };
-    for c in joined.chars() {
-        if c.is_alphabetic() || c == '-' || c == '\'' {
-            current.push(c);
-        } else {
-            flush(&mut current, &mut out);
-        }
-    }
-    flush(&mut current, &mut out);
-    out.sort();
-    out.dedup();
-    out
+    text::keywords(&words.join(", "))
 }
 
 /// Normalises an album title like PhotoPrism's `SetTitle`: trims `_ & | { } < > :`, spaces,
@@ -55,112 +19,36 @@ pub fn normalize_keywords(words: &[String]) -> Vec<String> {
 /// bytes or more to 157 characters plus `…`. An empty result stays empty (PhotoPrism would
 /// use the current month; the manifest rejects empty titles).
 pub fn normalize_album_title(title: &str) -> String {
-    let trimmed = title.trim_matches(TITLE_TRIM).replace('"', "“");
-    if trimmed.len() < TITLE_MAX_BYTES {
-        return trimmed;
-    }
-    let ellipsis = "…";
-    let keep = TITLE_MAX_BYTES - ellipsis.len();
-    let clipped: String = trimmed.trim().chars().take(keep).collect();
-    format!("{}{ellipsis}", clipped.trim())
+    text::album_title(title)
 }
 
-/// The slug PhotoPrism gives an album with this title (gosimple/slug): `&` and `@` become
-/// `and`/`at`, other characters are transliterated to ASCII, lower-cased, runs of anything
-/// but letters, digits, `-` and `_` become one `-`, and `-`/`_` are trimmed from both ends.
-/// At most 80 characters. Titles of 80 bytes or more get `-<uid>` appended by the server,
-/// which this cannot know; they are slugged without it. An empty slug is `-`, as on the server.
+/// The slug PhotoPrism gives an album with this title (`gosimple/slug`): `&` and `@` become
+/// `and`/`at`, quotes and apostrophes vanish, other characters are transliterated to ASCII
+/// (Cyrillic, Greek, CJK, …; emoji are dropped), lower-cased, runs of anything but letters,
+/// digits, `-` and `_` become one `-`, and `-`/`_` are trimmed from both ends. At most 80
+/// characters. Titles of 80 bytes or more get `-<uid>` appended by the server, which this
+/// cannot know; they are slugged without it. An empty slug is `-`, as on the server.
 pub fn slugify(title: &str) -> String {
-    let title = normalize_album_title(title);
-    let replaced: String = title
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '&' => " and ".to_owned(),
-            '@' => " at ".to_owned(),
-            c => c.to_string(),
-        })
-        .collect();
-    let ascii = deunicode::deunicode(&replaced).to_lowercase();
-    let mut slug = String::with_capacity(ascii.len());
-    let mut dash = false;
-    for c in ascii.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            slug.push(c);
-            dash = false;
-        } else if !dash {
-            slug.push('-');
-            dash = true;
-        }
-    }
-    let slug = slug.trim_matches(|c| c == '-' || c == '_');
+    let slug = text::slug(&normalize_album_title(title));
     if slug.is_empty() {
-        return "-".to_owned();
+        text::UNKNOWN_SLUG.to_owned()
+    } else {
+        slug
     }
-    slug.chars().take(SLUG_MAX_CHARS).collect()
 }
 
-/// Title-cases a category like PhotoPrism: `_` becomes a space, `/`, space and `-` are
-/// trimmed from the ends, each `/`-separated part's words get an upper-case first letter
-/// (after any separator), small words like `and`/`of` stay lower case inside, and parts are
-/// joined with ` / `. Clipped to 100 characters first.
+/// Title-cases a category like PhotoPrism (`txt.Title`, then clipped to 100 characters): `_`
+/// becomes a space, `/`, space and `-` are trimmed from the ends, each `/`-separated part's
+/// words get an upper-case first letter (after any separator), small words like `and`/`of`/
+/// `und` stay lower case inside, and parts are joined with ` / `.
 pub fn normalize_category(s: &str) -> String {
-    let clipped: String = s.trim().chars().take(CATEGORY_MAX_CHARS).collect();
-    let replaced = clipped.trim().replace('_', " ");
-    let trimmed = replaced.trim_matches(|c| matches!(c, '/' | ' ' | '-'));
-    let mut blocks = Vec::new();
-    for block in trimmed.split('/') {
-        let words: Vec<&str> = block.split_whitespace().collect();
-        if words.is_empty() {
-            continue;
-        }
-        let titled: Vec<String> = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let search = w
-                    .trim_matches(|c| matches!(c, ':' | '.' | ',' | ';' | '!' | '?'))
-                    .to_lowercase();
-                if i > 0 && SMALL_WORDS.contains(&search.as_str()) {
-                    w.to_lowercase()
-                } else {
-                    title_word(w)
-                }
-            })
-            .collect();
-        blocks.push(titled.join(" "));
-    }
-    blocks.join(" / ")
-}
-
-/// Upper-cases every letter that follows a separator (start, space, punctuation).
-fn title_word(w: &str) -> String {
-    let mut out = String::with_capacity(w.len());
-    let mut prev_separator = true;
-    for c in w.chars() {
-        if prev_separator {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        prev_separator = is_separator(c);
-    }
-    out
-}
-
-fn is_separator(c: char) -> bool {
-    if c.is_ascii() {
-        return !(c.is_ascii_alphanumeric() || c == '_' || c == '\'');
-    }
-    if c.is_alphanumeric() {
-        return false;
-    }
-    c.is_whitespace()
+    text::category(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn kw(words: &[&str]) -> Vec<String> {
         normalize_keywords(&words.iter().map(|s| s.to_string()).collect::<Vec<_>>())
@@ -175,6 +63,35 @@ mod tests {
         );
         assert_eq!(kw(&["-dash-", "it's"]), vec!["dash", "it's"]);
         assert!(kw(&[]).is_empty());
+        assert!(kw(&[""]).is_empty());
+    }
+
+    #[test]
+    fn keywords_keep_digits() {
+        // The 2026-11 probe: `covid19` was written as `covid` before.
+        assert_eq!(
+            kw(&["covid19", "New-York", "o'brien", "2024", "über"]),
+            vec!["covid19", "new-york", "o'brien", "über"]
+        );
+        assert_eq!(
+            kw(&["3D", "A4", "Y2K", "1-2", "5"]),
+            vec!["3d", "a4", "y2k"]
+        );
+    }
+
+    #[test]
+    fn keywords_punctuation_scripts_and_wildcards() {
+        assert_eq!(
+            kw(&["rock&roll", "c'est la vie!"]),
+            vec!["c'est", "la", "rock", "roll", "vie"]
+        );
+        assert_eq!(
+            kw(&["Ελλάδα", "Москва", "北京", "القاهرة"]),
+            vec!["ελλάδα", "москва", "القاهرة", "北京"]
+        );
+        assert_eq!(kw(&["party 🎉", "😀"]), vec!["party"]);
+        assert_eq!(kw(&["100%", "snake_case", "%_"]), vec!["case", "snake"]);
+        assert_eq!(kw(&["Crème brûlée"]), vec!["brûlée", "crème"]);
     }
 
     #[test]
@@ -186,6 +103,10 @@ mod tests {
         assert_eq!(n.chars().count(), 158);
         assert!(n.ends_with('…'));
         assert_eq!(normalize_album_title("___"), "");
+        assert_eq!(normalize_album_title(""), "");
+        assert_eq!(normalize_album_title("_Trip_2024_"), "Trip_2024");
+        assert_eq!(normalize_album_title("50% off & more"), "50% off & more");
+        assert_eq!(normalize_album_title("Ёлка 🎄 日本"), "Ёлка 🎄 日本");
     }
 
     #[test]
@@ -195,7 +116,17 @@ mod tests {
         assert_eq!(slugify("summer  2024!"), "summer-2024");
         assert_eq!(slugify("Summer-2024"), "summer-2024");
         assert_eq!(slugify("!!!"), "-");
+        assert_eq!(slugify(""), "-");
         assert_eq!(slugify("snake_case"), "snake_case");
+        assert_eq!(slugify("Trip_2024"), "trip_2024");
+        assert_eq!(slugify("100% Fun"), "100-fun");
+        // Apostrophes vanish and `&`/`@` are spelled out without spaces (gosimple/slug).
+        assert_eq!(slugify("O'Brien's R&D"), "obriens-randd");
+        assert_eq!(slugify("Say \"hi\""), "say-hi");
+        assert_eq!(slugify("Москва"), "moskva");
+        assert_eq!(slugify("Ελλάδα"), "ellada");
+        assert_eq!(slugify("東京タワー"), "dong-jing-tawa");
+        assert_eq!(slugify("🎉🎂"), "-");
     }
 
     #[test]
@@ -205,5 +136,76 @@ mod tests {
         assert_eq!(normalize_category("the best of"), "The Best of");
         assert_eq!(normalize_category("a/b_c"), "A / B C");
         assert_eq!(normalize_category("TRAVEL"), "TRAVEL");
+        assert_eq!(normalize_category("reise nach köln"), "Reise nach Köln");
+        assert_eq!(normalize_category("2024 trips"), "2024 Trips");
+        assert_eq!(normalize_category("поездки"), "Поездки");
+        assert_eq!(normalize_category(""), "");
+    }
+
+    /// Text like users write: letters of several scripts, digits, punctuation, quotes,
+    /// SQL wildcards, emoji and white space.
+    fn user_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                proptest::char::range('a', 'z'),
+                proptest::char::range('A', 'Z'),
+                proptest::char::range('0', '9'),
+                proptest::sample::select(vec![
+                    ' ', ' ', '-', '_', '%', '\'', '"', '&', '@', '/', ':', '|', '<', '>', '{',
+                    '}', '\\', '\t', '\n', '.', ',', '!', '?', 'é', 'Ü', 'ß', 'ø', 'İ', 'ǆ', 'Σ',
+                    'λ', 'Ж', 'ё', 'Є', 'ا', 'ء', 'א', 'し', 'ツ', '北', '京', '一', '서', '…',
+                    '“', '’', '–', '€', '₹', '™', '❤', '🎉', '😀', '\u{301}',
+                ]),
+            ],
+            0..220,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn normalisation_is_idempotent(text in user_text()) {
+            let words: Vec<String> = text.split(',').map(str::to_string).collect();
+            let once = normalize_keywords(&words);
+            prop_assert_eq!(normalize_keywords(&once), once.clone());
+            // Stored keywords are read back by splitting on commas.
+            let stored = once.join(", ");
+            let read: Vec<String> = stored.split(", ").filter(|w| !w.is_empty()).map(str::to_string).collect();
+            prop_assert_eq!(read, once);
+
+            // PhotoPrism's SetTitle is idempotent except for titles of 160 bytes or more and
+            // fewer than 157 characters (it appends `…` again): prysm sends those without the
+            // `…`, so what it sends is always stored as the normalized title.
+            let title = normalize_album_title(&text);
+            if title.len() < 160 || title.chars().count() >= 158 {
+                prop_assert_eq!(normalize_album_title(&title), title.clone());
+            }
+            prop_assert_eq!(normalize_album_title(&text::album_title_to_send(&title)), title.clone());
+            // Slugs and categories are clipped after they are made, which can leave a
+            // trailing separator that a second pass trims (the server does the same).
+            let slug = slugify(&text);
+            prop_assert!(slug.chars().count() <= 80);
+            prop_assert!(slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'));
+            let reslugged = slugify(&slug);
+            if slug.len() < 80 {
+                prop_assert_eq!(reslugged, slug);
+            } else {
+                prop_assert_eq!(reslugged.as_str(), slug.trim_end_matches(['-', '_']));
+            }
+
+            let category = normalize_category(&text);
+            prop_assert!(category.chars().count() <= 100);
+            let again = normalize_category(&category);
+            // PhotoPrism's txt.Title is idempotent except that it trims `-` from the ends
+            // (`\ta-\t` is stored as `A-`, which becomes `A`) and that after a clip to 100
+            // characters the next pass may trim a trailing separator or lower-case a cut word
+            // that became a small word (`Ac` -> `A` -> `a`); prysm sends such categories so
+            // that the server stores them unchanged.
+            if category.chars().count() < 98 && !category.starts_with('-') && !category.ends_with('-') {
+                prop_assert_eq!(again, category.clone());
+            }
+            prop_assert_eq!(normalize_category(&text::category_to_send(&category)), category);
+        }
     }
 }

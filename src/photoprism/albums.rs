@@ -16,6 +16,7 @@ use super::error::Error;
 use super::models::{Album, AlbumPhotosResponse, AlbumResult, ShareLink};
 use super::page::{Page, PagedQuery, Row};
 use super::photos::PhotoQuery;
+use super::text;
 use super::transport::Request;
 
 /// Photo UIDs per add/remove request.
@@ -106,6 +107,12 @@ pub enum CreateOutcome {
     Existing,
     /// A deleted album with the same title was restored, with its old properties and members.
     Restored,
+    /// The server answered with a different album: PhotoPrism looks albums up with
+    /// `album_slug = ? OR album_title LIKE ?`, so `_` and `%` in a title match other titles
+    /// (`Trip_2024` finds `TripX2024`), and on servers before 2025 every title without a slug
+    /// (emoji only) finds any other such album. That album is returned unchanged (restored if
+    /// it was deleted); it is not the one asked for, so do not write to it.
+    OtherAlbum,
 }
 
 /// The album returned by [`Client::create_album`] and how it came about.
@@ -258,6 +265,11 @@ impl Client {
 
     /// `POST /albums`: finds, restores or creates a manual album with this title.
     ///
+    /// The answer is checked against the request: an album whose title (normalized as the
+    /// server does, ignoring case) or slug is not the requested one is reported as
+    /// [`CreateOutcome::OtherAlbum`] (see there). A title without `_`/`%` and with a slug
+    /// cannot find another album.
+    ///
     /// 201 (2025+ servers) means created. A 200 is judged from the album's timestamps against the
     /// server's clock (`Date` header): an album older than the call but updated during it was
     /// restored; otherwise it already existed. Servers before 2025 answer 200 for new albums too:
@@ -276,7 +288,11 @@ impl Client {
             .send(Request::post("albums").json(json!({"Title": title, "Favorite": favorite})))
             .await?;
         let album: Album = response.json()?;
-        let outcome = if response.status == StatusCode::CREATED {
+        let outcome = if response.status != StatusCode::CREATED
+            && !text::is_same_album(title, &album.title, &album.slug)
+        {
+            CreateOutcome::OtherAlbum
+        } else if response.status == StatusCode::CREATED {
             if !self.server_info().album_create_201 {
                 self.write_state().info.album_create_201 = true;
             }

@@ -33,6 +33,7 @@ mod raw;
 mod secret;
 mod server_info;
 mod server_url;
+pub mod text;
 mod transport;
 mod upload;
 

@@ -246,6 +246,11 @@ pub enum Change {
         photos: Vec<PhotoRef>,
         /// Whether membership is managed and `exact`.
         exact: bool,
+        /// Something the reader should know about this create: set when PhotoPrism would
+        /// answer the title with another album (SQL `LIKE` wildcards `_`/`%` in the title),
+        /// which apply avoids by creating under a temporary title and renaming.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// Change fields of an existing album.
     UpdateAlbum {

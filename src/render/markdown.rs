@@ -546,8 +546,13 @@ impl Section<'_> {
                     fields,
                     photos,
                     exact,
+                    note,
                     ..
                 } => {
+                    if let Some(note) = note {
+                        // The note quotes another album's title: shown as code, never as markup.
+                        let _ = writeln!(out, "> ℹ️ Note: {}\n", code(note, false));
+                    }
                     field_list(out, fields);
                     if !photos.is_empty() || *exact {
                         let what = if *exact {

@@ -255,8 +255,13 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
             fields,
             photos,
             exact,
+            note,
         } => {
             let _ = writeln!(out, "  # {addr} will be created");
+            if let Some(note) = note {
+                let note = terminal_safe(note);
+                let _ = writeln!(out, "  # {}", painter.dim(&format!("note: {note}")));
+            }
             let _ = writeln!(out, "  {sym} album {} {{", quoted(&album.title));
             let width = fields
                 .iter()

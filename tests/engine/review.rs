@@ -322,6 +322,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         fields: Vec::new(),
         photos: Vec::new(),
         exact: false,
+        note: None,
     };
     let actions = vec![Action {
         id: 0,

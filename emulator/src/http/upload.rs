@@ -85,17 +85,9 @@ fn add_to_albums(store: &mut Store, albums: &[String], photos: &[String]) {
         let album_uid = if ids::is_uid(album, 'a') {
             album.clone()
         } else {
+            // `AddPhotoToUserAlbums`: `Find` (deleted albums included, not restored).
             let title = text::normalize_album_title(album);
-            let slug = text::album_slug(&title, "");
-            let existing = store
-                .albums
-                .values()
-                .find(|a| {
-                    a.kind == "album"
-                        && a.created_by == creator
-                        && (a.slug == slug || a.title.eq_ignore_ascii_case(&title))
-                })
-                .map(|a| a.uid.clone());
+            let existing = store.find_album(&title, &creator).map(|a| a.uid.clone());
             match existing {
                 Some(uid) => uid,
                 None => store.find_or_create_album(&title, false, &creator).0,
