@@ -487,9 +487,8 @@ fn every_probe_file_is_loaded_and_replayed_somewhere() {
 /// Probes without structured requests, and the test that replays each.
 const HAND_WRITTEN: &[&str] = &["05-auto-title-survives-unrelated-puts.json"];
 
-/// Probes whose emulator behaviour is added on other branches (batch edit refused with 429
-/// while another runs; album create matching titles with SQL `LIKE`). ON: their replay fails
-/// until those branches are merged, which is the point; turn it off only to see the rest.
+/// Probes whose emulator behaviour came last (batch edit refused with 429 while another runs;
+/// album create matching titles with SQL `LIKE`). Always ON; turn it off only to see the rest.
 const REPLAY_PROBES_AWAITING_OTHER_BRANCHES: bool = true;
 const AWAITING_OTHER_BRANCHES: &[&str] = &[
     "01-batch-edit-busy.json",

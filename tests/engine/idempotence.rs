@@ -30,17 +30,14 @@ use prysm_emulator::{
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Inputs whose product bugs are being fixed on other branches: keywords with digits, and
-/// album titles PhotoPrism's album create answers with another album (SQL `LIKE` wildcards
-/// `_` `%`; titles of other scripts and emoji whose slugs collide). ON: the property test
-/// fails until those fixes are merged, which is the point. Turn it off only to see what else
-/// fails.
+/// Inputs that met product bugs: keywords with digits, and album titles PhotoPrism's album
+/// create answers with another album (SQL `LIKE` wildcards `_` `%`; titles of other scripts and
+/// emoji whose slugs collide). Always ON; turn it off only to see what else fails.
 const GENERATE_INPUTS_WITH_PENDING_FIXES: bool = true;
 
-/// Inputs that meet a product bug this test found and nobody fixes yet: an entry pinned by
-/// `uid` to an album that is already deleted, with `state: absent`, beside an entry that creates
-/// an album with that album's title. PhotoPrism's create restores the deleted album, and the
-/// next plan finds it claimed twice. ON, like the flag above.
+/// Inputs of bug E: an entry pinned by `uid` to an album that is already deleted, with
+/// `state: absent`, beside an entry that creates an album with that album's title (validation
+/// now refuses the pair). Always ON, like the flag above.
 const GENERATE_INPUTS_WITH_UNFIXED_BUGS: bool = true;
 
 /// Cases per property when `PROPTEST_CASES` is not set (debug build, 2 cores: about ten
@@ -655,6 +652,12 @@ fn pp_keywords(keywords: &[String]) -> String {
     words.join(", ")
 }
 
+/// Whether two slugs name the same album: PhotoPrism's unknown slug `-` (every title
+/// without letters a slug keeps, e.g. emoji only) names none.
+fn same_slug(a: &str, b: &str) -> bool {
+    a == b && a != "-"
+}
+
 fn slug(title: &str) -> String {
     prysm::manifest::slugify(title)
 }
@@ -951,7 +954,7 @@ fn expected(case: &Case, before: &Before) -> Expected {
             let wanted_slug = slug(&album.title);
             candidates = (0..seeded.len())
                 .filter(live)
-                .filter(|i| seeded[*i].slug == wanted_slug)
+                .filter(|i| same_slug(&seeded[*i].slug, &wanted_slug))
                 .collect();
         }
         match candidates.as_slice() {
@@ -1305,7 +1308,7 @@ fn check_untouched_albums(
                 !entry.absent
                     && entry.pin.is_none()
                     && (pp_album_title(&entry.title).to_lowercase() == album.title.to_lowercase()
-                        || slug(&entry.title) == album.slug)
+                        || same_slug(&slug(&entry.title), &album.slug))
             });
             if restored_by.is_none() {
                 return Err(format!(
@@ -1377,7 +1380,8 @@ fn check_server(
             } else if let Some(alive) = all_now.iter().find(|a| {
                 a.album_type == "album"
                     && !a.deleted
-                    && (a.title.to_lowercase() == title.to_lowercase() || a.slug == slug(&title))
+                    && (a.title.to_lowercase() == title.to_lowercase()
+                        || same_slug(&a.slug, &slug(&title)))
             }) {
                 return Err(format!(
                     "absent album a{index} ({title:?}) still exists as {} ({:?})",
@@ -1403,7 +1407,7 @@ fn check_server(
                             Some(s) => {
                                 s.deleted
                                     && (s.title.to_lowercase() == title.to_lowercase()
-                                        || s.slug == slug(&title))
+                                        || same_slug(&s.slug, &slug(&title)))
                             }
                         }
                     })
@@ -1948,4 +1952,44 @@ fn regression_a_restored_photo_leaves_exact_albums_that_do_not_select_it() {
         prune: false,
     };
     assert_eq!(both_generations(case), [Outcome::Converged; 2]);
+}
+
+/// Bug E of the 2026-11 property test: an entry pinned by `uid` to an album that is already
+/// deleted, with `state: absent`, beside an entry that creates an album with the deleted
+/// album's title. PhotoPrism's create restores the deleted album; prysm must not end with the
+/// absent album alive or claimed by the other entry.
+#[test]
+fn regression_an_absent_pinned_album_is_not_brought_back_by_a_create_of_its_title() {
+    let case = Case {
+        v2024: false,
+        photos: vec![plain_photo(0), plain_photo(1)],
+        albums: vec![AlbumStateGen {
+            title: "Summer".to_owned(),
+            members: vec![0],
+            deleted: true,
+            favorite: false,
+        }],
+        manifest_albums: vec![
+            AlbumGen {
+                pin: Some(0),
+                absent: true,
+                ..plain_album("Summer")
+            },
+            AlbumGen {
+                photos: Some(vec![Sel::Uid(1)]),
+                ..plain_album("Summer")
+            },
+        ],
+        rules: Vec::new(),
+        prune: false,
+    };
+    for outcome in both_generations(case) {
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Converged | Outcome::RefusedCollision | Outcome::RefusedOffline
+            ),
+            "{outcome:?}"
+        );
+    }
 }
