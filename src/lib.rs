@@ -19,6 +19,7 @@ pub mod planner;
 pub mod render;
 pub mod resolve;
 pub mod state;
+pub mod terminal;
 
 /// The README's Rust examples, compiled as doctests so they stay correct.
 #[doc = include_str!("../README.md")]

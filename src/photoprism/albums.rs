@@ -588,17 +588,21 @@ impl Client {
 /// then case-insensitively, then the same slug. Never a `LIKE` match: `Trip_2024` is not
 /// `Trip-2024`, and `50%` is not `50% off`.
 fn same_title<'a>(albums: &'a [AlbumResult], title: &str) -> Vec<&'a AlbumResult> {
-    let wanted = crate::manifest::normalize_album_title(title);
+    let wanted = super::text::album_title(title);
     let folded = wanted.to_lowercase();
-    let slug = crate::manifest::slugify(&wanted);
+    let slug = super::text::album_slug_at_creation(&wanted);
     let exact = albums.iter().filter(|a| a.title == wanted);
     let by_case = albums
         .iter()
         .filter(|a| a.title != wanted && a.title.to_lowercase() == folded);
     // Titles of 80 bytes or more get a UID suffix in their slug: the title rules cover them.
-    let by_slug = albums
-        .iter()
-        .filter(|a| wanted.len() < 80 && a.slug == slug && a.title.to_lowercase() != folded);
+    let by_slug = albums.iter().filter(|a| {
+        // PhotoPrism's unknown slug `-` (emoji-only titles) names no album in particular.
+        wanted.len() < 80
+            && slug != super::text::UNKNOWN_SLUG
+            && a.slug == slug
+            && a.title.to_lowercase() != folded
+    });
     exact.chain(by_case).chain(by_slug).collect()
 }
 
@@ -626,7 +630,7 @@ mod tests {
         let album = |uid: &str, title: &str| AlbumResult {
             uid: uid.to_owned(),
             title: title.to_owned(),
-            slug: crate::manifest::slugify(title),
+            slug: super::text::album_slug_at_creation(title),
             ..AlbumResult::default()
         };
         let albums = vec![
@@ -636,6 +640,7 @@ mod tests {
             album("a4", "trip_2024"),
             album("a5", "Ünïcödé “quoted”"),
             album("a6", "東京 🎉"),
+            album("a7", "🎉🎉"),
         ];
         let uids = |title: &str| -> Vec<String> {
             same_title(&albums, title)
@@ -649,6 +654,9 @@ mod tests {
         assert_eq!(uids("  Ünïcödé \"quoted\" |"), vec!["a5"], "normalized");
         assert_eq!(uids("東京 🎉"), vec!["a6"]);
         assert_eq!(uids("%"), Vec::<String>::new());
+        // Emoji-only titles all have PhotoPrism's unknown slug `-`: it names no album.
+        assert_eq!(uids("🎈"), Vec::<String>::new());
+        assert_eq!(uids("🎉🎉"), vec!["a7"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::render::text::terminal_safe;
+use crate::terminal::terminal_safe;
 
 /// Everything that can go wrong talking to PhotoPrism.
 ///

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{Action, Change, DeleteReason, Effect, FieldChange, PhotoRef, Plan, Value};
+use crate::terminal::{escape_unsafe, is_unsafe_on_terminal};
+pub use crate::terminal::{terminal_safe, terminal_safe_lines};
 
 /// How to render a plan.
 #[derive(Debug, Clone, Copy)]
@@ -27,61 +29,6 @@ impl Default for TextOptions {
             list_limit: 10,
         }
     }
-}
-
-/// Whether printing `c` could steer a terminal or disguise text: control
-/// characters (ESC, BEL, backspace, CR, LF, tab, DEL, the C1 range with its
-/// one-byte CSI), bidirectional marks, embeddings, overrides and isolates, and
-/// the Unicode line and paragraph separators.
-fn is_unsafe_on_terminal(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{2028}'
-                | '\u{2029}'
-        )
-}
-
-fn escape_unsafe(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let unsafe_char = |c: char| is_unsafe_on_terminal(c) && !(keep_newlines && c == '\n');
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if !unsafe_char(c) {
-            out.push(c);
-            continue;
-        }
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            other => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(other));
-            }
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Text from the server (a file name, title, caption, error message) made
-/// safe to print on one line of a terminal: control characters, bidi controls
-/// and line breaks are shown escaped, Rust-style (`\u{1b}`, `\n`); everything
-/// else, including emoji and any script, is unchanged.
-pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    escape_unsafe(text, false)
-}
-
-/// Like [`terminal_safe`], but line breaks (`\n`) stay line breaks: for
-/// multi-line texts and messages.
-pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
-    escape_unsafe(text, true)
 }
 
 /// The line printed when there is nothing to do.
