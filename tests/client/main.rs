@@ -5,9 +5,11 @@
 mod emulated;
 mod fixtures;
 mod harness;
+mod hostile;
 mod offline;
 mod png;
 mod real;
 mod resilience;
 mod stub;
 mod suite;
+mod tls;
