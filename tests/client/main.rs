@@ -4,6 +4,7 @@
 
 mod emulated;
 mod fixtures;
+mod fuzz;
 mod harness;
 mod hostile;
 mod offline;
