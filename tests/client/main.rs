@@ -14,3 +14,4 @@ mod resilience;
 mod stub;
 mod suite;
 mod tls;
+mod tls_proxy;

@@ -10,5 +10,8 @@ mod markdown;
 mod plan_tests;
 mod real_server;
 mod review;
+mod secrets;
 mod support;
 mod terminal;
+#[path = "../client/tls_proxy.rs"]
+mod tls_proxy;
