@@ -133,6 +133,7 @@ impl Client {
                     });
                 }
                 self.store_token(token.access_token.clone(), SessionKind::Client);
+                let issued = token.access_token.clone();
                 let fallback = Session {
                     access_token: token.access_token,
                     token_type: token.token_type,
@@ -146,7 +147,12 @@ impl Client {
                 let result = self.validate_token(fallback).await;
                 match &result {
                     Ok(_) => self.write_state().renew_with = Some(credentials.clone()),
-                    Err(_) => self.forget_session(),
+                    Err(_) => {
+                        // The token was issued: revoke it rather than leave it open (best
+                        // effort; the login's own error is the one reported).
+                        let _ = self.revoke(&issued).await;
+                        self.forget_session();
+                    }
                 }
                 result
             }

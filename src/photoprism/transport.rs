@@ -475,8 +475,13 @@ impl Client {
             format!("could not connect to {server}: is PhotoPrism running and is the URL right?")
         } else {
             format!(
-                "the connection to {server} failed during {method} {path}: {}",
-                root_cause(&error)
+                "the connection to {server} failed during {method} {path}: {}{}",
+                root_cause(&error),
+                if request.retry == Retry::Safe {
+                    ""
+                } else {
+                    " (the server may or may not have acted on it: plan again to see)"
+                }
             )
         };
         // No connection: nothing was sent. A broken one: the request may have been acted on.

@@ -379,3 +379,30 @@ async fn a_logout_on_an_ended_session_does_not_log_in_again() {
     assert_eq!(stub.received().len(), 2);
     assert!(!client.is_logged_in());
 }
+
+#[tokio::test]
+async fn a_client_token_whose_check_fails_is_revoked_not_leaked() {
+    let stub = Stub::start(vec![
+        Reply::json(
+            200,
+            r#"{"access_token":"clienttokenCCCCCCCCCCCCCCCC","token_type":"Bearer","expires_in":3600,"scope":"*"}"#,
+        ),
+        html(502, "502 Bad Gateway"),
+        Reply::json(200, r#"{"status":"ok"}"#),
+    ])
+    .await;
+    let client = client(&stub);
+    let error = client
+        .login(&Credentials::client("cs5cpu17n6gj2qo5", "client-S3cret"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Server { status: 502, .. }), "{error:?}");
+    let received = stub.received();
+    assert_eq!(received.len(), 3);
+    assert_eq!(
+        format!("{} {}", received[2].method, received[2].target),
+        "POST /api/v1/oauth/revoke"
+    );
+    assert!(received[2].body.contains("clienttokenCCCCCCCCCCCCCCCC"));
+    assert!(!client.is_logged_in());
+}

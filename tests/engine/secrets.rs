@@ -353,3 +353,60 @@ async fn plain_http_to_another_host_warns() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_session_prysm_opens_is_closed_on_every_exit_path() {
+    let emulator = emulator(ApiGeneration::V2025).await;
+    let (client_id, client_secret) = emulator.new_client(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let saved = dir.path().join("plan.json");
+    let mut cmd = prysm(&emulator);
+    cmd.args(["plan", "-f", EXAMPLES, "--out"]).arg(&saved);
+    assert!(run(cmd).await.status.code().is_some_and(|c| c == 0 || c == 2));
+    let open = emulator.session_count();
+    let unwritable = dir.path().join("no such dir").join("x.yaml");
+    // (what, arguments, exit code with a password, exit code with client credentials)
+    let cases: Vec<(&str, Vec<String>, u16, u16)> = vec![
+        ("plan", vec!["plan".into(), "-f".into(), EXAMPLES.into()], 0, 0),
+        (
+            "a --target that names nothing",
+            vec!["plan".into(), "-f".into(), EXAMPLES.into(), "--target".into(), "album.nothing".into()],
+            1,
+            1,
+        ),
+        (
+            "export to an unwritable file",
+            vec!["export".into(), "-o".into(), unwritable.display().to_string()],
+            1,
+            1,
+        ),
+        ("graph", vec!["graph".into(), "-f".into(), EXAMPLES.into()], 0, 0),
+        ("apply without confirmation", vec!["apply".into(), "-f".into(), EXAMPLES.into()], 1, 1),
+        // Applied once; the second time the server no longer matches the saved plan.
+        (
+            "apply a saved plan",
+            vec!["apply".into(), "--auto-approve".into(), saved.display().to_string()],
+            0,
+            1,
+        ),
+    ];
+    for (what, args, with_password, with_client) in cases {
+        for client_credentials in [false, true] {
+            let code = if client_credentials { with_client } else { with_password };
+            let mut cmd = prysm(&emulator);
+            if client_credentials {
+                cmd.env("PHOTOPRISM_CLIENT_ID", &client_id)
+                    .env("PHOTOPRISM_CLIENT_SECRET", &client_secret);
+            }
+            cmd.args(&args);
+            let output = run(cmd).await;
+            let err = String::from_utf8_lossy(&output.stderr).into_owned();
+            let got = output.status.code().unwrap_or(-1);
+            assert!(
+                got == i32::from(code) || (code == 0 && got == 2),
+                "{what}: exit {got}\n{err}"
+            );
+            assert_eq!(emulator.session_count(), open, "{what} left a session open\n{err}");
+        }
+    }
+}
