@@ -87,11 +87,9 @@ impl Client {
         if options.accept_invalid_certs {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let http = builder
-            .build()
-            .map_err(|e| Error::InvalidInput {
-                message: format!("could not set up the HTTP client: {}", e.without_url()),
-            })?;
+        let http = builder.build().map_err(|e| Error::InvalidInput {
+            message: format!("could not set up the HTTP client: {}", e.without_url()),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 server,

@@ -176,7 +176,10 @@ mod tests {
         assert_eq!(o.busy.max_wait, Duration::from_secs(2));
         assert_eq!(o.busy.budget, Duration::from_secs(120));
         assert!(o.ca_certs.is_empty());
-        assert!(!o.accept_invalid_certs, "certificate checks are never off by default");
+        assert!(
+            !o.accept_invalid_certs,
+            "certificate checks are never off by default"
+        );
         assert_eq!(o.max_body_bytes, 64 * 1024 * 1024);
     }
 

@@ -417,17 +417,17 @@ impl Client {
         }
         let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         loop {
-            let chunk = match tokio::time::timeout(options.body_idle_timeout, response.chunk()).await
-            {
-                Ok(chunk) => chunk.map_err(BodyError::Transport)?,
-                Err(_) => {
-                    return Err(BodyError::Stop(Error::Timeout {
-                        method: method.to_owned(),
-                        path: path.to_owned(),
-                        timeout: options.body_idle_timeout,
-                    }));
-                }
-            };
+            let chunk =
+                match tokio::time::timeout(options.body_idle_timeout, response.chunk()).await {
+                    Ok(chunk) => chunk.map_err(BodyError::Transport)?,
+                    Err(_) => {
+                        return Err(BodyError::Stop(Error::Timeout {
+                            method: method.to_owned(),
+                            path: path.to_owned(),
+                            timeout: options.body_idle_timeout,
+                        }));
+                    }
+                };
             let Some(chunk) = chunk else {
                 return Ok(body);
             };

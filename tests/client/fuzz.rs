@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use prysm::photoprism::{
-    Album, AlbumPhotosResponse, AlbumResult, AppPassword, BatchEditResponse, Label, Message,
-    Photo, PhotoDetails, PhotoFile, PhotoLabel, PhotoResult, Session, SessionConfig, ShareLink,
-    Subject, TextField, User,
+    Album, AlbumPhotosResponse, AlbumResult, AppPassword, BatchEditResponse, Label, Message, Photo,
+    PhotoDetails, PhotoFile, PhotoLabel, PhotoResult, Session, SessionConfig, ShareLink, Subject,
+    TextField, User,
 };
 use serde_json::Value;
 
@@ -80,7 +80,10 @@ fn json() -> impl Strategy<Value = Value> {
 
 /// Real answers from the recorded fixtures.
 fn recorded_answers() -> Vec<Value> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/local-server-2026-06");
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/local-server-2026-06"
+    );
     let mut answers = Vec::new();
     for entry in std::fs::read_dir(root).expect("fixtures") {
         let path = entry.expect("entry").path();

@@ -61,10 +61,22 @@ fn assert_names(error: &Error, path: &str, what: &str) {
 async fn odd_answers_become_typed_errors_naming_the_endpoint() {
     // (reply to GET /albums/{uid}, expected variant check, what the message says)
     let cases: Vec<(Reply, &str)> = vec![
-        (Reply::json(200, r#"{"UID":"aqmxlr71p6zo22dk","Title":"Holi"#), "EOF"),
-        (Reply::json(200, r#"{"UID":["not","a","string"]}"#), "invalid type"),
-        (Reply::json(200, r#"{"UID":"aqmxlr71p6zo22dk","Title":7}"#), "invalid type"),
-        (html(200, "Welcome to nginx!"), "HTML page (Welcome to nginx!)"),
+        (
+            Reply::json(200, r#"{"UID":"aqmxlr71p6zo22dk","Title":"Holi"#),
+            "EOF",
+        ),
+        (
+            Reply::json(200, r#"{"UID":["not","a","string"]}"#),
+            "invalid type",
+        ),
+        (
+            Reply::json(200, r#"{"UID":"aqmxlr71p6zo22dk","Title":7}"#),
+            "invalid type",
+        ),
+        (
+            html(200, "Welcome to nginx!"),
+            "HTML page (Welcome to nginx!)",
+        ),
         (Reply::json(200, ""), "empty"),
         (Reply::json(200, "   \n"), "empty"),
         (Reply::json(200, "[1,2,3]"), "invalid type"),
@@ -85,11 +97,22 @@ async fn odd_answers_become_typed_errors_naming_the_endpoint() {
 
 #[tokio::test]
 async fn a_proxy_error_page_is_a_server_error_that_says_so() {
-    let stub = Stub::start(vec![Reply::json(200, SESSION_A), html(502, "502 Bad Gateway")]).await;
+    let stub = Stub::start(vec![
+        Reply::json(200, SESSION_A),
+        html(502, "502 Bad Gateway"),
+    ])
+    .await;
     let client = token_client(&stub).await;
     let error = client.album("aqmxlr71p6zo22dk").await.unwrap_err();
-    assert!(matches!(error, Error::Server { status: 502, .. }), "{error:?}");
-    assert_names(&error, "/api/v1/albums/aqmxlr71p6zo22dk", "HTML page (502 Bad Gateway)");
+    assert!(
+        matches!(error, Error::Server { status: 502, .. }),
+        "{error:?}"
+    );
+    assert_names(
+        &error,
+        "/api/v1/albums/aqmxlr71p6zo22dk",
+        "HTML page (502 Bad Gateway)",
+    );
 }
 
 #[tokio::test]
@@ -105,7 +128,11 @@ async fn a_stalled_body_times_out() {
     let error = client.album("aqmxlr71p6zo22dk").await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert_names(&error, "GET /api/v1/albums/aqmxlr71p6zo22dk", "no answer");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -259,11 +286,11 @@ async fn a_wrong_password_stops_at_the_first_401() {
 #[tokio::test]
 async fn an_expired_password_session_is_renewed_once() {
     let stub = Stub::start(vec![
-        Reply::json(200, SESSION_A),   // POST /session
+        Reply::json(200, SESSION_A),    // POST /session
         Reply::json(401, UNAUTHORIZED), // GET /albums/.. with A: expired
-        Reply::json(200, SESSION_B),   // POST /session again
-        Reply::json(200, ALBUM),       // GET /albums/.. with B
-        Reply::json(200, "{}"),        // DELETE /session (B)
+        Reply::json(200, SESSION_B),    // POST /session again
+        Reply::json(200, ALBUM),        // GET /albums/.. with B
+        Reply::json(200, "{}"),         // DELETE /session (B)
     ])
     .await;
     let client = client(&stub);
@@ -355,7 +382,11 @@ async fn a_revoked_token_given_by_the_user_stops_with_a_clear_message() {
     let client = token_client(&stub).await;
     let error = client.album("aqmxlr71p6zo22dk").await.unwrap_err();
     assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
-    assert_eq!(stub.received().len(), 2, "no login attempt without credentials");
+    assert_eq!(
+        stub.received().len(),
+        2,
+        "no login attempt without credentials"
+    );
     let help = miette::Diagnostic::help(&error)
         .map(|h| h.to_string())
         .unwrap_or_default();
@@ -375,7 +406,10 @@ async fn a_logout_on_an_ended_session_does_not_log_in_again() {
         .login(&Credentials::password("admin", "s3cret-Pa55"))
         .await
         .expect("login");
-    client.logout().await.expect("a 401 at logout means it is over");
+    client
+        .logout()
+        .await
+        .expect("a 401 at logout means it is over");
     assert_eq!(stub.received().len(), 2);
     assert!(!client.is_logged_in());
 }
@@ -396,7 +430,10 @@ async fn a_client_token_whose_check_fails_is_revoked_not_leaked() {
         .login(&Credentials::client("cs5cpu17n6gj2qo5", "client-S3cret"))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Server { status: 502, .. }), "{error:?}");
+    assert!(
+        matches!(error, Error::Server { status: 502, .. }),
+        "{error:?}"
+    );
     let received = stub.received();
     assert_eq!(received.len(), 3);
     assert_eq!(

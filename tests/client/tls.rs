@@ -40,7 +40,10 @@ async fn a_self_signed_server_works_once_its_certificate_is_trusted() {
         // Not trusted: refused, and the help names the option.
         let error = login(&proxy, options(Vec::new(), false)).await.unwrap_err();
         assert!(matches!(error, Error::Certificate { .. }), "{error:?}");
-        assert!(error.to_string().contains("POST /api/v1/session"), "{error}");
+        assert!(
+            error.to_string().contains("POST /api/v1/session"),
+            "{error}"
+        );
         let help = miette::Diagnostic::help(&error)
             .map(|h| h.to_string())
             .unwrap_or_default();
@@ -48,17 +51,23 @@ async fn a_self_signed_server_works_once_its_certificate_is_trusted() {
         assert!(!error.to_string().contains("photoprism\""), "{error}");
 
         // Trusted: the whole session works over TLS.
-        let client = login(&proxy, options(vec![proxy.cert_pem.clone().into_bytes()], false))
-            .await
-            .expect("login with --ca-cert");
+        let client = login(
+            &proxy,
+            options(vec![proxy.cert_pem.clone().into_bytes()], false),
+        )
+        .await
+        .expect("login with --ca-cert");
         client.status().await.expect("status");
         client.logout().await.expect("logout");
 
         // Another self-signed certificate does not help.
         let other = TlsProxy::start(backend(&emulator)).await;
-        let error = login(&proxy, options(vec![other.cert_pem.clone().into_bytes()], false))
-            .await
-            .unwrap_err();
+        let error = login(
+            &proxy,
+            options(vec![other.cert_pem.clone().into_bytes()], false),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(error, Error::Certificate { .. }), "{error:?}");
 
         // --insecure: no check at all.
@@ -71,7 +80,11 @@ async fn a_self_signed_server_works_once_its_certificate_is_trusted() {
 
 #[test]
 fn a_ca_file_without_certificates_is_refused() {
-    for pem in [&b""[..], b"not a certificate", b"-----BEGIN CERTIFICATE-----\n!!\n"] {
+    for pem in [
+        &b""[..],
+        b"not a certificate",
+        b"-----BEGIN CERTIFICATE-----\n!!\n",
+    ] {
         let error = Client::new(
             ServerUrl::parse("https://photos.example.com").expect("url"),
             options(vec![pem.to_vec()], false),

@@ -25,9 +25,11 @@ impl Drop for TlsProxy {
 impl TlsProxy {
     /// Starts the proxy.
     pub async fn start(backend: String) -> TlsProxy {
-        let certified =
-            rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-                .expect("certificate");
+        let certified = rcgen::generate_simple_self_signed(vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+        ])
+        .expect("certificate");
         let cert_pem = certified.cert.pem();
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
             rustls::pki_types::PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()),
@@ -75,4 +77,3 @@ pub fn backend(emulator: &Emulator) -> String {
         .trim_end_matches('/')
         .to_owned()
 }
-

@@ -39,6 +39,9 @@ fn forms(secret: &str) -> Vec<String> {
     forms
 }
 
+/// Adds one way of logging in to a command.
+type Login = Box<dyn Fn(&mut Command)>;
+
 struct Sweep {
     secrets: Vec<(String, String)>,
     checked: usize,
@@ -58,8 +61,14 @@ impl Sweep {
     }
 
     fn output(&mut self, what: &str, output: &Output) {
-        self.check(&format!("{what} (stdout)"), &String::from_utf8_lossy(&output.stdout));
-        self.check(&format!("{what} (stderr)"), &String::from_utf8_lossy(&output.stderr));
+        self.check(
+            &format!("{what} (stdout)"),
+            &String::from_utf8_lossy(&output.stdout),
+        );
+        self.check(
+            &format!("{what} (stderr)"),
+            &String::from_utf8_lossy(&output.stderr),
+        );
     }
 
     fn file(&mut self, what: &str, path: &Path) {
@@ -125,7 +134,7 @@ async fn no_command_or_output_mode_shows_a_secret() {
         std::fs::write(&token_file, &session_token).expect("write");
 
         // Each credential form, each read-only command and output mode.
-        let logins: Vec<(&str, Box<dyn Fn(&mut Command)>)> = vec![
+        let logins: Vec<(&str, Login)> = vec![
             ("password", Box::new(|_: &mut Command| {})),
             ("app password", {
                 let token = app_password.clone();
@@ -148,7 +157,8 @@ async fn no_command_or_output_mode_shows_a_secret() {
             ("client secret file", {
                 let (id, file) = (client_id.clone(), secret_file.clone());
                 Box::new(move |cmd: &mut Command| {
-                    cmd.args(["--client-id", &id, "--client-secret-file"]).arg(&file);
+                    cmd.args(["--client-id", &id, "--client-secret-file"])
+                        .arg(&file);
                 })
             }),
         ];
@@ -185,17 +195,28 @@ async fn no_command_or_output_mode_shows_a_secret() {
         cmd.args(["export", "-o"]).arg(&exported);
         sweep.output("export -o", &run(cmd).await);
         sweep.file("the export", &exported);
-        for args in [&["show"][..], &["show", "--json"], &["show", "--markdown"], &["graph"]] {
+        for args in [
+            &["show"][..],
+            &["show", "--json"],
+            &["show", "--markdown"],
+            &["graph"],
+        ] {
             let mut cmd = prysm(&emulator);
             cmd.args(args).arg(&saved);
-            sweep.output(&format!("{}", args.join(" ")), &run(cmd).await);
+            sweep.output(&args.join(" "), &run(cmd).await);
         }
 
         // Apply, with its progress lines, verbose and JSON.
         let mut cmd = prysm(&emulator);
-        cmd.args(["apply", "--auto-approve", "--verbose"]).arg(&saved);
+        cmd.args(["apply", "--auto-approve", "--verbose"])
+            .arg(&saved);
         let output = run(cmd).await;
-        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         sweep.output("apply FILE --verbose", &output);
         let mut cmd = prysm(&emulator);
         cmd.args(["apply", "-f", EXAMPLES, "--auto-approve", "--json"]);
@@ -213,14 +234,19 @@ async fn no_command_or_output_mode_shows_a_secret() {
             .args(["plan", "-f", EXAMPLES, "--json"]);
         sweep.output("a wrong password --json", &run(cmd).await);
         let mut cmd = prysm(&emulator);
-        cmd.args(["--server", &format!("http://admin:{app_password}@127.0.0.1:9")])
-            .args(["plan", "-f", EXAMPLES]);
+        cmd.args([
+            "--server",
+            &format!("http://admin:{app_password}@127.0.0.1:9"),
+        ])
+        .args(["plan", "-f", EXAMPLES]);
         sweep.output("a secret in the URL", &run(cmd).await);
         let mut cmd = prysm(&emulator);
         cmd.args(["--server", "http://127.0.0.1:9", "export"]);
         sweep.output("a dead server", &run(cmd).await);
         let revoked = emulator.create_app_password("*");
-        sweep.secrets.push(("revoked token".to_owned(), revoked.clone()));
+        sweep
+            .secrets
+            .push(("revoked token".to_owned(), revoked.clone()));
         emulator.revoke_all_sessions();
         let mut cmd = prysm(&emulator);
         cmd.env("PHOTOPRISM_TOKEN", &revoked).args(["export"]);
@@ -237,7 +263,10 @@ async fn no_command_or_output_mode_shows_a_secret() {
         for c in &credentials {
             sweep.check("Debug of Credentials", &format!("{c:?} {c:#?}"));
         }
-        sweep.check("Debug of Secret", &format!("{:?} {}", Secret::new(PASSWORD), Secret::new(PASSWORD)));
+        sweep.check(
+            "Debug of Secret",
+            &format!("{:?} {}", Secret::new(PASSWORD), Secret::new(PASSWORD)),
+        );
         let client = Client::connect(
             ServerUrl::parse(&emulator.url()).expect("url"),
             ClientOptions::default(),
@@ -287,7 +316,10 @@ async fn https_with_a_self_signed_certificate_needs_ca_cert() {
     let output = run(cmd).await;
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{err}");
-    assert!(err.contains("not trusted") && err.contains("--ca-cert FILE"), "{err}");
+    assert!(
+        err.contains("not trusted") && err.contains("--ca-cert FILE"),
+        "{err}"
+    );
 
     // --ca-cert (flag or environment): works, quietly.
     for via_env in [false, true] {
@@ -301,7 +333,10 @@ async fn https_with_a_self_signed_certificate_needs_ca_cert() {
         cmd.args(["plan", "-f", EXAMPLES]);
         let output = run(cmd).await;
         let err = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.code().is_some_and(|c| c == 0 || c == 2), "{err}");
+        assert!(
+            output.status.code().is_some_and(|c| c == 0 || c == 2),
+            "{err}"
+        );
         assert!(!err.contains("warning"), "{err}");
     }
 
@@ -310,7 +345,10 @@ async fn https_with_a_self_signed_certificate_needs_ca_cert() {
     cmd.args(["--server", &proxy.url, "--insecure", "plan", "-f", EXAMPLES]);
     let output = run(cmd).await;
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.code().is_some_and(|c| c == 0 || c == 2), "{err}");
+    assert!(
+        output.status.code().is_some_and(|c| c == 0 || c == 2),
+        "{err}"
+    );
     assert!(err.contains("warning: --insecure"), "{err}");
 
     // A file that is not a certificate.
@@ -344,7 +382,13 @@ async fn plain_http_to_another_host_warns() {
     assert!(!err.contains("plain http"), "{err}");
     // Another host (nothing listens on this address: the warning comes before connecting).
     let mut cmd = prysm(&emulator);
-    cmd.args(["--server", "http://photos.invalid:2342", "plan", "-f", EXAMPLES]);
+    cmd.args([
+        "--server",
+        "http://photos.invalid:2342",
+        "plan",
+        "-f",
+        EXAMPLES,
+    ]);
     let output = run(cmd).await;
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(
@@ -362,37 +406,76 @@ async fn every_session_prysm_opens_is_closed_on_every_exit_path() {
     let saved = dir.path().join("plan.json");
     let mut cmd = prysm(&emulator);
     cmd.args(["plan", "-f", EXAMPLES, "--out"]).arg(&saved);
-    assert!(run(cmd).await.status.code().is_some_and(|c| c == 0 || c == 2));
+    assert!(
+        run(cmd)
+            .await
+            .status
+            .code()
+            .is_some_and(|c| c == 0 || c == 2)
+    );
     let open = emulator.session_count();
     let unwritable = dir.path().join("no such dir").join("x.yaml");
     // (what, arguments, exit code with a password, exit code with client credentials)
     let cases: Vec<(&str, Vec<String>, u16, u16)> = vec![
-        ("plan", vec!["plan".into(), "-f".into(), EXAMPLES.into()], 0, 0),
+        (
+            "plan",
+            vec!["plan".into(), "-f".into(), EXAMPLES.into()],
+            0,
+            0,
+        ),
         (
             "a --target that names nothing",
-            vec!["plan".into(), "-f".into(), EXAMPLES.into(), "--target".into(), "album.nothing".into()],
+            vec![
+                "plan".into(),
+                "-f".into(),
+                EXAMPLES.into(),
+                "--target".into(),
+                "album.nothing".into(),
+            ],
             1,
             1,
         ),
         (
             "export to an unwritable file",
-            vec!["export".into(), "-o".into(), unwritable.display().to_string()],
+            vec![
+                "export".into(),
+                "-o".into(),
+                unwritable.display().to_string(),
+            ],
             1,
             1,
         ),
-        ("graph", vec!["graph".into(), "-f".into(), EXAMPLES.into()], 0, 0),
-        ("apply without confirmation", vec!["apply".into(), "-f".into(), EXAMPLES.into()], 1, 1),
+        (
+            "graph",
+            vec!["graph".into(), "-f".into(), EXAMPLES.into()],
+            0,
+            0,
+        ),
+        (
+            "apply without confirmation",
+            vec!["apply".into(), "-f".into(), EXAMPLES.into()],
+            1,
+            1,
+        ),
         // Applied once; the second time the server no longer matches the saved plan.
         (
             "apply a saved plan",
-            vec!["apply".into(), "--auto-approve".into(), saved.display().to_string()],
+            vec![
+                "apply".into(),
+                "--auto-approve".into(),
+                saved.display().to_string(),
+            ],
             0,
             1,
         ),
     ];
     for (what, args, with_password, with_client) in cases {
         for client_credentials in [false, true] {
-            let code = if client_credentials { with_client } else { with_password };
+            let code = if client_credentials {
+                with_client
+            } else {
+                with_password
+            };
             let mut cmd = prysm(&emulator);
             if client_credentials {
                 cmd.env("PHOTOPRISM_CLIENT_ID", &client_id)
@@ -406,7 +489,11 @@ async fn every_session_prysm_opens_is_closed_on_every_exit_path() {
                 got == i32::from(code) || (code == 0 && got == 2),
                 "{what}: exit {got}\n{err}"
             );
-            assert_eq!(emulator.session_count(), open, "{what} left a session open\n{err}");
+            assert_eq!(
+                emulator.session_count(),
+                open,
+                "{what} left a session open\n{err}"
+            );
         }
     }
 }

@@ -30,10 +30,16 @@ fn spans_inside(err: &ManifestError) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn load_timed(paths: &[PathBuf]) -> Result<Result<manifest::Manifest, ManifestError>, TestCaseError> {
+fn load_timed(
+    paths: &[PathBuf],
+) -> Result<Result<manifest::Manifest, ManifestError>, TestCaseError> {
     let started = Instant::now();
     let result = manifest::load(paths);
-    prop_assert!(started.elapsed() < PER_INPUT, "took {:?}", started.elapsed());
+    prop_assert!(
+        started.elapsed() < PER_INPUT,
+        "took {:?}",
+        started.elapsed()
+    );
     Ok(result)
 }
 
@@ -94,7 +100,12 @@ fn read_plan(text: &[u8]) -> Result<Result<(), SavedPlanError>, TestCaseError> {
         prop_assert!(shown.contains("plan.json"), "{}", shown);
         if let SavedPlanError::Format { source, .. } = err {
             let lines = String::from_utf8_lossy(text).lines().count().max(1);
-            prop_assert!(source.line() <= lines + 1, "line {} of {}", source.line(), lines);
+            prop_assert!(
+                source.line() <= lines + 1,
+                "line {} of {}",
+                source.line(),
+                lines
+            );
         }
         let _ = miette::Report::msg(shown);
     }
@@ -184,7 +195,11 @@ fn alias_bombs_and_deep_nesting_end_quickly() {
         let refs = vec![format!("*a{}", level - 1); 10].join(", ");
         bomb.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
     }
-    let nested_flow = format!("version: 1\nalbums: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let nested_flow = format!(
+        "version: 1\nalbums: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let nested_block: String = (0..20_000)
         .map(|depth| format!("{}k{depth}:\n", " ".repeat(depth % 200)))
         .collect();
@@ -192,7 +207,10 @@ fn alias_bombs_and_deep_nesting_end_quickly() {
         ("bomb.yaml", bomb),
         ("flow.yaml", nested_flow),
         ("block.yaml", nested_block),
-        ("anchors.yaml", format!("version: 1\n{}", "x: &x *x\n".repeat(1000))),
+        (
+            "anchors.yaml",
+            format!("version: 1\n{}", "x: &x *x\n".repeat(1000)),
+        ),
     ] {
         let started = Instant::now();
         let result = manifest::parse_str(name, &text);
