@@ -443,3 +443,49 @@ async fn a_client_token_whose_check_fails_is_revoked_not_leaked() {
     assert!(received[2].body.contains("clienttokenCCCCCCCCCCCCCCCC"));
     assert!(!client.is_logged_in());
 }
+
+#[tokio::test]
+async fn parallel_requests_renew_a_revoked_session_once() {
+    use prysm_emulator::{AlbumSeed, ApiGeneration, Emulator, EmulatorOptions};
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emulator = Emulator::start(EmulatorOptions::for_generation(generation))
+            .await
+            .expect("emulator");
+        let uid = emulator.seed_album(AlbumSeed {
+            title: "Ferien 2024 «Sommer»".to_owned(),
+            ..AlbumSeed::default()
+        });
+        for (credentials, login_route) in [
+            (
+                Credentials::password("admin", "photoprism"),
+                "POST /api/v1/session",
+            ),
+            {
+                let (id, secret) = emulator.new_client(true);
+                (Credentials::client(id, secret), "POST /api/v1/oauth/token")
+            },
+        ] {
+            let client = Client::connect(
+                ServerUrl::parse(&emulator.url()).expect("url"),
+                options(),
+                &credentials,
+            )
+            .await
+            .expect("login");
+            emulator.revoke_all_sessions();
+            emulator.reset_counts();
+            let reads = (0..8).map(|_| client.album(&uid));
+            for result in futures::future::join_all(reads).await {
+                assert_eq!(result.expect("renewed").title, "Ferien 2024 «Sommer»");
+            }
+            assert_eq!(
+                emulator.request_count(login_route),
+                1,
+                "{generation:?}: {:?}",
+                emulator.request_counts()
+            );
+            client.logout().await.expect("logout");
+            assert_eq!(emulator.session_count(), 0, "{generation:?}");
+        }
+    }
+}
