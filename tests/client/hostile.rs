@@ -489,3 +489,21 @@ async fn parallel_requests_renew_a_revoked_session_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_wrong_token_or_client_secret_stops_at_the_first_401() {
+    for credentials in [
+        Credentials::token("wrongtokenWWWWWWWWWWWWWW"),
+        Credentials::client("cs5cpu17n6gj2qo5", "wrong-secret"),
+    ] {
+        let stub = Stub::start(vec![
+            Reply::json(401, UNAUTHORIZED),
+            Reply::json(200, SESSION_A),
+            Reply::json(200, SESSION_A),
+        ])
+        .await;
+        let error = client(&stub).login(&credentials).await.unwrap_err();
+        assert!(matches!(error, Error::Unauthorized { .. }), "{error:?}");
+        assert_eq!(stub.received().len(), 1, "{credentials:?}");
+    }
+}
