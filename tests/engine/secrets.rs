@@ -497,3 +497,97 @@ async fn every_session_prysm_opens_is_closed_on_every_exit_path() {
         }
     }
 }
+
+/// Progress bars and spinners are drawn only on a terminal: run plan and apply with standard
+/// error on a pseudo-terminal and sweep what they drew.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_on_a_terminal_shows_no_secret() {
+    use std::io::Read as _;
+    use std::os::fd::FromRawFd as _;
+
+    let emulator = emulator(ApiGeneration::V2025).await;
+    let app_password = emulator.create_app_password("*");
+    let mut sweep = Sweep {
+        secrets: vec![
+            ("password".to_owned(), PASSWORD.to_owned()),
+            ("app password".to_owned(), app_password.clone()),
+        ],
+        checked: 0,
+    };
+    for (args, token) in [
+        (&["plan", "-f", EXAMPLES][..], false),
+        (&["apply", "-f", EXAMPLES, "--auto-approve"], false),
+        (&["plan", "-f", EXAMPLES], true),
+    ] {
+        let (mut controller, mut terminal) = (-1, -1);
+        // SAFETY: openpty writes two new descriptors into the given integers; the other
+        // arguments may be null.
+        let result = unsafe {
+            libc::openpty(
+                &mut controller,
+                &mut terminal,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(result, 0, "openpty");
+        // SAFETY: both descriptors were just opened and are owned by nobody else.
+        let (controller, terminal) = unsafe {
+            (
+                std::fs::File::from_raw_fd(controller),
+                std::os::fd::OwnedFd::from_raw_fd(terminal),
+            )
+        };
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("prysm"));
+        cmd.env_remove("NO_COLOR")
+            .env_remove("PHOTOPRISM_TOKEN")
+            .env_remove("PHOTOPRISM_CLIENT_ID")
+            .env_remove("PHOTOPRISM_CLIENT_SECRET")
+            .env("TERM", "xterm-256color")
+            .env("PHOTOPRISM_URL", emulator.url())
+            .env("PHOTOPRISM_USERNAME", "admin")
+            .env("PHOTOPRISM_PASSWORD", PASSWORD);
+        if token {
+            cmd.env("PHOTOPRISM_TOKEN", &app_password);
+        }
+        cmd.args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::from(terminal));
+        // Read the terminal while the command runs (its buffer is small); EIO ends it.
+        let reader = std::thread::spawn(move || {
+            let mut controller = controller;
+            let mut drawn = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = controller.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                drawn.extend_from_slice(&buffer[..n]);
+            }
+            drawn
+        });
+        let output = tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
+            .await
+            .expect("join");
+        let what = args.join(" ");
+        assert!(
+            output.status.code().is_some_and(|c| c == 0 || c == 2),
+            "{what}: {output:?}"
+        );
+        sweep.output(&what, &output);
+        let drawn = tokio::task::spawn_blocking(move || reader.join().expect("reader"))
+            .await
+            .expect("join");
+        assert!(
+            String::from_utf8_lossy(&drawn).contains("Reading the library"),
+            "{what}: the terminal got no progress"
+        );
+        sweep.check(
+            &format!("{what} on a terminal"),
+            &String::from_utf8_lossy(&drawn),
+        );
+    }
+}
