@@ -67,6 +67,14 @@ pub struct Connection {
     /// so is the PHOTOPRISM_CLIENT_SECRET environment variable.
     #[arg(long, global = true, value_name = "FILE")]
     pub client_secret_file: Option<PathBuf>,
+    /// Also trust the certificates in this PEM file: a private CA or the
+    /// server's self-signed certificate (repeatable; env: one file).
+    #[arg(long, global = true, env = "PRYSM_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Do not check the server's TLS certificate at all. UNSAFE: anyone on the
+    /// network path can read the password and token; prefer --ca-cert FILE.
+    #[arg(long, global = true)]
+    pub insecure: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -80,6 +88,8 @@ impl std::fmt::Debug for Connection {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
             .field("client_secret_file", &self.client_secret_file)
+            .field("ca_cert", &self.ca_cert)
+            .field("insecure", &self.insecure)
             .finish()
     }
 }
@@ -196,7 +206,9 @@ impl Connection {
     pub async fn connect(&self, interrupts: &Interrupts) -> Result<Client, CliError> {
         let server = ServerUrl::parse(&self.server)?;
         let credentials = self.credentials()?;
-        let client = Client::new(server, ClientOptions::default())?;
+        let options = self.client_options()?;
+        warn_unprotected(&server, &credentials, &options);
+        let client = Client::new(server, options)?;
         let outcome = {
             let login = client.login(&credentials);
             tokio::pin!(login);
@@ -222,6 +234,67 @@ impl Connection {
                 ))
             }
         }
+    }
+}
+
+impl Connection {
+    /// Client options with the TLS settings of `--ca-cert` and `--insecure`.
+    pub fn client_options(&self) -> Result<ClientOptions, CliError> {
+        let mut ca_certs = Vec::new();
+        for path in &self.ca_cert {
+            let pem = std::fs::read(path).map_err(|source| CliError::Io {
+                what: format!("cannot read the CA certificate file {}", path.display()),
+                source,
+            })?;
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(CliError::usage(
+                    format!("{} holds no PEM certificate", path.display()),
+                    "--ca-cert wants a PEM file with `-----BEGIN CERTIFICATE-----` blocks (the CA's \
+                     certificate, or the server's own self-signed one)",
+                ));
+            }
+            ca_certs.push(pem);
+        }
+        Ok(ClientOptions {
+            ca_certs,
+            accept_invalid_certs: self.insecure,
+            ..ClientOptions::default()
+        })
+    }
+}
+
+/// Loud warnings for a connection that does not protect the credentials: `--insecure`
+/// (every run), and a password sent over plain `http://` to a host that is not this machine.
+fn warn_unprotected(server: &ServerUrl, credentials: &Credentials, options: &ClientOptions) {
+    let site = server.site();
+    if options.accept_invalid_certs {
+        eprintln!(
+            "warning: --insecure: the TLS certificate of {} is NOT checked; anyone on the network \
+             path can read the credentials and change the answers. Trust the server's certificate \
+             with --ca-cert FILE instead",
+            server.origin()
+        );
+    }
+    let loopback = match site.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
+    };
+    if site.scheme() == "http" && !loopback {
+        let what = match credentials {
+            Credentials::Password { .. } => "the password",
+            Credentials::ClientCredentials { .. } => "the client secret",
+            Credentials::Token(_) => "the token",
+        };
+        eprintln!(
+            "warning: {} uses plain http: {what} and every answer cross the network unencrypted; \
+             use https:// (with --ca-cert FILE for a private CA or self-signed certificate)",
+            server.origin()
+        );
     }
 }
 

@@ -105,6 +105,7 @@ impl Client {
                 }
                 self.store_token(session.access_token.clone(), SessionKind::User);
                 self.apply_session(&session);
+                self.write_state().renew_with = Some(credentials.clone());
                 Ok(session)
             }
             Credentials::ClientCredentials {
@@ -132,6 +133,7 @@ impl Client {
                     });
                 }
                 self.store_token(token.access_token.clone(), SessionKind::Client);
+                let issued = token.access_token.clone();
                 let fallback = Session {
                     access_token: token.access_token,
                     token_type: token.token_type,
@@ -143,8 +145,14 @@ impl Client {
                     ..Session::default()
                 };
                 let result = self.validate_token(fallback).await;
-                if result.is_err() {
-                    self.forget_session();
+                match &result {
+                    Ok(_) => self.write_state().renew_with = Some(credentials.clone()),
+                    Err(_) => {
+                        // The token was issued: revoke it rather than leave it open (best
+                        // effort; the login's own error is the one reported).
+                        let _ = self.revoke(&issued).await;
+                        self.forget_session();
+                    }
                 }
                 result
             }
@@ -233,7 +241,10 @@ impl Client {
         };
         let result = match kind {
             // Not repeated: after a logout that acted, a repeat answers 401.
-            SessionKind::User => self.send(Request::delete("session")).await.map(|_| ()),
+            SessionKind::User => self
+                .send(Request::delete("session").without_renewal())
+                .await
+                .map(|_| ()),
             SessionKind::Client => self.revoke(&token).await,
             SessionKind::External | SessionKind::None => Ok(()),
         };
@@ -300,6 +311,7 @@ impl Client {
         // Safe to repeat: revoking a revoked token changes nothing.
         let request = Request::new(Method::POST, "oauth/revoke")
             .idempotent()
+            .without_renewal()
             .form(vec![("token".to_owned(), token.expose().to_owned())]);
         self.send(request).await.map(|_| ())
     }
@@ -308,6 +320,7 @@ impl Client {
         let mut state = self.write_state();
         state.token = Some(token);
         state.kind = kind;
+        state.renew_with = None;
         state.user_uid.clear();
         state.user_name.clear();
         state.tokens = None;
@@ -317,6 +330,7 @@ impl Client {
         let mut state = self.write_state();
         state.token = None;
         state.kind = SessionKind::None;
+        state.renew_with = None;
         state.tokens = None;
         state.user_uid.clear();
         state.user_name.clear();

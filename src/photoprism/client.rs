@@ -28,6 +28,8 @@ pub(crate) struct Inner {
     pub(crate) state: RwLock<AuthState>,
     /// Held while a batch edit that changes values runs: the server runs one at a time.
     pub(crate) batch_edit_lock: tokio::sync::Mutex<()>,
+    /// Held while an expired session is renewed, so that parallel requests renew it once.
+    pub(crate) relogin_lock: tokio::sync::Mutex<()>,
 }
 
 /// How the current token was obtained, which decides how to log out.
@@ -52,6 +54,9 @@ pub(crate) struct AuthState {
     pub(crate) user_name: String,
     pub(crate) tokens: Option<Tokens>,
     pub(crate) info: ServerInfo,
+    /// The password or client credentials of the current session, kept to renew it once when
+    /// it expires or is revoked during a long run (`None` for a token given by the caller).
+    pub(crate) renew_with: Option<super::auth::Credentials>,
 }
 
 impl Client {
@@ -59,16 +64,32 @@ impl Client {
     pub fn new(server: ServerUrl, options: ClientOptions) -> Result<Client, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(options.user_agent.clone())
             .timeout(options.timeout)
             .connect_timeout(options.connect_timeout)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .build()
-            .map_err(|e| Error::InvalidInput {
-                message: format!("could not set up the HTTP client: {}", e.without_url()),
-            })?;
+            .redirect(same_origin_redirects(&server));
+        for (index, pem) in options.ca_certs.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|certificates| !certificates.is_empty())
+                .ok_or_else(|| Error::InvalidInput {
+                    message: format!(
+                        "CA certificate {} holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)",
+                        index + 1
+                    ),
+                })?;
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        if options.accept_invalid_certs {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder.build().map_err(|e| Error::InvalidInput {
+            message: format!("could not set up the HTTP client: {}", e.without_url()),
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 server,
@@ -76,6 +97,7 @@ impl Client {
                 http,
                 state: RwLock::new(AuthState::default()),
                 batch_edit_lock: tokio::sync::Mutex::new(()),
+                relogin_lock: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -166,6 +188,20 @@ impl Client {
             }
         }
     }
+}
+
+/// Follows a redirect only within the server's own origin (scheme, host and port), at most
+/// five times. A redirect elsewhere is not followed: the answer comes back as a 3xx and becomes
+/// [`Error::Redirect`], so the bearer token and a login body never reach another host.
+fn same_origin_redirects(server: &ServerUrl) -> reqwest::redirect::Policy {
+    let origin = server.site().origin();
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 || attempt.url().origin() != origin {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 impl fmt::Debug for Client {

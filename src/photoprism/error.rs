@@ -106,6 +106,48 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The server's TLS certificate was not trusted (self-signed, a private CA, expired, or
+    /// issued for another host).
+    #[error(
+        "{method} {path}: the TLS certificate of {server} is not trusted: {}",
+        terminal_safe(detail)
+    )]
+    Certificate {
+        /// Server origin, e.g. `https://photos.home.lan`.
+        server: String,
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// What the TLS library said.
+        detail: String,
+    },
+    /// The server redirected to another origin; the redirect was not followed so that no
+    /// credentials reach another host.
+    #[error(
+        "{method} {path}: the server redirected ({status}) to another host, {}; not followed, so no credentials go there",
+        terminal_safe(location)
+    )]
+    Redirect {
+        /// HTTP status code (301, 302, 303, 307, 308).
+        status: u16,
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The origin redirected to (scheme, host and port only), or what the header said.
+        location: String,
+    },
+    /// The answer was larger than [`crate::photoprism::ClientOptions::max_body_bytes`].
+    #[error("{method} {path}: the answer is larger than {} MiB; stopped reading it", limit / (1024 * 1024))]
+    TooLarge {
+        /// HTTP method of the request.
+        method: String,
+        /// Request path without query.
+        path: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// No answer within the configured timeout.
     #[error("{method} {path}: no answer from the server within {} s", timeout.as_secs())]
     Timeout {
@@ -270,7 +312,9 @@ impl Error {
     fn help_text(&self) -> Option<String> {
         let text = match self {
             Error::Unauthorized { .. } => {
-                "check the username and password (or token); a session expires after two weeks, so log in again"
+                "check the username and password (or token). If it worked before, the session or token \
+                 expired or was revoked: prysm logs in again once when it has the password or client \
+                 secret, but a token given to it must be replaced"
                     .to_owned()
             }
             Error::Forbidden { .. } => "use an admin account. With an app password: app passwords may be disabled \
@@ -310,6 +354,20 @@ impl Error {
             Error::Transport { .. } => {
                 "the connection broke off; check the network and the server, then try again".to_owned()
             }
+            Error::Certificate { .. } => {
+                "if the server uses a private CA or a self-signed certificate, trust it with \
+                 --ca-cert FILE (PEM; or PRYSM_CA_CERT); --insecure skips the check but lets anyone \
+                 on the network read the password and token"
+                    .to_owned()
+            }
+            Error::Redirect { .. } => {
+                "give the address the server redirects to as the server URL (--server), if you trust it"
+                    .to_owned()
+            }
+            Error::TooLarge { .. } => {
+                "no PhotoPrism answer is this large: is the URL a PhotoPrism server, and not a file or proxy page?"
+                    .to_owned()
+            }
             Error::Timeout { .. } => "raise the timeout: uploads and index runs block until they finish".to_owned(),
             Error::Decode { .. } => {
                 "the answer had an unexpected shape: is the URL a PhotoPrism server of a supported version?"
@@ -339,6 +397,9 @@ impl miette::Diagnostic for Error {
             Error::Server { .. } => "prysm::photoprism::server_error",
             Error::Transport { .. } => "prysm::photoprism::transport",
             Error::Timeout { .. } => "prysm::photoprism::timeout",
+            Error::Certificate { .. } => "prysm::photoprism::certificate",
+            Error::Redirect { .. } => "prysm::photoprism::redirect",
+            Error::TooLarge { .. } => "prysm::photoprism::too_large",
             Error::Decode { .. } => "prysm::photoprism::decode",
             Error::InvalidUrl { .. } => "prysm::photoprism::invalid_url",
             Error::InvalidInput { .. } => "prysm::photoprism::invalid_input",
@@ -385,12 +446,37 @@ pub(crate) fn error_message(body: &[u8]) -> String {
         }
         return parts.join(": ");
     }
-    if serde_json::from_str::<serde_json::Value>(text).is_ok() || text.starts_with('<') {
-        // JSON of another shape, or an HTML/SVG page: nothing worth showing.
+    if text.starts_with('<') {
+        // An HTML page, typically from a reverse proxy in front of PhotoPrism.
+        return html_summary(text);
+    }
+    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        // JSON of another shape: nothing worth showing.
         return String::new();
     }
     let first_line = text.lines().next().unwrap_or_default();
     first_line.chars().take(200).collect()
+}
+
+/// `an HTML page (<title>)`: what a proxy's error page says about itself.
+pub(crate) fn html_summary(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let title = lower
+        .find("<title")
+        .and_then(|start| Some(start + lower[start..].find('>')? + 1))
+        .and_then(|start| {
+            let end = start + lower[start..].find("</title")?;
+            text.get(start..end)
+        })
+        .map(|title| title.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|title| !title.is_empty());
+    match title {
+        Some(title) => format!(
+            "an HTML page ({}), not PhotoPrism's JSON: a proxy or web server answered",
+            title.chars().take(120).collect::<String>()
+        ),
+        None => "an HTML page, not PhotoPrism's JSON: a proxy or web server answered".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -420,7 +506,14 @@ mod tests {
             "passcode required: Enter verification code"
         );
         assert_eq!(error_message(b""), "");
-        assert_eq!(error_message(b"<html><body>Not found</body></html>"), "");
+        assert_eq!(
+            error_message(b"<html><body>Not found</body></html>"),
+            "an HTML page, not PhotoPrism's JSON: a proxy or web server answered"
+        );
+        assert_eq!(
+            error_message(b"<html><head><TITLE>502 Bad\n Gateway</TITLE></head></html>"),
+            "an HTML page (502 Bad Gateway), not PhotoPrism's JSON: a proxy or web server answered"
+        );
         assert_eq!(error_message(b"[1,2]"), "");
         assert_eq!(error_message(b"upstream down\nmore"), "upstream down");
     }

@@ -50,7 +50,7 @@ pub use models::{
     PhotoDetails, PhotoFile, PhotoLabel, PhotoResult, Session, SessionConfig, ShareLink, Subject,
     TextField, Tokens, User,
 };
-pub use options::{BusyPolicy, ClientOptions, RetryPolicy};
+pub use options::{BusyPolicy, ClientOptions, MAX_BODY_BYTES, RetryPolicy};
 pub use page::Page;
 pub use photo_update::{MANUAL, PhotoUpdate, Timestamp};
 pub use photos::{BATCH_CHUNK, PhotoQuery};

@@ -18,7 +18,23 @@ pub struct ClientOptions {
     pub busy: BusyPolicy,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// Extra trusted root certificates, each a PEM text holding one or more certificates
+    /// (a private CA or a self-signed server certificate); added to the built-in roots.
+    pub ca_certs: Vec<Vec<u8>>,
+    /// Accept any server certificate (expired, self-signed, wrong host). Unsafe: anyone on the
+    /// network path can read the password and token. Never the default.
+    pub accept_invalid_certs: bool,
+    /// The largest API answer read (default 64 MiB); a longer one fails with
+    /// [`crate::photoprism::Error::TooLarge`] instead of filling memory.
+    pub max_body_bytes: usize,
+    /// How long the body of an answer may stall once its headers arrived (default 60 s);
+    /// the whole-request `timeout` still applies.
+    pub body_idle_timeout: Duration,
 }
+
+/// The default [`ClientOptions::max_body_bytes`]: 64 MiB, far above any real API answer
+/// (a page of 1000 photos with their files is about 5 MiB).
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -28,6 +44,10 @@ impl Default for ClientOptions {
             retry: RetryPolicy::default(),
             busy: BusyPolicy::default(),
             user_agent: format!("prysm/{}", env!("CARGO_PKG_VERSION")),
+            ca_certs: Vec::new(),
+            accept_invalid_certs: false,
+            max_body_bytes: MAX_BODY_BYTES,
+            body_idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -155,6 +175,12 @@ mod tests {
         assert!(o.user_agent.starts_with("prysm/"));
         assert_eq!(o.busy.max_wait, Duration::from_secs(2));
         assert_eq!(o.busy.budget, Duration::from_secs(120));
+        assert!(o.ca_certs.is_empty());
+        assert!(
+            !o.accept_invalid_certs,
+            "certificate checks are never off by default"
+        );
+        assert_eq!(o.max_body_bytes, 64 * 1024 * 1024);
     }
 
     #[test]

@@ -12,12 +12,13 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::error::Error;
+use super::secret::Secret;
 
 /// Whether a request may be sent again after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub(crate) struct Request {
     /// A 429 without `Retry-After` means "busy" (PhotoPrism's batch-edit lock): wait it out
     /// under the client's [`crate::photoprism::BusyPolicy`].
     pub(crate) waits_when_busy: bool,
+    /// On a 401, renew an expired session once and repeat (off for logout: renewing a session
+    /// only to end it would be pointless).
+    pub(crate) renews_session: bool,
 }
 
 impl Request {
@@ -76,6 +80,7 @@ impl Request {
             retry,
             auth: true,
             waits_when_busy: false,
+            renews_session: true,
         }
     }
 
@@ -131,6 +136,12 @@ impl Request {
         self.auth = false;
         self
     }
+
+    /// A 401 answer ends the request at once, without renewing the session.
+    pub(crate) fn without_renewal(mut self) -> Request {
+        self.renews_session = false;
+        self
+    }
 }
 
 /// A successful answer.
@@ -149,10 +160,21 @@ impl Response {
         } else {
             &self.body
         };
-        serde_json::from_slice(body).map_err(|e| Error::Decode {
-            method: self.method.clone(),
-            path: self.path.clone(),
-            message: e.to_string(),
+        serde_json::from_slice(body).map_err(|e| {
+            let text = String::from_utf8_lossy(&self.body);
+            let text = text.trim_start();
+            let message = if text.is_empty() {
+                format!("the answer is empty where JSON was expected ({e})")
+            } else if text.starts_with('<') {
+                super::error::html_summary(text)
+            } else {
+                e.to_string()
+            };
+            Error::Decode {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                message,
+            }
         })
     }
 
@@ -190,14 +212,29 @@ impl Client {
         let mut retry = 0u32;
         let mut busy_answers = 0u32;
         let mut busy_since: Option<Instant> = None;
+        let mut renewed = false;
         loop {
-            match self.attempt(&request).await {
+            let token = if request.auth { self.token() } else { None };
+            match self.attempt(&request, token.as_ref()).await {
                 Outcome::Done(response) => return Ok(response),
                 Outcome::Failed {
                     error,
                     retry_after,
                     next,
                 } => match next {
+                    Next::Stop
+                        if matches!(error, Error::Unauthorized { .. })
+                            && token.is_some()
+                            && request.renews_session
+                            && !renewed =>
+                    {
+                        // The session expired or was revoked during the run: log in again,
+                        // once, when the credentials are at hand; a second 401 stops.
+                        renewed = true;
+                        if !self.renew_session(token.as_ref()).await? {
+                            return Err(error);
+                        }
+                    }
                     Next::Stop => return Err(error),
                     Next::Retry => {
                         if retry >= policy.max_retries {
@@ -229,7 +266,36 @@ impl Client {
         self.send(request).await?.json()
     }
 
-    async fn attempt(&self, request: &Request) -> Outcome {
+    /// Logs in again with the credentials kept from the first login, unless another request
+    /// already did (the token changed since `stale` was sent). Returns false when the session
+    /// cannot be renewed (a token given by the caller, or after logout).
+    async fn renew_session(&self, stale: Option<&Secret>) -> Result<bool, Error> {
+        let check = |client: &Client| {
+            let state = client.read_state();
+            match (&state.token, &state.renew_with) {
+                (None, _) => Err(false),
+                (current, _) if current.as_ref() != stale => Err(true),
+                (_, None) => Err(false),
+                (_, Some(credentials)) => Ok(credentials.clone()),
+            }
+        };
+        // Checked before waiting as well: the login below runs requests of its own, which must
+        // not wait for the lock it holds (its fresh session has no credentials to renew with yet).
+        if let Err(answer) = check(self) {
+            return Ok(answer);
+        }
+        let _renewing = self.inner.relogin_lock.lock().await;
+        let credentials = match check(self) {
+            Ok(credentials) => credentials,
+            Err(answer) => return Ok(answer),
+        };
+        // A failed renewal (a changed password: 401) is not repeated either. Boxed: the login
+        // sends requests itself.
+        Box::pin(self.login(&credentials)).await?;
+        Ok(true)
+    }
+
+    async fn attempt(&self, request: &Request, token: Option<&Secret>) -> Outcome {
         let server = &self.inner.server;
         let url = server.api_url(&request.path);
         let path = url.path().to_owned();
@@ -238,10 +304,8 @@ impl Client {
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        if request.auth {
-            if let Some(token) = self.token() {
-                builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
-            }
+        if let Some(token) = token {
+            builder = builder.header(AUTHORIZATION, format!("Bearer {}", token.expose()));
         }
         builder = match &request.body {
             Body::Empty => builder.header(CONTENT_TYPE, "application/json"),
@@ -267,9 +331,39 @@ impl Client {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(body) => body.to_vec(),
-            Err(e) => return self.transport_failure(request, &method, &path, e),
+        if status.is_redirection() {
+            // Only redirects to another origin reach here (see `same_origin_redirects`).
+            let location = headers
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| match url::Url::parse(v) {
+                    Ok(url) => url.origin().ascii_serialization(),
+                    Err(_) => "an address that is not a URL".to_owned(),
+                })
+                .unwrap_or_else(|| "no Location header".to_owned());
+            return Outcome::Failed {
+                error: Error::Redirect {
+                    status: status.as_u16(),
+                    method,
+                    path,
+                    location,
+                },
+                retry_after: None,
+                next: Next::Stop,
+            };
+        }
+        let body = match self.read_body(response, &method, &path).await {
+            Ok(body) => body,
+            Err(BodyError::Transport(e)) => {
+                return self.transport_failure(request, &method, &path, e);
+            }
+            Err(BodyError::Stop(error)) => {
+                return Outcome::Failed {
+                    error,
+                    retry_after: None,
+                    next: Next::Stop,
+                };
+            }
         };
         if status.is_success() {
             return Outcome::Done(Response {
@@ -301,6 +395,49 @@ impl Client {
         }
     }
 
+    /// Reads a body in chunks: stops past `max_body_bytes` and when the body stalls for
+    /// `body_idle_timeout`.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        method: &str,
+        path: &str,
+    ) -> Result<Vec<u8>, BodyError> {
+        let options = &self.inner.options;
+        let too_large = || {
+            BodyError::Stop(Error::TooLarge {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                limit: options.max_body_bytes,
+            })
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if usize::try_from(declared).map_or(true, |n| n > options.max_body_bytes) {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+        loop {
+            let chunk =
+                match tokio::time::timeout(options.body_idle_timeout, response.chunk()).await {
+                    Ok(chunk) => chunk.map_err(BodyError::Transport)?,
+                    Err(_) => {
+                        return Err(BodyError::Stop(Error::Timeout {
+                            method: method.to_owned(),
+                            path: path.to_owned(),
+                            timeout: options.body_idle_timeout,
+                        }));
+                    }
+                };
+            let Some(chunk) = chunk else {
+                return Ok(body);
+            };
+            if body.len() + chunk.len() > options.max_body_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+
     fn transport_failure(
         &self,
         request: &Request,
@@ -322,12 +459,29 @@ impl Client {
             };
         }
         let server = self.inner.server.origin();
+        if let Some(detail) = certificate_problem(&error) {
+            return Outcome::Failed {
+                error: Error::Certificate {
+                    server,
+                    method: method.to_owned(),
+                    path: path.to_owned(),
+                    detail,
+                },
+                retry_after: None,
+                next: Next::Stop,
+            };
+        }
         let detail = if connect {
             format!("could not connect to {server}: is PhotoPrism running and is the URL right?")
         } else {
             format!(
-                "the connection to {server} failed during {method} {path}: {}",
-                root_cause(&error)
+                "the connection to {server} failed during {method} {path}: {}{}",
+                root_cause(&error),
+                if request.retry == Retry::Safe {
+                    ""
+                } else {
+                    " (the server may or may not have acted on it: plan again to see)"
+                }
             )
         };
         // No connection: nothing was sent. A broken one: the request may have been acted on.
@@ -367,6 +521,38 @@ fn busy_error(error: Error, waited: Duration) -> Error {
         },
         other => other,
     }
+}
+
+/// Why reading a body stopped.
+enum BodyError {
+    /// The connection broke: handled like any transport failure.
+    Transport(reqwest::Error),
+    /// Too large or stalled: never repeated.
+    Stop(Error),
+}
+
+/// The TLS library's complaint about the server's certificate, if that is why the connection
+/// failed.
+fn certificate_problem(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if text.contains("certificate") || text.contains("UnknownIssuer") {
+            return Some(root_cause(e));
+        }
+        // `io::Error` hides a wrapped error from `source()`: look inside it too.
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            let text = inner.to_string();
+            if text.contains("certificate") || text.contains("UnknownIssuer") {
+                return Some(text);
+            }
+        }
+        current = e.source();
+    }
+    None
 }
 
 fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {

@@ -4,7 +4,9 @@
 
 mod emulated;
 mod fixtures;
+mod fuzz;
 mod harness;
+mod hostile;
 mod offline;
 mod png;
 mod raw;
@@ -12,3 +14,5 @@ mod real;
 mod resilience;
 mod stub;
 mod suite;
+mod tls;
+mod tls_proxy;

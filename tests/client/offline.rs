@@ -179,7 +179,8 @@ async fn odd_error_bodies_are_tolerated() {
     let err = client.album("aqzzzzzzzzzzzzzz").await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/albums/aqzzzzzzzzzzzzzz: not found (404)"
+        "GET /api/v1/albums/aqzzzzzzzzzzzzzz: not found (404): an HTML page, not PhotoPrism's \
+         JSON: a proxy or web server answered"
     );
     let err = client.status().await.unwrap_err();
     assert!(matches!(err, Error::Server { status: 500, .. }));

@@ -293,7 +293,7 @@ async fn writes_that_must_not_run_twice_are_not_repeated_after_a_5xx() {
 async fn client_errors_stop_at_once() {
     let emu = emulator(ApiGeneration::V2025, Duration::ZERO).await;
     let client = client(&emu, options(Duration::from_secs(5))).await;
-    for status in [400u16, 401, 403, 404, 413] {
+    for status in [400u16, 403, 404, 413] {
         emu.reset_counts();
         emu.fail_next("GET /api/v1/albums", 1, status);
         let error = client
@@ -304,6 +304,19 @@ async fn client_errors_stop_at_once() {
         assert!(!error.is_retryable(), "{status}");
         assert_eq!(emu.request_count("GET /api/v1/albums"), 1, "{status}");
     }
+    emu.clear_faults();
+
+    // A 401 during the run: the session is renewed once (the client holds the password), then
+    // a second 401 stops (see tests/client/hostile.rs for the whole story).
+    emu.reset_counts();
+    emu.fail_next("GET /api/v1/albums", 2, 401);
+    let error = client
+        .all_albums(Default::default())
+        .await
+        .expect_err("a second 401");
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(emu.request_count("GET /api/v1/albums"), 2);
+    assert_eq!(emu.request_count("POST /api/v1/session"), 1);
     emu.clear_faults();
 
     // A wrong password is never repeated: PhotoPrism rate-limits failed logins.

@@ -15,6 +15,10 @@ pub enum Reply {
     Drop,
     /// Keep the connection open without answering (for timeouts).
     Hang,
+    /// Send these bytes as they are, then close (or, with `hang`, keep the connection open).
+    Raw(Vec<u8>, bool),
+    /// A 200 with a chunked body that never ends: a chunk of `x` every few milliseconds.
+    Endless,
 }
 
 impl Reply {
@@ -81,6 +85,34 @@ impl Stub {
                         tokio::spawn(async move {
                             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                             drop(socket);
+                        });
+                    }
+                    Reply::Raw(bytes, hang) => {
+                        let _ = socket.write_all(&bytes).await;
+                        let _ = socket.flush().await;
+                        if hang {
+                            tokio::spawn(async move {
+                                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                                drop(socket);
+                            });
+                        } else {
+                            let _ = socket.shutdown().await;
+                        }
+                    }
+                    Reply::Endless => {
+                        tokio::spawn(async move {
+                            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                                        Transfer-Encoding: chunked\r\n\r\n";
+                            if socket.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                            let chunk = format!("{:x}\r\n{}\r\n", 4096, "x".repeat(4096));
+                            for _ in 0..100_000 {
+                                if socket.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                            }
                         });
                     }
                     Reply::Http(status, headers, body) => {

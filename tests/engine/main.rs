@@ -2,6 +2,7 @@
 //! `prysm` binary end to end. One test binary (faster to build and link).
 
 mod apply_tests;
+mod broken_connection;
 mod cli_tests;
 mod export_tests;
 mod flaky;
@@ -10,6 +11,9 @@ mod markdown;
 mod plan_tests;
 mod real_server;
 mod review;
+mod secrets;
 mod support;
 mod terminal;
 mod titles;
+#[path = "../client/tls_proxy.rs"]
+mod tls_proxy;

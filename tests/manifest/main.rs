@@ -2,6 +2,7 @@
 
 mod api;
 mod examples;
+mod fuzz;
 mod mistakes;
 mod properties;
 mod schema;
