@@ -32,6 +32,7 @@ mod photos;
 mod secret;
 mod server_info;
 mod server_url;
+mod thumbs;
 mod transport;
 mod upload;
 
@@ -41,6 +42,7 @@ pub use albums::{
 pub use auth::Credentials;
 pub use batch_edit::{BATCH_EDIT_CHUNK, BatchValues};
 pub use client::Client;
+pub use thumbs::{THUMB_SIZES, Thumbnail, ThumbnailError};
 pub use error::Error;
 pub use jobs::{ImportOptions, IndexOptions};
 pub use models::{
