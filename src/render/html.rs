@@ -349,9 +349,9 @@ impl Pictures<'_> {
         let name = escape(name);
         let _ = write!(out, "<li><figure class=\"ph {class}\">");
         self.image(out, photo, &name);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<figcaption>{name} <code class=\"addr\">{}</code></figcaption></figure></li>\n",
+            "<figcaption>{name} <code class=\"addr\">{}</code></figcaption></figure></li>",
             escape(&photo.uid)
         );
     }
@@ -362,7 +362,7 @@ impl Pictures<'_> {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
                 let tag = format!(
                     "<img src=\"data:{mime};base64,{encoded}\" alt=\"{alt}\" width=\"224\" \
-                     height=\"224\" loading=\"lazy\">"
+                     height=\"224\">"
                 );
                 match &mut self.budget {
                     Some(left) if *left >= tag.len() => {

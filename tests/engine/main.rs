@@ -5,6 +5,7 @@ mod apply_tests;
 mod cli_tests;
 mod export_tests;
 mod flaky;
+mod html;
 mod idempotence;
 mod markdown;
 mod plan_tests;
