@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use super::{CliError, Connection, Interrupts, PlanArgs};
 use crate::plan::{SavedPlan, SavedSource};
 use crate::planner::{PlanOptions, make_plan};
-use crate::render::{HtmlOptions, MarkdownOptions, TextOptions, render_json, render_markdown, render_text};
+use crate::render::{
+    HtmlOptions, MarkdownOptions, TextOptions, render_json, render_markdown, render_text,
+};
 
 /// Runs `prysm plan`.
 pub async fn run(

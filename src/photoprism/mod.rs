@@ -42,7 +42,6 @@ pub use albums::{
 pub use auth::Credentials;
 pub use batch_edit::{BATCH_EDIT_CHUNK, BatchValues};
 pub use client::Client;
-pub use thumbs::{THUMB_SIZES, Thumbnail, ThumbnailError};
 pub use error::Error;
 pub use jobs::{ImportOptions, IndexOptions};
 pub use models::{
@@ -57,6 +56,7 @@ pub use photos::{BATCH_CHUNK, PhotoQuery};
 pub use secret::Secret;
 pub use server_info::ServerInfo;
 pub use server_url::{DEFAULT_SERVER, ServerUrl};
+pub use thumbs::{THUMB_SIZES, Thumbnail, ThumbnailError};
 pub use upload::UploadFile;
 
 /// A page of photo search rows.

@@ -112,8 +112,7 @@ impl Client {
             .filter(|token| !token.is_empty())
             .ok_or(ThumbnailError::NoPreviewToken)?;
         // Browsers fetch thumbnails without a session header; so does prysm.
-        let request =
-            Request::get(format!("t/{hash}/{}/{size}", token.expose())).without_auth();
+        let request = Request::get(format!("t/{hash}/{}/{size}", token.expose())).without_auth();
         match self.send(request).await {
             Ok(response) => Ok(Thumbnail {
                 content_type: response
@@ -151,7 +150,10 @@ mod tests {
 
     #[test]
     fn raster_mime_trusts_the_bytes_not_the_header() {
-        assert_eq!(thumb(&[0xff, 0xd8, 0xff, 0xe0, 0]).raster_mime(), Some("image/jpeg"));
+        assert_eq!(
+            thumb(&[0xff, 0xd8, 0xff, 0xe0, 0]).raster_mime(),
+            Some("image/jpeg")
+        );
         assert_eq!(thumb(b"<svg xmlns=\"\"></svg>").raster_mime(), None);
         assert_eq!(
             thumb(b"\x89PNG\r\n\x1a\n....").raster_mime(),

@@ -123,7 +123,9 @@ pub async fn fetch_previews(client: &Client, uids: &[String], concurrency: usize
     futures::stream::iter(uids.iter().cloned())
         .map(|uid| async move {
             let preview = match client.photo(&uid).await {
-                Err(error) => Preview::Unavailable(format!("photo not readable: {}", brief(&error))),
+                Err(error) => {
+                    Preview::Unavailable(format!("photo not readable: {}", brief(&error)))
+                }
                 Ok(photo) => match photo.primary_hash().filter(|hash| !hash.is_empty()) {
                     None => Preview::Unavailable("the photo has no file".to_string()),
                     Some(hash) => match client.thumbnail(hash, THUMB_SIZE).await {
@@ -132,9 +134,7 @@ pub async fn fetch_previews(client: &Client, uids: &[String], concurrency: usize
                                 mime,
                                 bytes: thumb.bytes,
                             },
-                            None => {
-                                Preview::Unavailable("the server has no thumbnail".to_string())
-                            }
+                            None => Preview::Unavailable("the server has no thumbnail".to_string()),
                         },
                         Err(error) => Preview::Unavailable(brief(&error)),
                     },
@@ -496,15 +496,20 @@ fn body(
              (limit {}); this plan exists only because of <code>--allow-destroy</code>.</p>",
             escape(budget.budget.setting()),
             budget.used,
-            budget.limit.map_or("none".to_string(), |limit| limit.to_string())
+            budget
+                .limit
+                .map_or("none".to_string(), |limit| limit.to_string())
         );
     }
     out.push_str("</header>\n<main>\n");
     if plan.is_empty() {
         out.push_str("<p>No changes. The library matches the manifest.</p>\n");
     }
-    let destructive: Vec<&AlbumCard<'_>> =
-        page.albums.iter().filter(|card| card.destructive()).collect();
+    let destructive: Vec<&AlbumCard<'_>> = page
+        .albums
+        .iter()
+        .filter(|card| card.destructive())
+        .collect();
     if !destructive.is_empty() || !page.archived.is_empty() {
         out.push_str("<section id=\"destructive\">\n<h2>Destructive changes</h2>\n");
         if !page.archived.is_empty() {

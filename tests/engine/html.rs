@@ -97,7 +97,11 @@ async fn plan_html_embeds_a_thumbnail_of_every_photo_and_leaves_text_and_json_al
             .output()
             .expect("runs");
         assert!(with_html.status.success(), "{}", text(&with_html.stderr));
-        assert_eq!(text(&plain.stdout), text(&with_html.stdout), "text unchanged");
+        assert_eq!(
+            text(&plain.stdout),
+            text(&with_html.stdout),
+            "text unchanged"
+        );
         assert!(
             text(&with_html.stderr).contains("Wrote the HTML plan to"),
             "{}",
@@ -122,7 +126,10 @@ async fn plan_html_embeds_a_thumbnail_of_every_photo_and_leaves_text_and_json_al
         assert!(page.contains(html::CSP), "CSP meta tag");
         let images = page.matches("<img ").count();
         assert!(images >= 5, "thumbnails embedded: {images}");
-        assert_eq!(images, page.matches("src=\"data:image/jpeg;base64,").count());
+        assert_eq!(
+            images,
+            page.matches("src=\"data:image/jpeg;base64,").count()
+        );
         assert!(!page.contains("<script"), "no JavaScript");
         assert!(!page.contains("href="), "no links");
         assert!(!page.contains("src=\"http"), "no remote sources");
@@ -131,7 +138,9 @@ async fn plan_html_embeds_a_thumbnail_of_every_photo_and_leaves_text_and_json_al
         assert!(!page.contains(token.expose()), "preview token not in page");
         assert!(!page.contains("/api/v1/t/"), "no thumbnail URL in page");
         // Destructive changes come first.
-        let destructive = page.find("id=\"destructive\"").expect("destructive section");
+        let destructive = page
+            .find("id=\"destructive\"")
+            .expect("destructive section");
         let albums = page.find("id=\"albums\"").expect("albums section");
         assert!(destructive < albums);
         // Handy for the README screenshot: copy the page somewhere.
@@ -183,7 +192,10 @@ window.addEventListener('load', () => {
 });
 </script>"#;
     let checked = page
-        .replace(html::CSP, &format!("{}; script-src 'unsafe-inline'", html::CSP))
+        .replace(
+            html::CSP,
+            &format!("{}; script-src 'unsafe-inline'", html::CSP),
+        )
         .replace("</body>", &format!("{check}</body>"));
     let checked_path = dir.path().join("checked.html");
     std::fs::write(&checked_path, checked).expect("write");
@@ -243,7 +255,11 @@ async fn show_html_reads_thumbnails_from_the_plans_server_or_refuses_another() {
         .output()
         .expect("runs");
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("--no-thumbnails"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--no-thumbnails"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -259,12 +275,24 @@ async fn the_emulator_answers_thumbnails_as_photoprism_does() {
             .next()
             .expect("a photo");
         let hash = photo.hash.clone();
-        let thumb = env.client.thumbnail(&hash, "tile_224").await.expect("thumb");
+        let thumb = env
+            .client
+            .thumbnail(&hash, "tile_224")
+            .await
+            .expect("thumb");
         assert_eq!(thumb.content_type, "image/jpeg");
         assert_eq!(thumb.raster_mime(), Some("image/jpeg"));
-        let again = env.client.thumbnail(&hash, "tile_224").await.expect("thumb");
+        let again = env
+            .client
+            .thumbnail(&hash, "tile_224")
+            .await
+            .expect("thumb");
         assert_eq!(thumb, again, "deterministic");
-        let small = env.client.thumbnail(&hash, "tile_100").await.expect("thumb");
+        let small = env
+            .client
+            .thumbnail(&hash, "tile_100")
+            .await
+            .expect("thumb");
         assert!(small.bytes.len() < thumb.bytes.len());
 
         // Unknown hash: 200 with an SVG icon (no raster image).
@@ -450,7 +478,10 @@ fn html_structure_snapshot_with_escaped_names() {
     let page = html::render(&plan, &HtmlOptions::default(), &fake_previews(&plan));
     assert!(!page.contains("<script>alert"), "names are escaped");
     assert!(!page.contains("<b>bold</b>"), "titles are escaped");
-    assert!(!page.contains('\u{202e}'), "direction controls shown as escapes");
+    assert!(
+        !page.contains('\u{202e}'),
+        "direction controls shown as escapes"
+    );
     assert!(page.contains("Ёлка &quot;зимой&quot; &amp; &#39;ночью&#39;.jpg"));
     assert!(page.contains("東京_夜景 🎆 100%.heic"));
     assert_snapshot!("html_plan_body", body_of(&page));
@@ -458,7 +489,9 @@ fn html_structure_snapshot_with_escaped_names() {
 
 #[test]
 fn long_lists_are_capped_and_the_page_keeps_to_its_size_budget() {
-    let photos: Vec<PhotoRef> = (0..300).map(|i| photo(i, &format!("IMG_{i:04}.jpg"))).collect();
+    let photos: Vec<PhotoRef> = (0..300)
+        .map(|i| photo(i, &format!("IMG_{i:04}.jpg")))
+        .collect();
     let plan = plan_of(vec![(
         "album.big.photos",
         Change::AddPhotos {
@@ -502,7 +535,12 @@ fn long_lists_are_capped_and_the_page_keeps_to_its_size_budget() {
         per_album: 50,
         ..HtmlOptions::default()
     };
-    assert_eq!(html::render(&plan, &roomy, &previews).matches("<img ").count(), 50);
+    assert_eq!(
+        html::render(&plan, &roomy, &previews)
+            .matches("<img ")
+            .count(),
+        50
+    );
 }
 
 #[test]

@@ -119,8 +119,12 @@ fn fitted(width: u32, height: u32, box_w: u32, box_h: u32) -> (u32, u32) {
     let scale = (f64::from(box_w) / f64::from(width))
         .min(f64::from(box_h) / f64::from(height))
         .min(1.0);
-    let w = (f64::from(width) * scale).round().clamp(1.0, f64::from(box_w));
-    let h = (f64::from(height) * scale).round().clamp(1.0, f64::from(box_h));
+    let w = (f64::from(width) * scale)
+        .round()
+        .clamp(1.0, f64::from(box_w));
+    let h = (f64::from(height) * scale)
+        .round()
+        .clamp(1.0, f64::from(box_h));
     (w as u32, h as u32)
 }
 
@@ -134,11 +138,7 @@ fn jpeg(hash: &str, width: u32, height: u32) -> Option<Vec<u8>> {
         })
         .collect();
     let background = [seed[0], seed[1], seed[2]];
-    let band = [
-        seed[3] ^ 0xff,
-        seed[4] ^ 0xff,
-        seed[5] ^ 0xff,
-    ];
+    let band = [seed[3] ^ 0xff, seed[4] ^ 0xff, seed[5] ^ 0xff];
     let w16 = u16::try_from(width).ok()?;
     let h16 = u16::try_from(height).ok()?;
     let mut pixels = Vec::with_capacity(width as usize * height as usize * 3);
