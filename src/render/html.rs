@@ -313,11 +313,13 @@ border-radius:4px;padding:1px 6px;margin-right:6px;color:#fff;vertical-align:mid
 table.fields{border-collapse:collapse;width:100%;margin:.3em 0}
 table.fields td,table.fields th{border-top:1px solid var(--line);padding:3px 6px;\
 text-align:left;vertical-align:top}
-.old{color:var(--del)}.new{color:var(--add)}.arrow{color:var(--muted);width:1.5em}
+.old{color:var(--del)}.new{color:var(--add)}.arrow{color:var(--muted);white-space:nowrap;width:2.5em}
+table.fields th{width:7em}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(112px,1fr));gap:8px;\
 margin:0;padding:0;list-style:none}
 .ph{margin:0;border:3px solid transparent;border-radius:6px;background:var(--bg)}
-.ph img,.ph .none{display:block;width:100%;aspect-ratio:1;object-fit:cover;border-radius:3px}
+.ph img,.ph .none{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;\
+border-radius:3px}
 .ph .none{display:flex;align-items:center;justify-content:center;text-align:center;\
 font-size:.75em;color:var(--muted);border:1px dashed var(--line);padding:4px}
 .ph figcaption{font-size:.78em;padding:2px 3px;line-height:1.3}
