@@ -619,3 +619,37 @@ async fn ci_recipe_writes_the_page_and_the_comment_says_where_it_is() {
     );
     assert!(page.matches("data:image/jpeg;base64,").count() >= 5);
 }
+
+#[tokio::test]
+async fn a_failed_thumbnail_never_shows_the_preview_token() {
+    let env = env(prysm_emulator::ApiGeneration::V2025).await;
+    let hash = env
+        .client
+        .all_photos(Default::default())
+        .await
+        .expect("photos")
+        .into_iter()
+        .next()
+        .expect("a photo")
+        .hash;
+    let token = env.client.tokens().expect("tokens").preview;
+    env.emulator
+        .fail_next("GET /api/v1/t/:hash/:token/:size", 1, 403);
+    let error = env
+        .client
+        .thumbnail(&hash, "tile_224")
+        .await
+        .expect_err("403");
+    assert!(
+        matches!(
+            error,
+            ThumbnailError::Request {
+                status: Some(403),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(token.expose()), "{shown}");
+}
