@@ -14,8 +14,13 @@
 #   PHOTOPRISM_URL and PHOTOPRISM_TOKEN (or PHOTOPRISM_USERNAME and PHOTOPRISM_PASSWORD):
 #                     the server and an admin login, as for any prysm command
 #
+#   PRYSM_PAGE_URL    optional: where reviewers find plan.html (e.g. the CI run's artifacts);
+#                     GitHub Actions' run page is used when its variables are set
+#
 # Files in $PRYSM_OUT after `plan`:
 #   plan.json    the saved plan; keep it (a CI artifact) and hand it to `apply`
+#   plan.html    the plan as one self-contained page with thumbnails of the photos it
+#                touches (upload it as an artifact; it holds no token and loads nothing)
 #   comment.md   the comment to post: the Markdown plan, or why no plan could be made
 #   changes      `true` when the plan has changes, `false` when it has none
 set -euo pipefail
@@ -25,18 +30,21 @@ out="${PRYSM_OUT:-prysm-plan}"
 
 plan() {
     mkdir -p "$out"
-    rm -f "$out/plan.json" "$out/comment.md" "$out/changes"
+    rm -f "$out/plan.json" "$out/plan.html" "$out/comment.md" "$out/changes"
     local status=0
     prysm validate -f "$manifests" >&2 2>"$out/errors.txt" || status=$?
     if [ "$status" -eq 0 ]; then
         # 0: no changes, 2: changes, anything else: no plan (invalid manifest, budget
         # exceeded, server unreachable...).
         prysm plan -f "$manifests" --out "$out/plan.json" --markdown --detailed-exitcode \
-            >"$out/comment.md" 2>"$out/errors.txt" || status=$?
+            --html "$out/plan.html" >"$out/comment.md" 2>"$out/errors.txt" || status=$?
     fi
     case "$status" in
         0) echo false >"$out/changes" ;;
-        2) echo true >"$out/changes" ;;
+        2)
+            echo true >"$out/changes"
+            page_note >>"$out/comment.md"
+            ;;
         *)
             # The reviewer sees why, in the pull request itself.
             {
@@ -52,6 +60,19 @@ plan() {
             ;;
     esac
     cat "$out/comment.md"
+}
+
+# One line for the comment: where the page with the thumbnails is.
+page_note() {
+    echo
+    if [ -n "${PRYSM_PAGE_URL:-}" ]; then
+        echo "🖼️ **See the photos:** [plan.html]($PRYSM_PAGE_URL) shows a thumbnail of every photo this plan touches."
+    elif [ -n "${GITHUB_RUN_ID:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ]; then
+        local run="${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
+        echo "🖼️ **See the photos:** download the \`prysm-plan-page\` artifact of [this run]($run) and open \`plan.html\`: a thumbnail of every photo this plan touches."
+    else
+        echo "🖼️ **See the photos:** \`plan.html\`, next to the saved plan in this CI job's artifacts, shows a thumbnail of every photo this plan touches."
+    fi
 }
 
 apply() {

@@ -54,7 +54,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the JSON Schema of the manifest (or, with --plan, of the JSON plan).
     Schema(SchemaArgs),
-    /// Print a saved plan (text, --json or --markdown) without contacting the server.
+    /// Print a saved plan (text, --json or --markdown) without contacting the server
+    /// (--html FILE reads thumbnails from it).
     Show(ShowArgs),
     /// Print the plan's dependency graph as Graphviz DOT (or --mermaid).
     Graph(GraphArgs),
@@ -79,6 +80,23 @@ pub struct ShowArgs {
     /// List every photo instead of summarising long lists (text).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Write the plan as an HTML page with thumbnails to FILE. Saved plans hold no
+    /// file hashes, so this reads the thumbnails from the plan's server (the usual
+    /// connection options) unless --no-thumbnails is given.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// With --html: at most N thumbnails per list (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = crate::render::html::DEFAULT_PER_ALBUM)]
+    pub html_per_album: usize,
+    /// With --html: the page's size budget in KiB; thumbnails past it are left out.
+    #[arg(long, value_name = "KIB", default_value_t = crate::render::html::DEFAULT_MAX_BYTES / 1024)]
+    pub html_max_kib: usize,
+    /// With --html: do not contact the server; photos show as labelled placeholders.
+    #[arg(long, requires = "html")]
+    pub no_thumbnails: bool,
+    /// With --html: how many thumbnail requests may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
 }
 
 /// Arguments of `prysm graph`.
@@ -165,6 +183,15 @@ pub struct PlanArgs {
     /// How many read requests may run at once.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// Also write the plan as one self-contained HTML page with thumbnails to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// With --html: at most N thumbnails per list (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = crate::render::html::DEFAULT_PER_ALBUM)]
+    pub html_per_album: usize,
+    /// With --html: the page's size budget in KiB; thumbnails past it are left out.
+    #[arg(long, value_name = "KIB", default_value_t = crate::render::html::DEFAULT_MAX_BYTES / 1024)]
+    pub html_max_kib: usize,
 }
 
 /// Arguments of `prysm apply`.
@@ -285,7 +312,7 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         Command::Plan(args) => plan_cmd::run(&cli.connection, &args, color).await,
         Command::Apply(args) => apply_cmd::run(&cli.connection, &args, color).await,
         Command::Export(args) => export::run(&cli.connection, &args).await,
-        Command::Show(args) => show_cmd::run(&args, color),
+        Command::Show(args) => show_cmd::run(&cli.connection, &args, color).await,
         Command::Graph(args) => graph_cmd::run(&cli.connection, &args).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),

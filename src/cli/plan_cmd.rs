@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use super::{CliError, Connection, Interrupts, PlanArgs};
 use crate::plan::{SavedPlan, SavedSource};
 use crate::planner::{PlanOptions, make_plan};
-use crate::render::{MarkdownOptions, TextOptions, render_json, render_markdown, render_text};
+use crate::render::{
+    HtmlOptions, MarkdownOptions, TextOptions, render_json, render_markdown, render_text,
+};
 
 /// Runs `prysm plan`.
 pub async fn run(
@@ -28,9 +30,29 @@ pub async fn run(
             make_plan(&client, &manifest, &options).await
         })
         .await;
+    let html_options = args.html.as_ref().map(|_| HtmlOptions {
+        per_album: args.html_per_album,
+        max_bytes: args.html_max_kib.saturating_mul(1024),
+        ..HtmlOptions::default()
+    });
+    // Thumbnails are read while the session is open, before logging out.
+    let previews = match (&planned, &html_options) {
+        (Ok(Ok(planned)), Some(options)) => Some(
+            interrupts
+                .or_stop(
+                    "while reading thumbnails; nothing was changed",
+                    super::show_cmd::fetch(&client, &planned.plan, options, args.concurrency),
+                )
+                .await,
+        ),
+        _ => None,
+    };
     super::connect::finish(&client, &interrupts).await;
     let planned = planned??;
     let plan = planned.plan;
+    if let (Some(page), Some(options), Some(previews)) = (&args.html, &html_options, previews) {
+        super::show_cmd::write_page(page, &plan, options, &previews?)?;
+    }
     if args.json {
         print!("{}", render_json(&plan));
     } else if args.markdown {

@@ -34,6 +34,7 @@ mod secret;
 mod server_info;
 mod server_url;
 pub mod text;
+mod thumbs;
 mod transport;
 mod upload;
 
@@ -60,6 +61,7 @@ pub use reqwest::Method;
 pub use secret::Secret;
 pub use server_info::ServerInfo;
 pub use server_url::{DEFAULT_SERVER, ServerUrl};
+pub use thumbs::{THUMB_SIZES, Thumbnail, ThumbnailError};
 pub use upload::UploadFile;
 
 /// A page of photo search rows.

@@ -1,12 +1,14 @@
 //! Render: the plan as text for people, as JSON for machines, as Markdown for
-//! pull-request comments, and its dependency graph as DOT or Mermaid. All read
+//! pull-request comments, as an HTML page with thumbnails for reviewers, and its dependency graph as DOT or Mermaid. All read
 //! the same [`crate::plan::Plan`], so they cannot disagree.
 
 pub mod graph_view;
+pub mod html;
 pub mod markdown;
 pub mod text;
 
 pub use graph_view::{render_dot, render_mermaid};
+pub use html::{HtmlOptions, render as render_html};
 pub use markdown::{MarkdownOptions, SavedInfo, render as render_markdown};
 pub use text::{NO_CHANGES, TextOptions, render as render_text, summary_line};
 

@@ -6,6 +6,7 @@ mod broken_connection;
 mod cli_tests;
 mod export_tests;
 mod flaky;
+mod html;
 mod idempotence;
 mod markdown;
 mod plan_tests;

@@ -11,6 +11,7 @@ mod multipart;
 mod photos;
 pub(crate) mod respond;
 mod session;
+mod thumbs;
 mod upload;
 
 use std::io;
@@ -298,6 +299,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(batch::edit).put(batch::edit),
         )
         .route("/api/v1/files/{hash}", get(photos::file_by_hash))
+        .route("/api/v1/t/{hash}/{token}/{size}", get(thumbs::thumb))
         .route(
             "/api/v1/users/{uid}/upload/{token}",
             post(upload::upload).put(upload::process),
