@@ -205,6 +205,7 @@ pub async fn undo_plan(
             .find(|album| album.title == title && album.album_type == "album")
     };
 
+    let mut recreated: BTreeSet<String> = BTreeSet::new();
     for action in &applied.actions {
         if journal.done(action.id) == Done::No {
             continue;
@@ -282,6 +283,20 @@ pub async fn undo_plan(
                     );
                     continue;
                 };
+                // PhotoPrism restores by title (slug): two deleted albums whose titles
+                // share a slug cannot both come back, only the first create restores one.
+                let slug = crate::manifest::slugify(&before.title);
+                if !recreated.insert(slug) {
+                    builder.conflict(
+                        address,
+                        Some("title"),
+                        None,
+                        Some(Value::Text(before.title.clone())),
+                        "another album of the same title is brought back: PhotoPrism restores \
+                         deleted albums by title, one per title",
+                    );
+                    continue;
+                }
                 if live_by_title(&before.title).is_some()
                     && !builder.conflict(
                         address,

@@ -63,8 +63,8 @@ struct RuleGen {
 const ZONES: [&str; 4] = ["UTC", "Europe/Lisbon", "America/New_York", "Asia/Tokyo"];
 
 #[derive(Debug, Clone)]
-struct Case {
-    v2024: bool,
+pub(crate) struct Case {
+    pub(crate) v2024: bool,
     photos: Vec<PhotoState>,
     albums: Vec<AlbumStateGen>,
     manifest_albums: Vec<AlbumGen>,
@@ -79,7 +79,7 @@ fn sel(photos: usize) -> impl Strategy<Value = Sel> {
     ]
 }
 
-fn case() -> impl Strategy<Value = Case> {
+pub(crate) fn case() -> impl Strategy<Value = Case> {
     (4usize..9).prop_flat_map(|n| {
         let photos = prop::collection::vec(
             (
@@ -205,7 +205,7 @@ fn selector_yaml(selector: &Sel) -> String {
     }
 }
 
-fn manifest_text(case: &Case) -> String {
+pub(crate) fn manifest_text(case: &Case) -> String {
     let mut text = String::from("version: 1\n");
     if case.prune {
         text.push_str("settings:\n  prune: true\n");
@@ -301,22 +301,8 @@ fn manifest_text(case: &Case) -> String {
     text
 }
 
-/// Plans and applies `case`. With `faults`, a share of the apply's requests
-/// fail with a 500 (retried when safe, until the retries run out); the partial
-/// apply must report every action,
-/// and a plan and apply after the faults clear must converge.
-async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
-    let generation = if case.v2024 {
-        ApiGeneration::V2024
-    } else {
-        ApiGeneration::V2025
-    };
-    let emulator = Emulator::start(EmulatorOptions {
-        generation,
-        ..EmulatorOptions::default()
-    })
-    .await
-    .map_err(|error| TestCaseError::fail(error.to_string()))?;
+/// Seeds the emulator with the case's photos and albums.
+pub(crate) fn seed(emulator: &Emulator, case: &Case) {
     let seeds = case
         .photos
         .iter()
@@ -342,6 +328,25 @@ async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
             ..AlbumSeed::default()
         });
     }
+}
+
+/// Plans and applies `case`. With `faults`, a share of the apply's requests
+/// fail with a 500 (retried when safe, until the retries run out); the partial
+/// apply must report every action,
+/// and a plan and apply after the faults clear must converge.
+async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
+    let generation = if case.v2024 {
+        ApiGeneration::V2024
+    } else {
+        ApiGeneration::V2025
+    };
+    let emulator = Emulator::start(EmulatorOptions {
+        generation,
+        ..EmulatorOptions::default()
+    })
+    .await
+    .map_err(|error| TestCaseError::fail(error.to_string()))?;
+    seed(&emulator, &case);
     let client = crate::support::login(&emulator).await;
     let text = manifest_text(&case);
     // Rules that conflict offline are refused by validation: a correct refusal.

@@ -12,3 +12,4 @@ mod real_server;
 mod review;
 mod support;
 mod terminal;
+mod undo;

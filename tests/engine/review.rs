@@ -329,6 +329,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         effect: change.effect(),
         change,
         depends_on: Vec::new(),
+        cause: None,
     }];
     let mut plan = Plan {
         format_version: 1,
@@ -338,6 +339,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         summary: Summary::of(&actions),
         actions,
         budgets: Vec::new(),
+        conflicts: Vec::new(),
     };
     plan.server = "http://x/\"];evil".to_string();
     let dot = render_dot(&plan);
