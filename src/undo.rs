@@ -283,6 +283,13 @@ pub async fn undo_plan(
                     );
                     continue;
                 };
+                // Still there: the delete never happened (it was running when the apply stopped).
+                if live_albums
+                    .iter()
+                    .any(|live| Some(&live.uid) == album.uid.as_ref())
+                {
+                    continue;
+                }
                 // PhotoPrism restores by title (slug): two deleted albums whose titles
                 // share a slug cannot both come back, only the first create restores one.
                 let slug = crate::manifest::slugify(&before.title);

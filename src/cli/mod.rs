@@ -74,7 +74,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct JournalArgs {
     /// Directory of the apply journals (one JSON Lines file per apply).
-    #[arg(long = "journal", value_name = "DIR", default_value = crate::journal::DEFAULT_DIR)]
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
     pub journal_dir: PathBuf,
     /// Do not write a journal.
     #[arg(long)]
@@ -117,7 +117,7 @@ pub struct UndoArgs {
 #[derive(Debug, Args)]
 pub struct DriftArgs {
     /// Directory of the apply journals.
-    #[arg(long = "journal", value_name = "DIR", default_value = crate::journal::DEFAULT_DIR)]
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
     pub journal_dir: PathBuf,
     /// Compare with this journal instead of the last apply's.
     #[arg(long, value_name = "JOURNAL")]
@@ -238,7 +238,7 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
     /// Directory of the apply journals, whose newest apply is the baseline for drift labels.
-    #[arg(long = "journal", value_name = "DIR", default_value = crate::journal::DEFAULT_DIR)]
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
     pub journal_dir: PathBuf,
     /// Label changes against this journal instead of the last apply's.
     #[arg(long, value_name = "JOURNAL")]

@@ -363,6 +363,10 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
 fn prysm(emulator: Option<&Emulator>) -> Command {
     let mut cmd = Command::cargo_bin("prysm").expect("binary");
     cmd.env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env_remove("PHOTOPRISM_TOKEN")
         .env_remove("PHOTOPRISM_CLIENT_ID")
         .env_remove("PHOTOPRISM_CLIENT_SECRET");
