@@ -72,7 +72,11 @@ fn items(action: &Action) -> Vec<(String, String)> {
                 .iter()
                 .map(|field| (field.field.clone(), json(&field.new)))
                 .collect();
-            out.extend(photos.iter().map(|photo| (format!("+{}", photo.uid), String::new())));
+            out.extend(
+                photos
+                    .iter()
+                    .map(|photo| (format!("+{}", photo.uid), String::new())),
+            );
             out
         }
         Change::AddPhotos { photos, .. } => photos

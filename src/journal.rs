@@ -191,7 +191,9 @@ pub enum JournalError {
     #[error("{path} is not a prysm journal: {message}")]
     #[diagnostic(
         code(prysm::journal::invalid),
-        help("pass a file written by `prysm apply` (in .prysm/journal/ unless --journal said otherwise)")
+        help(
+            "pass a file written by `prysm apply` (in .prysm/journal/ unless --journal said otherwise)"
+        )
     )]
     Invalid {
         /// The file.
@@ -233,7 +235,10 @@ impl Journal {
             path: path.to_path_buf(),
             message,
         };
-        let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .collect();
         let mut start = None;
         let mut results = BTreeMap::new();
         let mut end = None;
@@ -246,7 +251,9 @@ impl Journal {
             };
             match record {
                 Record::Start(header) if index == 0 => start = Some(*header),
-                Record::Start(_) => return Err(invalid(format!("line {}: a second start", index + 1))),
+                Record::Start(_) => {
+                    return Err(invalid(format!("line {}: a second start", index + 1)));
+                }
                 Record::Result(result) => {
                     results.insert(result.id, result);
                 }
@@ -420,7 +427,9 @@ impl JournalWriter {
             let path = dir.join(name);
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(file) => break (path, file),
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                Err(error)
+                    if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 =>
+                {
                     attempt += 1;
                 }
                 Err(source) => {

@@ -74,7 +74,12 @@ enum Verdict {
 fn judge(field: &FieldChange, now: Option<&Value>) -> Verdict {
     match now {
         Some(now) if same(&field.field, now, &field.new) => Verdict::Revert,
-        Some(now) if field.old.as_ref().is_some_and(|old| same(&field.field, now, old)) => {
+        Some(now)
+            if field
+                .old
+                .as_ref()
+                .is_some_and(|old| same(&field.field, now, old)) =>
+        {
             Verdict::Nothing
         }
         _ => Verdict::Conflict,

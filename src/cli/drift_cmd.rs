@@ -49,7 +49,11 @@ pub(super) async fn label_plan(
 }
 
 /// Runs `prysm drift`.
-pub async fn run(connection: &Connection, args: &DriftArgs, color: bool) -> Result<ExitCode, CliError> {
+pub async fn run(
+    connection: &Connection,
+    args: &DriftArgs,
+    color: bool,
+) -> Result<ExitCode, CliError> {
     let Some(journal) = baseline(&args.journal_dir, args.baseline.as_deref())? else {
         return Err(JournalError::None {
             dir: args.journal_dir.clone(),
@@ -58,7 +62,10 @@ pub async fn run(connection: &Connection, args: &DriftArgs, color: bool) -> Resu
     };
     if journal.start.manifest.is_empty() {
         return Err(CliError::usage(
-            format!("{} holds no manifest (it is an undo's journal)", journal.path.display()),
+            format!(
+                "{} holds no manifest (it is an undo's journal)",
+                journal.path.display()
+            ),
             "pass the journal of an apply with --baseline",
         ));
     }

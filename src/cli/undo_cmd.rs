@@ -41,7 +41,11 @@ pub(super) fn close_journal(writer: &JournalWriter, report: &ApplyReport) {
 }
 
 /// Runs `prysm undo`.
-pub async fn run(connection: &Connection, args: &UndoArgs, color: bool) -> Result<ExitCode, CliError> {
+pub async fn run(
+    connection: &Connection,
+    args: &UndoArgs,
+    color: bool,
+) -> Result<ExitCode, CliError> {
     let journal = match &args.file {
         Some(path) => Journal::read(path)?,
         None => crate::journal::latest(&args.journal.journal_dir)?,

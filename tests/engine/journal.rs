@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use prysm::apply::{ApplyOptions, Silent, apply};
-use prysm::journal::{self, Done, Journal, Journaled, JournalWriter, Operation};
+use prysm::journal::{self, Done, Journal, JournalWriter, Journaled, Operation};
 use prysm::photoprism::{Client, PhotoUpdate};
 use prysm::planner::{PlanOptions, make_plan};
 use prysm::undo::{UndoOptions, undo_plan};
@@ -116,7 +116,10 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
     let files = journal::list(&journals).expect("list");
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(&files[0]).expect("journal");
-    assert!(!text.contains("photoprism\""), "the password leaked: {text}");
+    assert!(
+        !text.contains("photoprism\""),
+        "the password leaked: {text}"
+    );
     let read = Journal::read(&files[0]).expect("reads");
     assert_eq!(read.start.operation, Operation::Apply);
     assert_eq!(read.start.prysm_version, env!("CARGO_PKG_VERSION"));
@@ -125,7 +128,13 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
     assert_eq!(read.results.len(), read.start.plan.actions.len());
     assert!((0..read.start.plan.actions.len()).all(|id| read.done(id) == Done::Yes));
     // The deleted album's fields and members and the archived photo's albums are recorded.
-    let old = read.start.before.albums.values().next().expect("deleted album");
+    let old = read
+        .start
+        .before
+        .albums
+        .values()
+        .next()
+        .expect("deleted album");
     assert_eq!(old.title, "Old Trip");
     let mut members = old.members.clone();
     members.sort();
@@ -175,7 +184,11 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
     cmd.args(["undo", "--auto-approve"]);
     let (code, stdout, stderr) = run(cmd).await;
     assert_eq!(code, 0, "{stdout}\n{stderr}");
-    assert_eq!(journal::list(&journals).expect("list").len(), 2, "the undo's journal");
+    assert_eq!(
+        journal::list(&journals).expect("list").len(),
+        2,
+        "the undo's journal"
+    );
     // Put the conflicting title back by hand: then the library is exactly as before.
     client
         .update_photo(
@@ -240,7 +253,11 @@ async fn failed_actions_are_journalled_and_the_rest_undone() {
             .await
             .expect("undo plan");
         assert!(undo.conflicts.is_empty(), "{:?}", undo.conflicts);
-        assert!(undo.actions.iter().all(|action| action.address != "album.old"));
+        assert!(
+            undo.actions
+                .iter()
+                .all(|action| action.address != "album.old")
+        );
         let report = journaled_apply(&client, &undo, Operation::Undo, dir.path()).await;
         assert!(report.is_success(), "{}", report.render());
         assert_eq!(snapshot(&emulator), before, "{generation:?}");
@@ -293,7 +310,11 @@ async fn a_crashed_apply_leaves_a_usable_journal() {
         assert!(undo.conflicts.is_empty(), "{:?}", undo.conflicts);
         let report = apply(&client, &undo, &ApplyOptions::default(), &Silent).await;
         assert!(report.is_success(), "{}", report.render());
-        assert_eq!(snapshot(&emulator), before, "{generation:?} cut at {cut} ms");
+        assert_eq!(
+            snapshot(&emulator),
+            before,
+            "{generation:?} cut at {cut} ms"
+        );
         emulator.shutdown().await;
     }
 }

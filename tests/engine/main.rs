@@ -3,6 +3,7 @@
 
 mod apply_tests;
 mod cli_tests;
+mod drift;
 mod export_tests;
 mod flaky;
 mod idempotence;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use prysm::apply::{ApplyOptions, ApplyReport, Silent, apply};
-use prysm::journal::{self, Journaled, JournalWriter, Operation};
+use prysm::journal::{self, JournalWriter, Journaled, Operation};
 use prysm::photoprism::Client;
 use prysm::plan::Plan;
 use prysm::planner::{PlanError, PlanOptions, make_plan};
@@ -103,7 +103,10 @@ fn without_album_uids(plan: &Plan) -> Vec<String> {
         .iter()
         .map(|action| {
             let mut value = serde_json::to_value(&action.change).unwrap_or_default();
-            if let Some(album) = value.get_mut("album").and_then(|album| album.as_object_mut()) {
+            if let Some(album) = value
+                .get_mut("album")
+                .and_then(|album| album.as_object_mut())
+            {
                 album.remove("uid");
             }
             let address = match action.address.split_once(']') {
@@ -149,7 +152,8 @@ async fn run(case: Case) -> Result<(), TestCaseError> {
     let report = journaled_apply(&client, &planned.plan, Operation::Apply, dir.path()).await;
     prop_assert!(report.is_success(), "{}", report.render());
 
-    let journal = journal::latest(dir.path()).map_err(|error| TestCaseError::fail(error.to_string()))?;
+    let journal =
+        journal::latest(dir.path()).map_err(|error| TestCaseError::fail(error.to_string()))?;
     let undo = undo_plan(&client, &journal, UndoOptions::default())
         .await
         .map_err(|error| TestCaseError::fail(format!("undo plan: {error}")))?;
@@ -167,7 +171,9 @@ async fn run(case: Case) -> Result<(), TestCaseError> {
     let unique: std::collections::BTreeSet<&String> = deleted_titles.iter().collect();
     if unique.len() < deleted_titles.len() {
         prop_assert!(
-            undo.conflicts.iter().any(|conflict| conflict.reason.contains("one per title")),
+            undo.conflicts
+                .iter()
+                .any(|conflict| conflict.reason.contains("one per title")),
             "{:?}",
             undo.conflicts
         );
@@ -191,7 +197,11 @@ async fn run(case: Case) -> Result<(), TestCaseError> {
     let again = undo_plan(&client, &journal, UndoOptions::default())
         .await
         .map_err(|error| TestCaseError::fail(format!("second undo plan: {error}")))?;
-    prop_assert!(again.is_empty(), "{}", render_text(&again, &TextOptions::default()));
+    prop_assert!(
+        again.is_empty(),
+        "{}",
+        render_text(&again, &TextOptions::default())
+    );
     // And the manifest plans the same changes as before the apply.
     let replanned = make_plan(&client, &manifest, &options)
         .await
