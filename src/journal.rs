@@ -310,6 +310,9 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>, JournalError> {
 }
 
 /// The newest journal in `dir` (an apply's or an undo's).
+///
+/// `prysm undo` takes back the last apply ([`latest_apply`]); an undo is undone by
+/// naming its journal.
 pub fn latest(dir: &Path) -> Result<Journal, JournalError> {
     match list(dir)?.last() {
         Some(path) => Journal::read(path),
@@ -319,7 +322,8 @@ pub fn latest(dir: &Path) -> Result<Journal, JournalError> {
     }
 }
 
-/// The newest journal of an apply made from a manifest (the baseline for drift).
+/// The newest journal of an apply made from a manifest: what `prysm undo` takes back
+/// by default, and the baseline for drift.
 pub fn latest_apply(dir: &Path) -> Result<Journal, JournalError> {
     for path in list(dir)?.iter().rev() {
         let journal = Journal::read(path)?;

@@ -84,7 +84,7 @@ pub struct JournalArgs {
 /// Arguments of `prysm undo`.
 #[derive(Debug, Args)]
 pub struct UndoArgs {
-    /// The journal of the apply to take back (default: the newest in the journal directory).
+    /// The journal of the apply to take back (default: the last apply's in the journal directory).
     #[arg(value_name = "JOURNAL")]
     pub file: Option<PathBuf>,
     /// Journal directory and switch (the undo writes its own journal).

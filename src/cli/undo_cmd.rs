@@ -48,7 +48,7 @@ pub async fn run(
 ) -> Result<ExitCode, CliError> {
     let journal = match &args.file {
         Some(path) => Journal::read(path)?,
-        None => crate::journal::latest(&args.journal.journal_dir)?,
+        None => crate::journal::latest_apply(&args.journal.journal_dir)?,
     };
     let interrupts = Interrupts::install();
     let client = connection.connect(&interrupts).await?;

@@ -201,6 +201,11 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
         .await
         .expect("edit");
     assert_eq!(snapshot(&emulator), before);
+    // `prysm undo` takes back the last apply, not the undo: nothing is left to do.
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.args(["undo", "--detailed-exitcode"]);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
     emulator.shutdown().await;
 }
 

@@ -628,6 +628,10 @@ async fn ci_step(emulator: &Emulator, manifests: &Path, out: &Path, step: &str) 
         .arg(step)
         .env("PATH", path)
         .env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env("PHOTOPRISM_URL", emulator.url())
         .env("PHOTOPRISM_USERNAME", "admin")
         .env("PHOTOPRISM_PASSWORD", "photoprism")
