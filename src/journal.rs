@@ -153,10 +153,11 @@ pub enum Record {
 pub enum Done {
     /// It succeeded.
     Yes,
-    /// It failed, was skipped or never started.
+    /// It was skipped or never started.
     No,
-    /// The journal has no result for it: it was running when the apply stopped,
-    /// and may or may not have been carried out.
+    /// It may have been carried out in part or in full: it failed (a create whose
+    /// update failed, an answer lost after the server acted), or the journal has no
+    /// result for it because it was running when the apply stopped.
     Unknown,
 }
 
@@ -281,8 +282,8 @@ impl Journal {
     pub fn done(&self, id: usize) -> Done {
         match self.results.get(&id).map(|result| result.outcome) {
             Some(Outcome::Succeeded) => Done::Yes,
-            Some(_) => Done::No,
-            None => Done::Unknown,
+            Some(Outcome::Skipped | Outcome::NotStarted) => Done::No,
+            Some(Outcome::Failed) | None => Done::Unknown,
         }
     }
 }

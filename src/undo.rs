@@ -309,13 +309,19 @@ pub async fn undo_plan(
                     );
                     continue;
                 }
-                if live_by_title(&before.title).is_some()
+                let taken = live_albums.iter().any(|live| {
+                    live.album_type == "album"
+                        && crate::manifest::slugify(&live.title)
+                            == crate::manifest::slugify(&before.title)
+                });
+                if taken
                     && !builder.conflict(
                         address,
                         Some("title"),
                         None,
                         Some(Value::Text(before.title.clone())),
-                        "an album with this title exists again",
+                        "an album with this title exists again (PhotoPrism would return it instead of \
+                         restoring the deleted one)",
                     )
                 {
                     continue;
@@ -326,10 +332,11 @@ pub async fn undo_plan(
                         uid: None,
                         title: before.title.clone(),
                     },
+                    // The title too: PhotoPrism may restore another deleted album of the
+                    // same slug ("summer" for "Summer"), whose title the update then sets.
                     fields: before
                         .fields
                         .iter()
-                        .filter(|value| value.field != "title")
                         .map(|value| FieldChange {
                             field: value.field.clone(),
                             old: None,
