@@ -136,6 +136,7 @@ pub fn build(
                 effect: graph[node].effect(),
                 change: graph[node].clone(),
                 depends_on,
+                cause: None,
             }
         })
         .collect();
@@ -150,6 +151,7 @@ pub fn build(
         summary: Summary::of(&actions),
         actions,
         budgets: Vec::new(),
+        conflicts: Vec::new(),
     })
 }
 

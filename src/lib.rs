@@ -10,8 +10,10 @@ pub mod apply;
 pub mod budget;
 pub mod cli;
 pub mod diff;
+pub mod drift;
 pub mod export;
 pub mod graph;
+pub mod journal;
 pub mod manifest;
 pub mod photoprism;
 pub mod plan;
@@ -20,6 +22,7 @@ pub mod render;
 pub mod resolve;
 pub mod state;
 pub mod terminal;
+pub mod undo;
 
 /// The README's Rust examples, compiled as doctests so they stay correct.
 #[doc = include_str!("../README.md")]

@@ -146,6 +146,31 @@ async fn plan_and_apply(
         None if args.json => &crate::apply::Silent,
         None => &LinePrinter,
     };
+    let sources = manifest
+        .files
+        .iter()
+        .map(|file| crate::plan::SavedSource {
+            name: file.name.clone(),
+            text: file.text.clone(),
+        })
+        .collect();
+    let writer = super::undo_cmd::open_journal(
+        client,
+        &plan,
+        crate::journal::Operation::Apply,
+        sources,
+        None,
+        &args.journal,
+    )
+    .await?;
+    let journaled = writer.as_ref().map(|writer| crate::journal::Journaled {
+        inner: observer,
+        writer,
+    });
+    let observer: &dyn ApplyObserver = match &journaled {
+        Some(journaled) => journaled,
+        None => observer,
+    };
     // A second Ctrl-C stops waiting for running actions.
     let report = tokio::select! {
         report = apply(client, &plan, &apply_options, observer) => Some(report),
@@ -155,6 +180,9 @@ async fn plan_and_apply(
         bar.finish();
     }
     watcher.abort();
+    if let (Some(writer), Some(report)) = (&writer, &report) {
+        super::undo_cmd::close_journal(writer, report);
+    }
     let Some(report) = report else {
         return Err(CliError::interrupted(
             "twice during the apply: actions that were running may or may not have been carried \
@@ -175,7 +203,7 @@ async fn plan_and_apply(
     }
 }
 
-fn print_json(plan: &Plan, report: &ApplyReport) {
+pub(super) fn print_json(plan: &Plan, report: &ApplyReport) {
     let value = serde_json::json!({
         "format_version": crate::plan::FORMAT_VERSION,
         "plan": plan,
@@ -196,7 +224,7 @@ fn print_json(plan: &Plan, report: &ApplyReport) {
 
 /// Asks the user to type `yes`. The answer is read on a blocking thread, so
 /// that Ctrl-C at the prompt is seen by the command (which then logs out).
-async fn confirm() -> Result<(), CliError> {
+pub(super) async fn confirm() -> Result<(), CliError> {
     if !std::io::stdin().is_terminal() {
         return Err(CliError::usage(
             "refusing to apply without confirmation: standard input is not a terminal",

@@ -21,6 +21,18 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     SavedPlan(#[from] crate::plan::SavedPlanError),
+    /// A journal cannot be read or written.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// No undo plan could be made.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Undo(#[from] crate::undo::UndoError),
+    /// Drift could not be computed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Drift(#[from] crate::drift::DriftError),
     /// The command was used wrongly or refused to run.
     #[error("{message}")]
     #[diagnostic(code(prysm::usage))]

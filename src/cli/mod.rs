@@ -5,6 +5,7 @@ mod apply_cmd;
 mod clean;
 mod completions;
 mod connect;
+mod drift_cmd;
 mod error;
 mod export;
 mod graph_cmd;
@@ -12,6 +13,7 @@ mod interrupt;
 mod plan_cmd;
 mod progress;
 mod show_cmd;
+mod undo_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -50,6 +52,10 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make the plan (or read a saved one), confirm, and carry it out.
     Apply(ApplyArgs),
+    /// Take back an apply, from its journal (default: the last one).
+    Undo(UndoArgs),
+    /// List the changes made on the server (outside prysm) since the last apply; exit 2 if any.
+    Drift(DriftArgs),
     /// Write a manifest that describes the server as it is.
     Export(ExportArgs),
     /// Print the JSON Schema of the manifest (or, with --plan, of the JSON plan).
@@ -63,6 +69,72 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command with --dir.
     Man(ManArgs),
+}
+
+/// Where apply journals go.
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// Directory of the apply journals (one JSON Lines file per apply).
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
+    pub journal_dir: PathBuf,
+    /// Do not write a journal.
+    #[arg(long)]
+    pub no_journal: bool,
+}
+
+/// Arguments of `prysm undo`.
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The journal of the apply to take back (default: the last apply's in the journal directory).
+    #[arg(value_name = "JOURNAL")]
+    pub file: Option<PathBuf>,
+    /// Journal directory and switch (the undo writes its own journal).
+    #[command(flatten)]
+    pub journal: JournalArgs,
+    /// Also revert items the server changed since the apply (conflicts).
+    #[arg(long)]
+    pub force: bool,
+    /// Save the undo plan as JSON to FILE and stop (nothing is changed).
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the plan (and the result) as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Only show the plan: exit 0 when there is nothing to undo, 2 when there is.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// How many operations may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub parallelism: usize,
+    /// List every photo instead of summarising long lists.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Arguments of `prysm drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Directory of the apply journals.
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
+    pub journal_dir: PathBuf,
+    /// Compare with this journal instead of the last apply's.
+    #[arg(long, value_name = "JOURNAL")]
+    pub baseline: Option<PathBuf>,
+    /// Print the changes as a JSON plan.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print the changes as Markdown.
+    #[arg(long)]
+    pub markdown: bool,
+    /// List every photo instead of summarising long lists.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// How many read requests may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
 }
 
 /// Arguments of `prysm show`.
@@ -192,6 +264,15 @@ pub struct PlanArgs {
     /// With --html: the page's size budget in KiB; thumbnails past it are left out.
     #[arg(long, value_name = "KIB", default_value_t = crate::render::html::DEFAULT_MAX_BYTES / 1024)]
     pub html_max_kib: usize,
+    /// Directory of the apply journals, whose newest apply is the baseline for drift labels.
+    #[arg(long = "journal", value_name = "DIR", env = "PRYSM_JOURNAL", default_value = crate::journal::DEFAULT_DIR)]
+    pub journal_dir: PathBuf,
+    /// Label changes against this journal instead of the last apply's.
+    #[arg(long, value_name = "JOURNAL")]
+    pub baseline: Option<PathBuf>,
+    /// Do not label changes with their cause (skips reading the last apply's manifest).
+    #[arg(long)]
+    pub no_drift: bool,
 }
 
 /// Arguments of `prysm apply`.
@@ -226,6 +307,9 @@ pub struct ApplyArgs {
     /// List every photo instead of summarising long lists.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Where the journal of this apply goes.
+    #[command(flatten)]
+    pub journal: JournalArgs,
 }
 
 /// Arguments of `prysm schema`.
@@ -311,6 +395,8 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         }
         Command::Plan(args) => plan_cmd::run(&cli.connection, &args, color).await,
         Command::Apply(args) => apply_cmd::run(&cli.connection, &args, color).await,
+        Command::Undo(args) => undo_cmd::run(&cli.connection, &args, color).await,
+        Command::Drift(args) => drift_cmd::run(&cli.connection, &args, color).await,
         Command::Export(args) => export::run(&cli.connection, &args).await,
         Command::Show(args) => show_cmd::run(&cli.connection, &args, color).await,
         Command::Graph(args) => graph_cmd::run(&cli.connection, &args).await,

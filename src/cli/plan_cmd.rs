@@ -27,7 +27,18 @@ pub async fn run(
     let planned = interrupts
         .or_stop("while reading the library; nothing was changed", async {
             let _reading = super::progress::Reading::start(&client.server().to_string());
-            make_plan(&client, &manifest, &options).await
+            let mut planned = make_plan(&client, &manifest, &options).await?;
+            if !args.no_drift {
+                super::drift_cmd::label_plan(
+                    &client,
+                    &mut planned.plan,
+                    &args.journal_dir,
+                    args.baseline.as_deref(),
+                    args.concurrency,
+                )
+                .await?;
+            }
+            Ok::<_, CliError>(planned)
         })
         .await;
     let html_options = args.html.as_ref().map(|_| HtmlOptions {

@@ -26,6 +26,42 @@ pub struct Plan {
     /// the plan deletes, removes or archives something (older plans leave it out).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<BudgetUse>,
+    /// Undo plans only: items the undo leaves alone (or, with `--force`, reverts anyway)
+    /// because the server changed them since the apply being undone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// Why a change is in the plan, measured against the last apply (the common ancestor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The manifest changed since the last apply; the server still holds what it set.
+    Manifest,
+    /// Someone changed the server (in PhotoPrism) since the last apply; the manifest did not change.
+    Server,
+    /// Both changed: the manifest and the server moved apart from the last apply (a conflict).
+    Both,
+}
+
+/// An item of an undo plan whose server value is no longer what the journal's apply left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Conflict {
+    /// The address of the item.
+    pub address: String,
+    /// The field, or `None` when the whole item is concerned (a deleted album, a taken title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What the apply left there (the journal's "after").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Value>,
+    /// What the server holds now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<Value>,
+    /// Why, in words.
+    pub reason: String,
+    /// The undo reverts the item anyway (`--force`).
+    pub forced: bool,
 }
 
 /// A budget that guards one kind of destructive change (`settings` in the manifest).
@@ -134,6 +170,9 @@ pub struct Action {
     pub change: Change,
     /// Ids of the actions that must succeed before this one runs.
     pub depends_on: Vec<usize>,
+    /// Drift attribution against the last apply's journal, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 impl Action {
@@ -174,6 +213,8 @@ pub enum DeleteReason {
     Absent,
     /// `settings.prune` is on and no entry declares it.
     Prune,
+    /// `prysm undo`: the apply being undone created it.
+    Undo,
 }
 
 /// A reference to an album in an action.

@@ -643,6 +643,7 @@ fn album_card(out: &mut String, card: &AlbumCard<'_>, pictures: &mut Pictures<'_
         let why = match reason {
             DeleteReason::Absent => "the manifest says state: absent",
             DeleteReason::Prune => "no manifest entry declares it and prune is on",
+            DeleteReason::Undo => "prysm undo takes back the apply that created it",
         };
         let _ = writeln!(
             out,

@@ -195,8 +195,48 @@ fn head(plan: &Plan, options: &MarkdownOptions) -> String {
         let _ = writeln!(out, "| {} | {} | {} |", row.0, row.1, row.2);
     }
     out.push('\n');
+    drift(&mut out, plan);
     budgets(&mut out, plan);
     out
+}
+
+/// Drift attribution: why each change is there, conflicts first and marked.
+fn drift(out: &mut String, plan: &Plan) {
+    use crate::plan::Cause;
+    let mut labelled: Vec<(&crate::plan::Action, Cause)> = plan
+        .actions
+        .iter()
+        .filter_map(|action| action.cause.map(|cause| (action, cause)))
+        .collect();
+    if labelled.is_empty() {
+        return;
+    }
+    labelled.sort_by_key(|(_, cause)| match cause {
+        Cause::Both => 0,
+        Cause::Server => 1,
+        Cause::Manifest => 2,
+    });
+    let conflicts = labelled
+        .iter()
+        .filter(|(_, cause)| *cause == Cause::Both)
+        .count();
+    if conflicts > 0 {
+        let _ = writeln!(
+            out,
+            "> ⚠️ **{conflicts} conflict{}:** changed both in the manifest and on the server since the last apply.\n",
+            plural(conflicts)
+        );
+    }
+    out.push_str("**Changes since the last apply:**\n\n| address | cause |\n| --- | --- |\n");
+    for (action, cause) in labelled {
+        let label = match cause {
+            Cause::Both => "⚠️ conflict: manifest and server",
+            Cause::Server => "server (edited in PhotoPrism)",
+            Cause::Manifest => "manifest",
+        };
+        let _ = writeln!(out, "| {} | {label} |", code(&action.address, true));
+    }
+    out.push('\n');
 }
 
 /// Where the plan comes from: server, prysm version, saved-plan details.
@@ -579,6 +619,7 @@ impl Section<'_> {
                         DeleteReason::Prune => {
                             "no manifest entry declares it and `settings.prune` is on"
                         }
+                        DeleteReason::Undo => "`prysm undo` takes back the apply that created it",
                     };
                     let _ = writeln!(
                         out,

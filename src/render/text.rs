@@ -89,11 +89,84 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
         render_block(&mut out, &block, &painter, options);
     }
     out.push('\n');
+    drift_and_conflict_lines(&mut out, plan, &painter);
     for line in budget_lines(plan) {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", painter.bold(&summary_line(plan)));
     out
+}
+
+/// Why each change is there (drift attribution against the last apply), conflicts
+/// first; and, for an undo plan, the items it leaves alone.
+fn drift_and_conflict_lines(out: &mut String, plan: &Plan, painter: &Painter) {
+    use crate::plan::Cause;
+    let labelled: Vec<(&Action, Cause)> = plan
+        .actions
+        .iter()
+        .filter_map(|action| action.cause.map(|cause| (action, cause)))
+        .collect();
+    if !labelled.is_empty() {
+        let _ = writeln!(out, "Changes since the last apply:");
+        for wanted in [Cause::Both, Cause::Server, Cause::Manifest] {
+            for (action, _) in labelled.iter().filter(|(_, cause)| *cause == wanted) {
+                let label = match wanted {
+                    Cause::Both => painter.effect(
+                        Effect::Destroy,
+                        "CONFLICT: changed in the manifest AND on the server",
+                    ),
+                    Cause::Server => "server: changed in PhotoPrism, not in the manifest".into(),
+                    Cause::Manifest => "manifest: the manifest changed".into(),
+                };
+                let _ = writeln!(out, "  {}  {label}", terminal_safe(&action.address));
+            }
+        }
+        out.push('\n');
+    }
+    if !plan.conflicts.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            painter.bold("Conflicts: the server changed these since the apply being undone:")
+        );
+        for conflict in &plan.conflicts {
+            let field = conflict
+                .field
+                .as_deref()
+                .map(|field| format!(".{field}"))
+                .unwrap_or_default();
+            let values = match (&conflict.expected, &conflict.found) {
+                (Some(expected), Some(found)) => format!(
+                    " (the apply left {}, the server has {})",
+                    terminal_safe(&short_value(expected)),
+                    terminal_safe(&short_value(found))
+                ),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {}{}: {}{values}; {}",
+                terminal_safe(&conflict.address),
+                terminal_safe(&field),
+                terminal_safe(&conflict.reason),
+                if conflict.forced {
+                    "reverted anyway (--force)"
+                } else {
+                    "left alone (--force reverts it)"
+                }
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn short_value(value: &Value) -> String {
+    match value {
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::Text(text) => format!("{text:?}"),
+        Value::List(items) => format!("[{}]", items.join(", ")),
+    }
 }
 
 /// The budget lines shown above the summary when the plan destroys something.
@@ -250,6 +323,7 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
             let why = match reason {
                 DeleteReason::Absent => "state: absent",
                 DeleteReason::Prune => "prune: not in the manifest",
+                DeleteReason::Undo => "undo: the apply created it",
             };
             let _ = writeln!(
                 out,

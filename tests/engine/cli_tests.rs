@@ -14,6 +14,10 @@ const PASSWORD: &str = "photoprism";
 fn prysm(emulator: Option<&Emulator>) -> Command {
     let mut cmd = Command::cargo_bin("prysm").expect("binary");
     cmd.env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env_remove("PHOTOPRISM_TOKEN")
         .env_remove("PHOTOPRISM_CLIENT_ID")
         .env_remove("PHOTOPRISM_CLIENT_SECRET");
@@ -504,6 +508,10 @@ mod ctrl_c {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("prysm"))
             .args(args)
             .env("NO_COLOR", "1")
+            .env(
+                "PRYSM_JOURNAL",
+                std::env::temp_dir().join("prysm-engine-test-journals"),
+            )
             .env("PHOTOPRISM_URL", emulator.url())
             .env("PHOTOPRISM_USERNAME", "admin")
             .env("PHOTOPRISM_PASSWORD", PASSWORD)

@@ -13,6 +13,10 @@ use crate::support::{GENERATIONS, env};
 fn prysm(emulator: &Emulator) -> Command {
     let mut cmd = Command::cargo_bin("prysm").expect("binary");
     cmd.env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env("PHOTOPRISM_URL", emulator.url())
         .env("PHOTOPRISM_USERNAME", "admin")
         .env("PHOTOPRISM_PASSWORD", "photoprism")

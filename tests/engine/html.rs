@@ -354,6 +354,7 @@ fn plan_of(changes: Vec<(&str, Change)>) -> Plan {
             effect: change.effect(),
             change,
             depends_on: Vec::new(),
+            cause: None,
         })
         .collect();
     Plan {
@@ -364,6 +365,7 @@ fn plan_of(changes: Vec<(&str, Change)>) -> Plan {
         summary: Summary::of(&actions),
         actions,
         budgets: Vec::new(),
+        conflicts: Vec::new(),
     }
 }
 

@@ -222,8 +222,8 @@ struct RuleGen {
 }
 
 #[derive(Debug, Clone)]
-struct Case {
-    v2024: bool,
+pub(crate) struct Case {
+    pub(crate) v2024: bool,
     photos: Vec<PhotoState>,
     albums: Vec<AlbumStateGen>,
     manifest_albums: Vec<AlbumGen>,
@@ -508,7 +508,7 @@ fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
     rule
 }
 
-fn case() -> impl Strategy<Value = Case> {
+pub(crate) fn case() -> impl Strategy<Value = Case> {
     (4usize..9, 0usize..4).prop_flat_map(|(n, seeded_albums)| {
         let photos = prop::collection::vec(
             (
@@ -733,7 +733,7 @@ fn declared_albums(case: &Case) -> Vec<&AlbumGen> {
         .collect()
 }
 
-fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
+pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
     let mut text = String::from("version: 1\n");
     if case.prune {
         text.push_str("settings:\n  prune: true\n");
@@ -1083,7 +1083,7 @@ fn check_codes(
     Ok(())
 }
 
-fn seed(emulator: &Emulator, case: &Case) {
+pub(crate) fn seed(emulator: &Emulator, case: &Case) {
     let seeds = case
         .photos
         .iter()

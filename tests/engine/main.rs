@@ -4,10 +4,12 @@
 mod apply_tests;
 mod broken_connection;
 mod cli_tests;
+mod drift;
 mod export_tests;
 mod flaky;
 mod html;
 mod idempotence;
+mod journal;
 mod markdown;
 mod plan_tests;
 mod real_server;
@@ -18,3 +20,5 @@ mod terminal;
 mod titles;
 #[path = "../client/tls_proxy.rs"]
 mod tls_proxy;
+mod undo;
+mod undo_cases;

@@ -391,6 +391,7 @@ fn big_plan(removed: usize, updates: usize, description_lines: usize) -> Plan {
             effect: change.effect(),
             change,
             depends_on: Vec::new(),
+            cause: None,
         })
         .collect();
     Plan {
@@ -401,6 +402,7 @@ fn big_plan(removed: usize, updates: usize, description_lines: usize) -> Plan {
         summary: Summary::of(&actions),
         actions,
         budgets: Vec::new(),
+        conflicts: Vec::new(),
     }
 }
 

@@ -330,6 +330,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         effect: change.effect(),
         change,
         depends_on: Vec::new(),
+        cause: None,
     }];
     let mut plan = Plan {
         format_version: 1,
@@ -339,6 +340,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         summary: Summary::of(&actions),
         actions,
         budgets: Vec::new(),
+        conflicts: Vec::new(),
     };
     plan.server = "http://x/\"];evil".to_string();
     let dot = render_dot(&plan);
@@ -362,6 +364,10 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
 fn prysm(emulator: Option<&Emulator>) -> Command {
     let mut cmd = Command::cargo_bin("prysm").expect("binary");
     cmd.env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env_remove("PHOTOPRISM_TOKEN")
         .env_remove("PHOTOPRISM_CLIENT_ID")
         .env_remove("PHOTOPRISM_CLIENT_SECRET");
@@ -623,6 +629,10 @@ async fn ci_step(emulator: &Emulator, manifests: &Path, out: &Path, step: &str) 
         .arg(step)
         .env("PATH", path)
         .env("NO_COLOR", "1")
+        .env(
+            "PRYSM_JOURNAL",
+            std::env::temp_dir().join("prysm-engine-test-journals"),
+        )
         .env("PHOTOPRISM_URL", emulator.url())
         .env("PHOTOPRISM_USERNAME", "admin")
         .env("PHOTOPRISM_PASSWORD", "photoprism")

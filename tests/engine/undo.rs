@@ -1,0 +1,309 @@
+//! `prysm undo`: apply, undo, plan finds the library exactly as before
+//! (property test over random manifests and libraries, both API generations).
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use prysm::apply::{ApplyOptions, ApplyReport, Silent, apply};
+use prysm::journal::{self, JournalWriter, Journaled, Operation};
+use prysm::photoprism::Client;
+use prysm::plan::Plan;
+use prysm::planner::{PlanError, PlanOptions, make_plan};
+use prysm::render::{TextOptions, render_text};
+use prysm::undo::{UndoOptions, undo_plan};
+use prysm_emulator::{ApiGeneration, Emulator, EmulatorOptions};
+
+use crate::undo_cases::{Case, case, manifest_text, seed};
+
+/// Everything a user sees of the library: live manual albums with their fields and
+/// visible members, and every photo's managed properties.
+/// An archived photo does not show in any album (PhotoPrism's album view leaves archived
+/// photos out), so album members are compared among photos that are not archived.
+pub(crate) fn snapshot(emulator: &Emulator) -> String {
+    let archived: std::collections::BTreeSet<String> = emulator
+        .photos()
+        .into_iter()
+        .filter(|photo| photo.archived)
+        .map(|photo| photo.uid)
+        .collect();
+    let mut albums: Vec<String> = emulator
+        .albums()
+        .into_iter()
+        .filter(|album| album.album_type == "album" && !album.deleted)
+        .map(|album| {
+            format!(
+                "{:?} desc={:?} cap={:?} notes={:?} cat={:?} loc={:?} country={:?} order={:?} fav={} priv={} members={:?}",
+                album.title,
+                album.description,
+                album.caption,
+                album.notes,
+                album.category,
+                album.location,
+                album.country,
+                album.order,
+                album.favorite,
+                album.private,
+                emulator
+                    .album_members(&album.uid)
+                    .into_iter()
+                    .filter(|uid| !archived.contains(uid))
+                    .collect::<Vec<_>>()
+            )
+        })
+        .collect();
+    albums.sort();
+    let photos: Vec<String> = emulator
+        .photos()
+        .into_iter()
+        .map(|photo| {
+            format!(
+                "{} {:?} cap={:?} fav={} priv={} arch={} taken={} tz={:?} kw={:?} lat={} lng={}",
+                photo.uid,
+                photo.title,
+                photo.caption,
+                photo.favorite,
+                photo.private,
+                photo.archived,
+                photo.taken_at,
+                photo.time_zone,
+                photo.keywords,
+                photo.lat,
+                photo.lng
+            )
+        })
+        .collect();
+    format!("{}\n{}", albums.join("\n"), photos.join("\n"))
+}
+
+/// Applies `plan` with a journal in `dir`, as `prysm apply` does.
+pub(crate) async fn journaled_apply(
+    client: &Client,
+    plan: &Plan,
+    operation: Operation,
+    dir: &Path,
+) -> ApplyReport {
+    let before = journal::read_before(client, plan)
+        .await
+        .expect("read the state before");
+    let start = journal::start(client, operation, plan, Vec::new(), before);
+    let writer = JournalWriter::create(dir, &start).expect("journal");
+    let observer = Journaled {
+        inner: &Silent,
+        writer: &writer,
+    };
+    let report = apply(client, plan, &ApplyOptions::default(), &observer).await;
+    writer.finish(&report).expect("journal written");
+    report
+}
+
+/// The plan's actions as JSON, album UIDs left out, sorted.
+fn without_album_uids(plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .actions
+        .iter()
+        .map(|action| {
+            let mut value = serde_json::to_value(&action.change).unwrap_or_default();
+            if let Some(album) = value
+                .get_mut("album")
+                .and_then(|album| album.as_object_mut())
+            {
+                album.remove("uid");
+            }
+            // The restored album may hold archived members another deleted album had.
+            if let Some(change) = value.as_object_mut() {
+                change.remove("photo_count");
+            }
+            let address = match action.address.split_once(']') {
+                Some((head, tail)) if head.starts_with("album[") => format!("album[]{tail}"),
+                _ => action.address.clone(),
+            };
+            format!("{address} {value}")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
+    let generation = if case.v2024 {
+        ApiGeneration::V2024
+    } else {
+        ApiGeneration::V2025
+    };
+    let emulator = Emulator::start(EmulatorOptions {
+        generation,
+        ..EmulatorOptions::default()
+    })
+    .await
+    .map_err(|error| TestCaseError::fail(error.to_string()))?;
+    seed(&emulator, &case);
+    let client = crate::support::login(&emulator).await;
+    let text = manifest_text(&case);
+    // Refused manifests and plans are counted as rejects: proptest fails the run when there
+    // are more than `max_global_rejects` of them (the plan/apply property test checks that
+    // each refusal is the expected one).
+    let Ok(manifest) = prysm::manifest::parse_str("manifest.yaml", &text) else {
+        return Err(TestCaseError::reject("manifest refused offline"));
+    };
+    let options = PlanOptions {
+        allow_destroy: true,
+        ..PlanOptions::default()
+    };
+    let planned = match make_plan(&client, &manifest, &options).await {
+        Ok(planned) => planned,
+        Err(PlanError::Problems(_)) => return Err(TestCaseError::reject("plan refused")),
+        Err(error) => return Err(TestCaseError::fail(format!("plan failed: {error}"))),
+    };
+    // Known limitation: apply never sends a title with SQL `LIKE` wildcards to PhotoPrism's
+    // create (it could take over another album), so undo cannot bring back a deleted album
+    // whose title has `_` or `%` through PhotoPrism's find-or-restore. Counted as a reject.
+    if planned.plan.actions.iter().any(|action| {
+        matches!(&action.change, prysm::plan::Change::DeleteAlbum { album, .. }
+            if prysm::photoprism::text::has_like_wildcards(&album.title))
+    }) {
+        return Err(TestCaseError::reject(
+            "deletes an album whose title has LIKE wildcards",
+        ));
+    }
+    // Known limitation: removing an archived photo from an album and adding it back leaves a
+    // row PhotoPrism does not list among the album's photos, so a second undo plan still
+    // wants to add it. Counted as a reject.
+    if planned.plan.actions.iter().any(|action| {
+        matches!(&action.change, prysm::plan::Change::RemovePhotos { photos, .. }
+            if photos.iter().any(|photo| emulator.photo(&photo.uid).is_some_and(|p| p.archived)))
+    }) {
+        return Err(TestCaseError::reject(
+            "removes an archived photo from an album",
+        ));
+    }
+    let before = snapshot(&emulator);
+    let dir = tempfile::tempdir().map_err(|error| TestCaseError::fail(error.to_string()))?;
+    match faults {
+        None => {
+            let report =
+                journaled_apply(&client, &planned.plan, Operation::Apply, dir.path()).await;
+            prop_assert!(report.is_success(), "{}", report.render());
+        }
+        Some(seed) => {
+            // A share of the apply's requests fail (some after the server acted): the
+            // journal records what happened, and undo checks the server for the rest.
+            let state = journal::read_before(&client, &planned.plan)
+                .await
+                .map_err(|error| TestCaseError::fail(error.to_string()))?;
+            let start = journal::start(&client, Operation::Apply, &planned.plan, Vec::new(), state);
+            let writer = JournalWriter::create(dir.path(), &start)
+                .map_err(|error| TestCaseError::fail(error.to_string()))?;
+            let observer = Journaled {
+                inner: &Silent,
+                writer: &writer,
+            };
+            emulator.fail_fraction(None, 0.3, 500, seed);
+            let report = apply(&client, &planned.plan, &ApplyOptions::default(), &observer).await;
+            emulator.clear_faults();
+            prop_assert_eq!(report.results.len(), planned.plan.actions.len());
+            writer
+                .finish(&report)
+                .map_err(|error| TestCaseError::fail(error.to_string()))?;
+        }
+    }
+
+    let journal =
+        journal::latest(dir.path()).map_err(|error| TestCaseError::fail(error.to_string()))?;
+    let undo = undo_plan(&client, &journal, UndoOptions::default())
+        .await
+        .map_err(|error| TestCaseError::fail(format!("undo plan: {error}")))?;
+    // PhotoPrism brings deleted albums back by title, one per title (and not while a live
+    // album has it): an apply that deleted two albums of the same title cannot be undone
+    // fully, and the undo plan must say so.
+    let deleted_titles: Vec<String> = planned
+        .plan
+        .actions
+        .iter()
+        .filter_map(|action| match &action.change {
+            prysm::plan::Change::DeleteAlbum { album, .. } => Some(album.title.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = deleted_titles.iter().collect();
+    if !undo.conflicts.is_empty() {
+        prop_assert!(unique.len() < deleted_titles.len(), "{:?}", undo.conflicts);
+        prop_assert!(
+            undo.conflicts
+                .iter()
+                .all(|conflict| conflict.reason.contains("one per title")
+                    || conflict.reason.contains("exists again")),
+            "{:?}",
+            undo.conflicts
+        );
+        emulator.shutdown().await;
+        return Ok(());
+    }
+    // Without faults every delete happened, so the second of a title must be a conflict.
+    prop_assert!(faults.is_some() || unique.len() == deleted_titles.len());
+    prop_assert!(undo.conflicts.is_empty(), "{:?}", undo.conflicts);
+    let report = journaled_apply(&client, &undo, Operation::Undo, dir.path()).await;
+    prop_assert!(report.is_success(), "{}", report.render());
+    let after = snapshot(&emulator);
+    prop_assert_eq!(
+        &before,
+        &after,
+        "{:?}: not restored for\n{}\nplan:\n{}\nundo:\n{}",
+        generation,
+        text,
+        render_text(&planned.plan, &TextOptions::default()),
+        render_text(&undo, &TextOptions::default())
+    );
+    // Nothing is left to undo once the undo is done.
+    let again = undo_plan(&client, &journal, UndoOptions::default())
+        .await
+        .map_err(|error| TestCaseError::fail(format!("second undo plan: {error}")))?;
+    prop_assert!(
+        again.is_empty(),
+        "{}",
+        render_text(&again, &TextOptions::default())
+    );
+    // And the manifest plans the same changes as before the apply.
+    let replanned = make_plan(&client, &manifest, &options)
+        .await
+        .map_err(|error| TestCaseError::fail(format!("plan after undo: {error}")))?;
+    // PhotoPrism restores *a* deleted album of the title (the first it finds), so an album
+    // the manifest does not declare may come back under another deleted album's UID, with the
+    // same fields and visible members: compare the plans without album UIDs and counts.
+    prop_assert_eq!(
+        without_album_uids(&replanned.plan),
+        without_album_uids(&planned.plan),
+        "{}\n{}",
+        render_text(&replanned.plan, &TextOptions::default()),
+        render_text(&planned.plan, &TextOptions::default())
+    );
+    emulator.shutdown().await;
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 128,
+        max_shrink_iters: 200,
+        // At most about one case in four may be refused or hit the known limitation.
+        max_global_rejects: 40,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn apply_then_undo_restores_the_library(case in case()) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(run(case, None))?;
+    }
+
+    #[test]
+    fn an_apply_under_faults_is_undone_too(case in case(), seed in any::<u64>()) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(run(case, Some(seed)))?;
+    }
+}
