@@ -1,11 +1,13 @@
 //! `prysm plan`.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use super::{CliError, Connection, Interrupts, PlanArgs};
 use crate::plan::{SavedPlan, SavedSource};
-use crate::planner::{PlanOptions, make_plan};
+use crate::planner::{PlanOptions, Planned, make_plan};
 use crate::render::{MarkdownOptions, TextOptions, render_json, render_markdown, render_text};
+use crate::snapshot::{Snapshot, SnapshotOrigin};
 
 /// Runs `prysm plan`.
 pub async fn run(
@@ -15,21 +17,13 @@ pub async fn run(
 ) -> Result<ExitCode, CliError> {
     let manifest = crate::manifest::load(&args.files)?;
     super::print_warnings(&manifest);
-    let interrupts = Interrupts::install();
-    let client = connection.connect(&interrupts).await?;
     let options = PlanOptions {
         targets: args.targets.clone(),
         allow_destroy: args.allow_destroy,
         concurrency: args.concurrency,
     };
-    let planned = interrupts
-        .or_stop("while reading the library; nothing was changed", async {
-            let _reading = super::progress::Reading::start(&client.server().to_string());
-            make_plan(&client, &manifest, &options).await
-        })
-        .await;
-    super::connect::finish(&client, &interrupts).await;
-    let planned = planned??;
+    let (planned, origin) =
+        plan_live_or_offline(connection, &manifest, &options, args.state.as_deref()).await?;
     let plan = planned.plan;
     if args.json {
         print!("{}", render_json(&plan));
@@ -76,6 +70,7 @@ pub async fn run(
             targets: args.targets.clone(),
             allow_destroy: args.allow_destroy,
             created_at: now_rfc3339(),
+            snapshot: origin,
         };
         saved.write(out)?;
         if args.markdown {
@@ -95,8 +90,51 @@ pub async fn run(
     }
 }
 
+/// Makes the plan from the live server, or with `state` offline from a snapshot (saying so on
+/// standard error); returns the snapshot's origin for saved plans.
+pub(super) async fn plan_live_or_offline(
+    connection: &Connection,
+    manifest: &crate::manifest::Manifest,
+    options: &PlanOptions,
+    state: Option<&Path>,
+) -> Result<(Planned, Option<SnapshotOrigin>), CliError> {
+    if let Some(path) = state {
+        let snapshot = Snapshot::read(path)?;
+        let client = snapshot.client()?;
+        let planned = make_plan(&client, manifest, options).await?;
+        eprintln!(
+            "note: planned offline from the snapshot {} of {}{}; the server was not contacted.",
+            path.display(),
+            snapshot.server.url,
+            snapshot
+                .created_at
+                .as_deref()
+                .map(|at| format!(" taken {at}"))
+                .unwrap_or_default(),
+        );
+        if planned.plan.fingerprint != snapshot.fingerprint {
+            eprintln!(
+                "warning: the snapshot was taken for other manifests or targets (fingerprint {} \
+                 there, {} here); take it again with the same -f and --target options",
+                snapshot.fingerprint, planned.plan.fingerprint
+            );
+        }
+        return Ok((planned, Some(snapshot.origin(path))));
+    }
+    let interrupts = Interrupts::install();
+    let client = connection.connect(&interrupts).await?;
+    let planned = interrupts
+        .or_stop("while reading the library; nothing was changed", async {
+            let _reading = super::progress::Reading::start(&client.server().to_string());
+            make_plan(&client, manifest, options).await
+        })
+        .await;
+    super::connect::finish(&client, &interrupts).await;
+    Ok((planned??, None))
+}
+
 /// The current time in RFC 3339 (UTC, whole seconds), recorded in saved plans.
-fn now_rfc3339() -> Option<String> {
+pub(super) fn now_rfc3339() -> Option<String> {
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
     now.format(&time::format_description::well_known::Rfc3339)

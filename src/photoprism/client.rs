@@ -28,6 +28,8 @@ pub(crate) struct Inner {
     pub(crate) state: RwLock<AuthState>,
     /// Held while a batch edit that changes values runs: the server runs one at a time.
     pub(crate) batch_edit_lock: tokio::sync::Mutex<()>,
+    /// Recording reads (`prysm snapshot`) and answering from a recording (`plan --state`).
+    pub(crate) tape: super::recording::Tape,
 }
 
 /// How the current token was obtained, which decides how to log out.
@@ -76,6 +78,7 @@ impl Client {
                 http,
                 state: RwLock::new(AuthState::default()),
                 batch_edit_lock: tokio::sync::Mutex::new(()),
+                tape: super::recording::Tape::default(),
             }),
         })
     }

@@ -1,6 +1,7 @@
 //! prysm's plan and apply engine against the PhotoPrism emulator, and the
 //! `prysm` binary end to end. One test binary (faster to build and link).
 
+mod adopt;
 mod apply_tests;
 mod cli_tests;
 mod export_tests;
@@ -10,6 +11,7 @@ mod markdown;
 mod plan_tests;
 mod real_server;
 mod review;
+mod snapshot;
 mod support;
 mod terminal;
 mod titles;
