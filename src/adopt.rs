@@ -295,8 +295,12 @@ fn set_value(
     out: &mut Vec<Problem>,
 ) {
     let text = &loc.source.text;
-    let start = loc.span.offset();
+    let mut start = loc.span.offset();
     let end = start + loc.span.len();
+    // A block scalar's node starts at its content: include its `|`/`>` header.
+    if let Some(header) = block_header(text, start) {
+        start = header;
+    }
     let Some(raw) = text.get(start..end) else {
         return;
     };
@@ -331,6 +335,21 @@ fn set_value(
     edits.push(&loc.source, start, end, written);
 }
 
+/// Where the `|` or `>` header of a block scalar whose content starts at `start` is.
+fn block_header(text: &str, start: usize) -> Option<usize> {
+    let before = text.get(..start)?;
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    let trimmed = trimmed.strip_suffix('\n')?;
+    let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+    // The header line ends with `|` or `>` plus optional chomping/indentation indicators
+    // (a comment after it is not supported: then no header is found and nothing is assumed).
+    let head = trimmed.trim_end_matches(['-', '+', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    let indicator = head.len().checked_sub(1)?;
+    let is_block = matches!(head.as_bytes().get(indicator), Some(b'|' | b'>'))
+        && head[..indicator].ends_with([' ', ':']);
+    is_block.then_some(indicator)
+}
+
 /// A string in the quoting style of `raw` (`"`, `'` or plain), falling back to double quotes.
 fn quote_like(raw: &str, value: &str) -> String {
     let raw = raw.trim_start_matches(['[', ' ']);
@@ -347,8 +366,14 @@ fn quote_like(raw: &str, value: &str) -> String {
 fn write_string(raw: &str, value: &str, text: &str, start: usize) -> Option<String> {
     if raw.starts_with('|') {
         // A literal block keeps its style when the value has lines: same indentation.
+        // The span of a block scalar runs to the next node: keep its last line break and the
+        // indentation after it.
+        let trailing = raw.rfind('\n').map_or("", |i| &raw[i..]);
         if value.is_empty() || value.contains('\r') || value.starts_with([' ', '\t']) {
-            return Some(serde_json::Value::String(value.to_string()).to_string());
+            return Some(format!(
+                "{}{trailing}",
+                serde_json::Value::String(value.to_string())
+            ));
         }
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let key_indent = text[line_start..start].len() - text[line_start..start].trim_start().len();
@@ -381,10 +406,7 @@ fn write_string(raw: &str, value: &str, text: &str, start: usize) -> Option<Stri
                 out.push_str(line);
             }
         }
-        // The span of a block scalar ends after its last line break.
-        if raw.ends_with('\n') {
-            out.push('\n');
-        }
+        out.push_str(trailing);
         return Some(out);
     }
     if raw.starts_with('>') {

@@ -72,7 +72,10 @@ async fn a_snapshot_keeps_bodies_compact_and_only_reads() {
     }
     // No credentials of any kind are kept.
     let text = snapshot.to_json();
-    assert!(!text.to_lowercase().contains("photoprism\""), "password in snapshot");
+    assert!(
+        !text.to_lowercase().contains("photoprism\""),
+        "password in snapshot"
+    );
     if let Some(tokens) = env.client.tokens() {
         assert!(!text.contains(tokens.access.expose()));
     }
