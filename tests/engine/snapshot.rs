@@ -118,3 +118,155 @@ fn snapshot_schema_is_current() {
         assert!(required.iter().any(|k| k == key), "{key}");
     }
 }
+
+mod cli {
+    use std::process::Output;
+
+    use assert_cmd::Command;
+    use prysm_emulator::{ApiGeneration, Emulator};
+
+    use crate::support::env;
+
+    const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/manifests");
+
+    fn prysm(emulator: Option<&Emulator>) -> Command {
+        let mut cmd = Command::cargo_bin("prysm").expect("binary");
+        cmd.env("NO_COLOR", "1")
+            .env_remove("PHOTOPRISM_TOKEN")
+            .env_remove("PHOTOPRISM_CLIENT_ID")
+            .env_remove("PHOTOPRISM_CLIENT_SECRET");
+        match emulator {
+            Some(emulator) => {
+                cmd.env("PHOTOPRISM_URL", emulator.url())
+                    .env("PHOTOPRISM_USERNAME", "admin")
+                    .env("PHOTOPRISM_PASSWORD", "photoprism");
+            }
+            None => {
+                // No server and no credentials at all.
+                cmd.env("PHOTOPRISM_URL", "http://127.0.0.1:9")
+                    .env_remove("PHOTOPRISM_USERNAME")
+                    .env_remove("PHOTOPRISM_PASSWORD");
+            }
+        }
+        cmd
+    }
+
+    async fn run(mut cmd: Command) -> Output {
+        tokio::task::spawn_blocking(move || cmd.output().expect("runs"))
+            .await
+            .expect("join")
+    }
+
+    fn text(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+
+    #[tokio::test]
+    async fn snapshot_plan_offline_then_apply_the_saved_plan_live() {
+        for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+            let env = env(generation).await;
+            let dir = tempfile::tempdir().expect("tempdir");
+            let state = dir.path().join("state.json");
+            let saved = dir.path().join("plan.json");
+            let state_arg = state.to_str().expect("utf-8");
+            let saved_arg = saved.to_str().expect("utf-8");
+
+            let mut cmd = prysm(Some(&env.emulator));
+            cmd.args(["snapshot", "-f", EXAMPLES, "-o", state_arg]);
+            let out = run(cmd).await;
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+            for format in [None, Some("--json")] {
+                let mut live = prysm(Some(&env.emulator));
+                live.args(["plan", "-f", EXAMPLES]).args(format);
+                let live = run(live).await;
+                let mut offline = prysm(None);
+                offline
+                    .args(["plan", "-f", EXAMPLES, "--state", state_arg])
+                    .args(format);
+                let offline = run(offline).await;
+                assert_eq!(offline.status.code(), Some(0), "{}", text(&offline.stderr));
+                assert_eq!(text(&offline.stdout), text(&live.stdout), "{format:?}");
+                assert!(
+                    text(&offline.stderr).contains("planned offline from the snapshot"),
+                    "{}",
+                    text(&offline.stderr)
+                );
+            }
+
+            let mut offline = prysm(None);
+            offline.args([
+                "plan", "-f", EXAMPLES, "--state", state_arg, "-o", saved_arg,
+            ]);
+            let out = run(offline).await;
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            let file = std::fs::read_to_string(&saved).expect("saved plan");
+            assert!(file.contains("\"snapshot\""), "the saved plan says so");
+
+            // The live server still has the snapshot's state: the saved plan applies.
+            let mut apply = prysm(Some(&env.emulator));
+            apply.args(["apply", saved_arg, "--auto-approve"]);
+            let out = run(apply).await;
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+            // Now the server differs from the snapshot: a plan saved from it is refused.
+            let mut offline = prysm(None);
+            offline.args([
+                "plan", "-f", EXAMPLES, "--state", state_arg, "-o", saved_arg,
+            ]);
+            assert_eq!(run(offline).await.status.code(), Some(0));
+            let mut apply = prysm(Some(&env.emulator));
+            apply.args(["apply", saved_arg, "--auto-approve"]);
+            let out = run(apply).await;
+            assert_eq!(out.status.code(), Some(1));
+            assert!(
+                text(&out.stderr).contains("the server changed since this plan was saved"),
+                "{}",
+                text(&out.stderr)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn adopt_dry_run_from_a_snapshot_prints_a_diff_and_writes_nothing() {
+        let env = env(ApiGeneration::V2025).await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let manifest = dir.path().join("berlin.yaml");
+        let original = "version: 1\nalbums:\n  berlin:   # keep me\n    uid: as6s6c045hu43jsi\n    title: 'Berlin Christmas'\n";
+        std::fs::write(&manifest, original).expect("write");
+        let state = dir.path().join("state.json");
+        let (m, s) = (
+            manifest.to_str().expect("utf-8"),
+            state.to_str().expect("utf-8"),
+        );
+        let mut cmd = prysm(Some(&env.emulator));
+        cmd.args(["snapshot", "-f", m, "-o", s]);
+        assert_eq!(run(cmd).await.status.code(), Some(0));
+
+        let mut cmd = prysm(None);
+        cmd.args(["adopt", "-f", m, "--state", s, "--dry-run"]);
+        let out = run(cmd).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let diff = text(&out.stdout);
+        assert!(
+            diff.contains("-    title: 'Berlin Christmas'\n+    title: 'Berlin 2023'\n"),
+            "{diff}"
+        );
+        assert_eq!(std::fs::read_to_string(&manifest).expect("read"), original);
+
+        let mut cmd = prysm(None);
+        cmd.args(["adopt", "-f", m, "--state", s]);
+        assert_eq!(run(cmd).await.status.code(), Some(0));
+        assert_eq!(
+            std::fs::read_to_string(&manifest).expect("read"),
+            original.replace("'Berlin Christmas'", "'Berlin 2023'")
+        );
+        let mut cmd = prysm(None);
+        cmd.args(["plan", "-f", m, "--state", s, "--detailed-exitcode"]);
+        assert_eq!(
+            run(cmd).await.status.code(),
+            Some(0),
+            "empty plan after adopt"
+        );
+    }
+}
