@@ -553,17 +553,28 @@ fn add_members(
     if raw.trim_start().starts_with('[') {
         // A flow list: insert before its closing bracket, in the style of the last item.
         let close = list_start + raw.rfind(']').unwrap_or(raw.len());
-        let item_line = &text[line_of(text, last.loc.span.offset()).0..last.loc.span.offset()];
-        let braces = item_line.trim_end().ends_with("uid:") && item_line.contains('{');
+        // Copy the last item's spelling: `{uid: X}` or `{ uid: X }`.
+        let at = last.loc.span.offset();
+        let after = at + last.loc.span.len();
+        // The selector's node is its value or its whole `{ uid: X }` mapping.
+        let open = if text[at..].starts_with('{') {
+            Some(at)
+        } else {
+            text[list_start..at].rfind('{').map(|i| list_start + i)
+        };
+        let shut = text[at..close].find('}').map(|i| at + i + 1);
+        let spelled = match (open, shut, &last.kind) {
+            (Some(open), Some(shut), SelectorKind::Uid(uid)) => {
+                let item = &text[open..shut];
+                item.find(uid.as_str())
+                    .map(|i| (item[..i].to_string(), item[i + uid.len()..].to_string()))
+            }
+            _ => None,
+        };
+        let (head, tail) = spelled.unwrap_or_else(|| ("{uid: ".to_string(), "}".to_string()));
         let added: String = photos
             .iter()
-            .map(|p| {
-                if braces {
-                    format!(", {{uid: {}}}", p.uid)
-                } else {
-                    format!(", {{uid: {}}}", p.uid)
-                }
-            })
+            .map(|p| format!(", {head}{}{tail}", p.uid))
             .collect();
         // Insert after the last item's closing text, before white space and `]`.
         let before_close = text[..close].trim_end().len();
@@ -718,4 +729,40 @@ fn remove_member(
 /// [`crate::manifest::render_problems`]).
 pub fn problems_error(problems: Vec<Problem>) -> ManifestError {
     ManifestError::new(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_only_when_they_read_back_as_the_same_string() {
+        for ok in ["Berlin 2023", "Pastéis de nata", "中文 😀", "a_b%c", "it's"] {
+            assert!(plain_ok(ok), "{ok}");
+        }
+        for quoted in [
+            "", " x", "x ", "true", "No", "null", "~", "12", "1e3", ".5", "- x", "a: b", "a #b",
+            "#x", "'x", "\"x", "x:", "&a", "*a", "!t", "|", ">", "@x", "%x", "a\nb", "[x]", "{x}",
+        ] {
+            assert!(!plain_ok(quoted), "{quoted:?}");
+        }
+        assert_eq!(quote_like("'old'", "it's"), "'it''s'");
+        assert_eq!(quote_like("\"old\"", "new"), "\"new\"");
+        assert_eq!(quote_like("old", "true"), "\"true\"");
+        assert_eq!(quote_like("'old'", "a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn block_headers_are_found_before_their_content() {
+        let text = "a: |-\n  x\nb: >\n  y\nc: 'z'\n";
+        assert_eq!(
+            block_header(text, text.find("  x").unwrap_or(0) + 2),
+            Some(3)
+        );
+        assert_eq!(
+            block_header(text, text.find("  y").unwrap_or(0) + 2),
+            Some(13)
+        );
+        assert_eq!(block_header(text, text.find("'z'").unwrap_or(0)), None);
+    }
 }

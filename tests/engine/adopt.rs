@@ -270,3 +270,39 @@ async fn targets_limit_what_is_adopted() {
         "{diff}"
     );
 }
+
+#[tokio::test]
+async fn photos_added_on_the_server_join_a_flow_list_in_its_style() {
+    let env = env(ApiGeneration::V2024).await;
+    let text = "version: 1\nalbums:\n  b:\n    uid: as6s6c045hu43jsi\n    title: Berlin 2023\n    \
+                photos: [ { uid: psj4uo0zb6cn6z43 } ]   # flow\n";
+    env.apply(text).await;
+    env.apply(&edited(
+        "Berlin 2023",
+        "",
+        false,
+        &["psj4uo0zb6cn6z43", "psj4uo0k9p34y6n3"],
+        "Nata",
+        false,
+    ))
+    .await;
+    let planned = env
+        .plan_with(
+            text,
+            PlanOptions {
+                targets: vec!["album.b.photos".to_string()],
+                ..PlanOptions::default()
+            },
+        )
+        .await
+        .expect("plan");
+    let adopted = adopt(&manifest(text), &planned.plan, &[]).expect("adopt");
+    assert!(adopted.problems.is_empty());
+    assert_eq!(
+        adopted.files[0].after,
+        text.replace(
+            "{ uid: psj4uo0zb6cn6z43 }",
+            "{ uid: psj4uo0zb6cn6z43 }, { uid: psj4uo0k9p34y6n3 }"
+        )
+    );
+}
