@@ -248,7 +248,8 @@ fn adopt_action(manifest: &Manifest, action: &Action, edits: &mut Edits, out: &m
             });
             let what = match &action.change {
                 Change::CreateAlbum { .. } => {
-                    "the album does not exist on the server; remove the entry or give it `state: absent`"
+                    "no server album matches this entry: if it was renamed on the server, pin it with \
+                     `uid:` and adopt again; otherwise remove the entry or give it `state: absent`"
                 }
                 Change::DeleteAlbum { .. } => {
                     "the album exists on the server; remove `state: absent` (or the prune setting) and \
