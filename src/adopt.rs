@@ -556,7 +556,6 @@ fn add_members(
         let close = list_start + raw.rfind(']').unwrap_or(raw.len());
         // Copy the last item's spelling: `{uid: X}` or `{ uid: X }`.
         let at = last.loc.span.offset();
-        let after = at + last.loc.span.len();
         // The selector's node is its value or its whole `{ uid: X }` mapping.
         let open = if text[at..].starts_with('{') {
             Some(at)
