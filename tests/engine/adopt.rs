@@ -306,3 +306,46 @@ async fn photos_added_on_the_server_join_a_flow_list_in_its_style() {
         )
     );
 }
+
+#[tokio::test]
+async fn only_the_file_that_declares_a_node_is_edited() {
+    let env = env(ApiGeneration::V2025).await;
+    let albums = "# albums\nversion: 1\nalbums:\n  b:\n    uid: as6s6c045hu43jsi\n    title: Berlin 2023 # was\n";
+    let photos = "version: 1\nphotos:\n  - match: { uid: psj4uo0zr37e3p3e }\n    favorite: false\n";
+    let files = || {
+        vec![
+            prysm::manifest::SourceFile::new("albums.yaml", albums),
+            prysm::manifest::SourceFile::new("photos.yaml", photos),
+        ]
+    };
+    let parsed = prysm::manifest::parse_sources(files()).expect("manifest");
+    env.apply_manifest(&parsed).await;
+    env.apply(&edited(
+        "Berlin Markets",
+        "",
+        false,
+        &MEMBERS[..1],
+        "x",
+        true,
+    ))
+    .await;
+    let planned = prysm::planner::make_plan(&env.client, &parsed, &PlanOptions::default())
+        .await
+        .expect("plan");
+    let adopted = adopt(&parsed, &planned.plan, &[]).expect("adopt");
+    assert!(adopted.problems.is_empty());
+    let names: Vec<&str> = adopted.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["albums.yaml", "photos.yaml"]);
+    assert_eq!(
+        adopted.files[0].after,
+        albums.replace("Berlin 2023 #", "Berlin Markets #")
+    );
+    assert_eq!(
+        adopted.files[1].after,
+        photos.replace("favorite: false", "favorite: true")
+    );
+    // With a target, the other file is not touched at all.
+    let only = adopt(&parsed, &planned.plan, &["album.b".to_string()]).expect("adopt");
+    assert_eq!(only.files.len(), 1);
+    assert_eq!(only.files[0].name, "albums.yaml");
+}
