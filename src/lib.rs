@@ -6,6 +6,7 @@
 //! [`graph`] (ordered actions) -> [`render`] (text, JSON) / [`apply`] (execute).
 //! [`photoprism`] is the typed PhotoPrism client; it knows nothing of manifests.
 
+pub mod adopt;
 pub mod apply;
 pub mod budget;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod planner;
 pub mod render;
 pub mod resolve;
+pub mod snapshot;
 pub mod state;
 pub mod terminal;
 pub mod undo;

@@ -33,6 +33,14 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Drift(#[from] crate::drift::DriftError),
+    /// A snapshot cannot be used.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
+    /// `prysm adopt` cannot rewrite the manifests.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Adopt(#[from] crate::adopt::AdoptError),
     /// The command was used wrongly or refused to run.
     #[error("{message}")]
     #[diagnostic(code(prysm::usage))]

@@ -1,6 +1,7 @@
 //! The `prysm` command line: argument parsing, connecting, and printing.
 //! The work itself lives in the library modules.
 
+mod adopt_cmd;
 mod apply_cmd;
 mod clean;
 mod completions;
@@ -13,6 +14,7 @@ mod interrupt;
 mod plan_cmd;
 mod progress;
 mod show_cmd;
+mod snapshot_cmd;
 mod undo_cmd;
 
 use std::io::IsTerminal;
@@ -65,6 +67,10 @@ pub enum Command {
     Show(ShowArgs),
     /// Print the plan's dependency graph as Graphviz DOT (or --mermaid).
     Graph(GraphArgs),
+    /// Save the server state a plan of the manifests reads, for `prysm plan --state FILE`.
+    Snapshot(SnapshotArgs),
+    /// Rewrite the manifests so that they describe what the server has (the opposite of apply).
+    Adopt(AdoptArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command with --dir.
@@ -200,6 +206,43 @@ pub struct GraphArgs {
     pub concurrency: usize,
 }
 
+/// Arguments of `prysm snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// A manifest file or a directory of *.yaml / *.yml files (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write the snapshot to FILE (JSON; schema: `prysm schema --snapshot`).
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Read only what a plan limited to this address reads (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// How many read requests may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// Arguments of `prysm adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// A manifest file or a directory of *.yaml / *.yml files (repeatable); edited in place.
+    #[arg(short = 'f', long = "file", value_name = "PATH", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Adopt only the changes at this address (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub targets: Vec<String>,
+    /// Print a unified diff of the files instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Read the server state from a snapshot (`prysm snapshot`) instead of the server.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// How many read requests may run at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+}
+
 /// Arguments of `prysm completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -273,6 +316,9 @@ pub struct PlanArgs {
     /// Do not label changes with their cause (skips reading the last apply's manifest).
     #[arg(long)]
     pub no_drift: bool,
+    /// Plan offline from a snapshot saved by `prysm snapshot` (the server is not contacted).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 }
 
 /// Arguments of `prysm apply`.
@@ -316,8 +362,11 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Print the schema of the JSON plan format instead of the manifest's.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "snapshot")]
     pub plan: bool,
+    /// Print the schema of the snapshot file (`prysm snapshot`).
+    #[arg(long)]
+    pub snapshot: bool,
 }
 
 /// Arguments of `prysm export`.
@@ -388,6 +437,8 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         Command::Schema(args) => {
             if args.plan {
                 print!("{}", crate::plan::plan_json_schema_string());
+            } else if args.snapshot {
+                print!("{}", crate::snapshot::snapshot_json_schema_string());
             } else {
                 print!("{}", crate::manifest::json_schema_string());
             }
@@ -399,6 +450,8 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         Command::Drift(args) => drift_cmd::run(&cli.connection, &args, color).await,
         Command::Export(args) => export::run(&cli.connection, &args).await,
         Command::Show(args) => show_cmd::run(&cli.connection, &args, color).await,
+        Command::Snapshot(args) => snapshot_cmd::run(&cli.connection, &args).await,
+        Command::Adopt(args) => adopt_cmd::run(&cli.connection, &args).await,
         Command::Graph(args) => graph_cmd::run(&cli.connection, &args).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),

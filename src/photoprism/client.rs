@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     pub(crate) batch_edit_lock: tokio::sync::Mutex<()>,
     /// Held while an expired session is renewed, so that parallel requests renew it once.
     pub(crate) relogin_lock: tokio::sync::Mutex<()>,
+    /// Recording reads (`prysm snapshot`) and answering from a recording (`plan --state`).
+    pub(crate) tape: super::recording::Tape,
 }
 
 /// How the current token was obtained, which decides how to log out.
@@ -98,6 +100,7 @@ impl Client {
                 state: RwLock::new(AuthState::default()),
                 batch_edit_lock: tokio::sync::Mutex::new(()),
                 relogin_lock: tokio::sync::Mutex::new(()),
+                tape: super::recording::Tape::default(),
             }),
         })
     }

@@ -30,6 +30,7 @@ mod page;
 mod photo_update;
 mod photos;
 mod raw;
+mod recording;
 mod secret;
 mod server_info;
 mod server_url;
@@ -56,6 +57,7 @@ pub use page::Page;
 pub use photo_update::{MANUAL, PhotoUpdate, Timestamp};
 pub use photos::{BATCH_CHUNK, PhotoQuery};
 pub use raw::RawResponse;
+pub use recording::{Exchange, RECORDED_HEADERS, RecordedServer, compact_json};
 /// HTTP methods for [`Client::request`].
 pub use reqwest::Method;
 pub use secret::Secret;

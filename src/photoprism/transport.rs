@@ -300,6 +300,18 @@ impl Client {
         let url = server.api_url(&request.path);
         let path = url.path().to_owned();
         let method = request.method.as_str().to_owned();
+        if let Some(replay) = self.inner.tape.replay.get() {
+            return match replay.answer(&request.method, &request.path, &request.query) {
+                Ok((status, headers, body)) => {
+                    answered(request, status, headers, body, method, path)
+                }
+                Err(error) => Outcome::Failed {
+                    error,
+                    retry_after: None,
+                    next: Next::Stop,
+                },
+            };
+        }
         let mut builder = self.inner.http.request(request.method.clone(), url);
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
@@ -365,34 +377,16 @@ impl Client {
                 };
             }
         };
-        if status.is_success() {
-            return Outcome::Done(Response {
-                status,
-                headers,
-                body,
-                method,
-                path,
-            });
-        }
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        let code = status.as_u16();
-        let next = match code {
-            // PhotoPrism's busy answer has no Retry-After; its rate limits may have one.
-            429 if request.waits_when_busy && retry_after.is_none() => Next::Busy,
-            // The server refused before acting: repeating is safe for any request.
-            429 => Next::Retry,
-            // The server may have acted before it failed: only safe requests are repeated.
-            500..=599 if request.retry == Retry::Safe => Next::Retry,
-            _ => Next::Stop,
-        };
-        Outcome::Failed {
-            error: Error::from_status(code, &method, &path, &body, retry_after),
-            retry_after: retry_after.map(Duration::from_secs),
-            next,
-        }
+        let tape = &self.inner.tape.recorder;
+        tape.record(
+            &request.method,
+            &request.path,
+            &request.query,
+            status,
+            &headers,
+            &body,
+        );
+        answered(request, status, headers, body, method, path)
     }
 
     /// Reads a body in chunks: stops past `max_body_bytes` and when the body stalls for
@@ -502,6 +496,45 @@ impl Client {
             },
             retry_after: None,
         }
+    }
+}
+
+/// The outcome of an answer: success, or the error and whether to try again.
+fn answered(
+    request: &Request,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    method: String,
+    path: String,
+) -> Outcome {
+    if status.is_success() {
+        return Outcome::Done(Response {
+            status,
+            headers,
+            body,
+            method,
+            path,
+        });
+    }
+    let retry_after = headers
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let code = status.as_u16();
+    let next = match code {
+        // PhotoPrism's busy answer has no Retry-After; its rate limits may have one.
+        429 if request.waits_when_busy && retry_after.is_none() => Next::Busy,
+        // The server refused before acting: repeating is safe for any request.
+        429 => Next::Retry,
+        // The server may have acted before it failed: only safe requests are repeated.
+        500..=599 if request.retry == Retry::Safe => Next::Retry,
+        _ => Next::Stop,
+    };
+    Outcome::Failed {
+        error: Error::from_status(code, &method, &path, &body, retry_after),
+        retry_after: retry_after.map(Duration::from_secs),
+        next,
     }
 }
 

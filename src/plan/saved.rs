@@ -38,6 +38,10 @@ pub struct SavedPlan {
     /// When the plan was made (RFC 3339, UTC); absent in plans saved by older prysm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// The plan was made offline from this snapshot (`prysm plan --state FILE`), not from the
+    /// live server; `prysm apply` still compares its fingerprint with the live server's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<crate::snapshot::SnapshotOrigin>,
 }
 
 /// A saved plan that cannot be read or written.

@@ -1,6 +1,7 @@
 //! prysm's plan and apply engine against the PhotoPrism emulator, and the
 //! `prysm` binary end to end. One test binary (faster to build and link).
 
+mod adopt;
 mod apply_tests;
 mod broken_connection;
 mod cli_tests;
@@ -15,6 +16,7 @@ mod plan_tests;
 mod real_server;
 mod review;
 mod secrets;
+mod snapshot;
 mod support;
 mod terminal;
 mod titles;
