@@ -75,10 +75,7 @@ pub(crate) fn album_row(store: &Store, album: &crate::model::Album) -> serde_jso
     let mut row = crate::render::album_result(album, store.photo_count(&album.uid));
     if let Some(map) = row.as_object_mut() {
         if album.kind == "album" && album.thumb_src.is_empty() {
-            map.insert(
-                "Thumb".into(),
-                automatic_cover(store, &album.uid).into(),
-            );
+            map.insert("Thumb".into(), automatic_cover(store, &album.uid).into());
         }
         map.insert(
             "LinkCount".into(),

@@ -139,9 +139,7 @@ impl Client {
         }
         let path = photo_path(uid, &format!("files/{file_uid}/primary"))?;
         // Safe to repeat: making the same file primary twice changes nothing.
-        let photo: Photo = self
-            .send_json(Request::post(path).idempotent())
-            .await?;
+        let photo: Photo = self.send_json(Request::post(path).idempotent()).await?;
         self.note_text_field(photo.text_field());
         Ok(photo)
     }

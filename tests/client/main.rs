@@ -8,6 +8,7 @@ mod harness;
 mod offline;
 mod png;
 mod raw;
+mod reach;
 mod real;
 mod resilience;
 mod stub;

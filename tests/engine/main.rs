@@ -6,6 +6,7 @@ mod cli_tests;
 mod export_tests;
 mod flaky;
 mod idempotence;
+mod library_jobs;
 mod markdown;
 mod plan_tests;
 mod real_server;

@@ -139,9 +139,7 @@ fn label_not_found(generation: ApiGeneration, id: &str) -> Response {
 
 /// The link of photo `uid` to label `id`, or the generation's error.
 fn link_id(store: &Store, generation: ApiGeneration, uid: &str, id: &str) -> Result<u64, Response> {
-    let number: i64 = id
-        .parse()
-        .map_err(|_| label_not_found(generation, id))?;
+    let number: i64 = id.parse().map_err(|_| label_not_found(generation, id))?;
     if number < 0 && generation == ApiGeneration::V2025 {
         // `del--1` (2026): 400 "Unable to do that".
         return Err(respond::error(generation, 400, msg::UNABLE));
