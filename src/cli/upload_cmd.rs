@@ -87,7 +87,11 @@ async fn resolve_album(client: &Client, key: &str) -> Result<String, CliError> {
             "create the album first (prysm apply), or give its UID",
         )),
         _ => Err(CliError::usage(
-            format!("{} albums are titled `{}`", titled.len(), terminal_safe(key)),
+            format!(
+                "{} albums are titled `{}`",
+                titled.len(),
+                terminal_safe(key)
+            ),
             "give the album's UID instead",
         )),
     }
@@ -132,10 +136,8 @@ async fn upload(
     let total_bytes: u64 = new.iter().map(|l| l.size).sum();
     let bar = if std::io::stderr().is_terminal() && !new.is_empty() {
         let bar = ProgressBar::new(total_bytes);
-        let style = ProgressStyle::with_template(
-            "{bar:30} {bytes}/{total_bytes}  {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
         Some(bar)
     } else {
@@ -174,14 +176,8 @@ async fn upload(
         bar.finish_and_clear();
     }
     for (path, uid) in &uploaded {
-        println!(
-            "+ {uid}  {}",
-            terminal_safe(&path.display().to_string())
-        );
+        println!("+ {uid}  {}", terminal_safe(&path.display().to_string()));
     }
-    println!(
-        "{} new file(s) uploaded ({total_bytes} bytes), {known} already on the server.",
-        count
-    );
+    println!("{count} new file(s) uploaded ({total_bytes} bytes), {known} already on the server.");
     Ok(ExitCode::SUCCESS)
 }

@@ -57,7 +57,13 @@ async fn upload_walks_dedups_and_skips_known(generation: ApiGeneration) {
     // One file is on the server already.
     let client = login(&emu).await;
     client
-        .upload(&[UploadFile::from_bytes("known.jpg", b"already there".to_vec())], &[])
+        .upload(
+            &[UploadFile::from_bytes(
+                "known.jpg",
+                b"already there".to_vec(),
+            )],
+            &[],
+        )
         .await
         .unwrap();
     let before = emu.photos().len();
@@ -113,11 +119,17 @@ async fn upload_refuses_unreadable_paths_and_unknown_albums_before_uploading() {
     cmd.arg("upload").arg(&file).arg(&missing);
     let output = run(cmd).await;
     assert_ne!(output.status.code(), Some(0));
-    assert!(text(&output.stderr).contains("nope ü.jpg"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("nope ü.jpg"),
+        "{}",
+        text(&output.stderr)
+    );
     assert!(emu.photos().is_empty());
 
     let mut cmd = prysm(&emu);
-    cmd.arg("upload").arg(&file).args(["--album", "No such album"]);
+    cmd.arg("upload")
+        .arg(&file)
+        .args(["--album", "No such album"]);
     let output = run(cmd).await;
     assert_ne!(output.status.code(), Some(0));
     assert!(
@@ -132,12 +144,19 @@ async fn upload_refuses_unreadable_paths_and_unknown_albums_before_uploading() {
 async fn import_and_index_wait_for_the_job() {
     for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
         let emu = emulator(generation).await;
-        emu.stage_import("trip/2024", vec![("a.jpg".into(), b"imported bytes".to_vec())]);
+        emu.stage_import(
+            "trip/2024",
+            vec![("a.jpg".into(), b"imported bytes".to_vec())],
+        );
         let mut cmd = prysm(&emu);
         cmd.args(["import", "trip/2024"]);
         let output = run(cmd).await;
         assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-        assert!(text(&output.stdout).contains("Import completed"), "{}", text(&output.stdout));
+        assert!(
+            text(&output.stdout).contains("Import completed"),
+            "{}",
+            text(&output.stdout)
+        );
         assert_eq!(emu.photos().len(), 1);
 
         let mut cmd = prysm(&emu);
