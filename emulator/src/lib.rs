@@ -15,6 +15,7 @@ mod ids;
 mod library;
 mod model;
 mod options;
+mod reach;
 mod render;
 mod search;
 mod seed;

@@ -959,7 +959,7 @@ pub(crate) fn search_albums(
         .into_iter()
         .skip(offset)
         .take(count)
-        .map(|a| render::album_result(a, store.photo_count(&a.uid)))
+        .map(|a| crate::reach::album_row(store, a))
         .collect();
     Ok(Page {
         count: items.len(),

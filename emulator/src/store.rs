@@ -101,6 +101,8 @@ pub(crate) struct Store {
     pub staged: Vec<(String, String, Vec<u8>)>,
     pub upload_meta: HashMap<String, PhotoSeed>,
     pub login_limiter: Limiter,
+    /// Share links and stored file contents (`reach.rs`).
+    pub reach: crate::reach::ReachState,
     label_names: HashMap<String, u64>,
     keyword_cache: HashMap<String, String>,
     next_photo_id: u64,
@@ -146,6 +148,7 @@ impl Store {
             staged: Vec::new(),
             upload_meta: HashMap::new(),
             login_limiter: Limiter::new(),
+            reach: crate::reach::ReachState::default(),
             label_names: HashMap::new(),
             keyword_cache: HashMap::new(),
             next_photo_id: 1,

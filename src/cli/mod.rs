@@ -11,11 +11,13 @@ mod error;
 mod export;
 mod graph_cmd;
 mod interrupt;
+mod jobs_cmd;
 mod plan_cmd;
 mod progress;
 mod show_cmd;
 mod snapshot_cmd;
 mod undo_cmd;
+mod upload_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -75,6 +77,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command with --dir.
     Man(ManArgs),
+    /// Upload files (directories are walked); files the server has already are skipped.
+    Upload(upload_cmd::UploadArgs),
+    /// Import the server's import folder (or a folder in it) and wait until done.
+    Import(jobs_cmd::ImportArgs),
+    /// Index the server's originals (or a folder in them) and wait until done.
+    Index(jobs_cmd::IndexArgs),
 }
 
 /// Where apply journals go.
@@ -455,6 +463,9 @@ pub async fn run(cli: Cli, color: bool) -> Result<ExitCode, CliError> {
         Command::Graph(args) => graph_cmd::run(&cli.connection, &args).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
+        Command::Upload(args) => upload_cmd::run(&cli.connection, &args).await,
+        Command::Import(args) => jobs_cmd::import(&cli.connection, &args).await,
+        Command::Index(args) => jobs_cmd::index(&cli.connection, &args).await,
     }
 }
 

@@ -564,11 +564,40 @@ impl Client {
     ) -> Result<ShareLink, Error> {
         require_uid("album", uid)?;
         require_uid("share link", link_uid)?;
-        let body =
+        let mut body =
             serde_json::to_value(options).map_err(|e| Error::invalid_input(e.to_string()))?;
+        // The form is not pre-filled: a field not sent is cleared (§9). Send the slug always so
+        // the body says what the link becomes.
+        if let Some(object) = body.as_object_mut() {
+            object
+                .entry("Slug")
+                .or_insert_with(|| serde_json::Value::String(String::new()));
+        }
         // Safe to repeat: the form is not pre-filled, so every field is set as sent.
         let request = Request::put(album_path(uid, &format!("links/{link_uid}"))).idempotent();
         self.send_json(request.json(body)).await
+    }
+
+    /// `PUT /albums/:uid {"Thumb": hash, "ThumbSrc": "manual"}`: makes the file with SHA-1
+    /// `file_hash` the album's cover (what the web UI sends). A manual cover survives later
+    /// edits of the album; the server accepts any string, so the hash is checked here.
+    pub async fn set_album_cover(&self, uid: &str, file_hash: &str) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        let hash = super::photos::check_sha1(file_hash)?;
+        let body = serde_json::json!({"Thumb": hash, "ThumbSrc": "manual"});
+        // Safe to repeat: absolute values.
+        self.send_json(Request::put(album_path(uid, "")).idempotent().json(body))
+            .await
+    }
+
+    /// `PUT /albums/:uid {"Thumb": "", "ThumbSrc": ""}`: drops a manual cover; the server then
+    /// shows an automatic one again (from the album's photos).
+    pub async fn reset_album_cover(&self, uid: &str) -> Result<Album, Error> {
+        require_uid("album", uid)?;
+        let body = serde_json::json!({"Thumb": "", "ThumbSrc": ""});
+        // Safe to repeat: absolute values.
+        self.send_json(Request::put(album_path(uid, "")).idempotent().json(body))
+            .await
     }
 
     /// `DELETE /albums/:uid/links/:link`: deletes a share link.

@@ -18,6 +18,8 @@ pub const BATCH_EDIT_CHUNK: usize = 500;
 pub struct BatchValues {
     fields: BTreeMap<&'static str, Value>,
     albums: Vec<(String, bool)>,
+    /// `(label UID or "", name, add)`.
+    labels: Vec<(String, String, bool)>,
 }
 
 impl BatchValues {
@@ -140,9 +142,27 @@ impl BatchValues {
         self
     }
 
+    /// Links the label `name` to every selected photo (created when no label has its name).
+    pub fn add_label(mut self, name: impl Into<String>) -> Self {
+        self.labels.push((String::new(), name.into(), true));
+        self
+    }
+
+    /// Links the existing label with this UID (named `name`) to every selected photo.
+    pub fn add_label_uid(mut self, label_uid: impl Into<String>, name: impl Into<String>) -> Self {
+        self.labels.push((label_uid.into(), name.into(), true));
+        self
+    }
+
+    /// Removes the label with this UID (named `name`) from every selected photo.
+    pub fn remove_label(mut self, label_uid: impl Into<String>, name: impl Into<String>) -> Self {
+        self.labels.push((label_uid.into(), name.into(), false));
+        self
+    }
+
     /// True when nothing would change.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.albums.is_empty()
+        self.fields.is_empty() && self.albums.is_empty() && self.labels.is_empty()
     }
 
     /// The `values` object of the request.
@@ -162,6 +182,25 @@ impl BatchValues {
                 .collect();
             values.insert(
                 "Albums".to_owned(),
+                json!({"action": "update", "items": items}),
+            );
+        }
+        if !self.labels.is_empty() {
+            // photoprism-api.md §9 (2026 server): items name the label by UID (empty for a
+            // new one) and title.
+            let items: Vec<Value> = self
+                .labels
+                .iter()
+                .map(|(uid, title, add)| {
+                    json!({
+                        "value": uid,
+                        "title": title,
+                        "action": if *add { "add" } else { "remove" },
+                    })
+                })
+                .collect();
+            values.insert(
+                "Labels".to_owned(),
                 json!({"action": "update", "items": items}),
             );
         }
@@ -237,6 +276,23 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_items_carry_uid_title_and_action() {
+        let values = BatchValues::new()
+            .add_label("Кот 🐱")
+            .add_label_uid("lt1", "Cat")
+            .remove_label("lt2", "50% _off");
+        assert!(!values.is_empty());
+        assert_eq!(
+            values.to_json()["Labels"],
+            json!({"action": "update", "items": [
+                {"value": "", "title": "Кот 🐱", "action": "add"},
+                {"value": "lt1", "title": "Cat", "action": "add"},
+                {"value": "lt2", "title": "50% _off", "action": "remove"},
+            ]})
+        );
+    }
 
     #[test]
     fn builds_the_values_object() {

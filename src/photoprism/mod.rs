@@ -22,8 +22,10 @@ mod albums;
 mod auth;
 mod batch_edit;
 mod client;
+mod download;
 mod error;
 mod jobs;
+mod labels;
 pub mod models;
 mod options;
 mod page;
@@ -45,8 +47,10 @@ pub use albums::{
 pub use auth::Credentials;
 pub use batch_edit::{BATCH_EDIT_CHUNK, BatchValues};
 pub use client::Client;
+pub use download::Downloaded;
 pub use error::Error;
 pub use jobs::{ImportOptions, IndexOptions};
+pub use labels::HIDDEN_UNCERTAINTY;
 pub use models::{
     Album, AlbumPhotosResponse, AlbumResult, AppPassword, BatchEditResponse, Label, Message, Photo,
     PhotoDetails, PhotoFile, PhotoLabel, PhotoResult, Session, SessionConfig, ShareLink, Subject,

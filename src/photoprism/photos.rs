@@ -168,7 +168,7 @@ struct PhotoEnvelope {
     photo: Option<Photo>,
 }
 
-fn photo_path(uid: &str, rest: &str) -> Result<String, Error> {
+pub(super) fn photo_path(uid: &str, rest: &str) -> Result<String, Error> {
     if uid.trim().is_empty() {
         return Err(Error::invalid_input("the photo UID is empty"));
     }
@@ -179,7 +179,7 @@ fn photo_path(uid: &str, rest: &str) -> Result<String, Error> {
     })
 }
 
-fn check_sha1(hash: &str) -> Result<String, Error> {
+pub(super) fn check_sha1(hash: &str) -> Result<String, Error> {
     let hash = hash.trim().to_ascii_lowercase();
     if hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(hash)

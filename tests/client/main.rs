@@ -10,6 +10,7 @@ mod hostile;
 mod offline;
 mod png;
 mod raw;
+mod reach;
 mod real;
 mod resilience;
 mod stub;

@@ -100,7 +100,7 @@ pub(crate) async fn create(
 }
 
 /// Authenticates a single-album request and resolves the live album UID (404 otherwise).
-fn album_request(
+pub(super) fn album_request(
     store: &Store,
     generation: ApiGeneration,
     headers: &HeaderMap,
@@ -131,8 +131,10 @@ pub(crate) async fn get(
     Path(uid): Path<String>,
     headers: HeaderMap,
 ) -> Reply {
-    let store = shared.store.lock();
+    let mut store = shared.store.lock();
     let (_, uid) = album_request(&store, shared.generation, &headers, &uid, false)?;
+    // The automatic cover follows the album's photos (real-cover-2x.txt: `get` after `add`).
+    crate::reach::refresh_cover(&mut store, &uid);
     Ok(respond::ok(&entity(&store, &uid)))
 }
 

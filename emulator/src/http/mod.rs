@@ -7,6 +7,9 @@
 mod albums;
 mod auth;
 mod batch;
+mod download;
+mod labels;
+mod links;
 mod multipart;
 mod photos;
 pub(crate) mod respond;
@@ -284,10 +287,23 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(photos::like).delete(photos::unlike),
         )
         .route("/api/v1/photos/{uid}/approve", post(photos::approve))
-        .route("/api/v1/photos/{uid}/label", post(photos::add_label))
+        .route("/api/v1/photos/{uid}/label", post(labels::add))
         .route(
             "/api/v1/photos/{uid}/label/{id}",
-            axum::routing::delete(photos::remove_label),
+            axum::routing::put(labels::update).delete(labels::remove),
+        )
+        .route(
+            "/api/v1/photos/{uid}/files/{file_uid}/primary",
+            post(download::set_primary),
+        )
+        .route("/api/v1/dl/{hash}", get(download::download))
+        .route(
+            "/api/v1/albums/{uid}/links",
+            get(links::list).post(links::create),
+        )
+        .route(
+            "/api/v1/albums/{uid}/links/{link}",
+            axum::routing::put(links::update).delete(links::delete),
         )
         .route("/api/v1/batch/photos/approve", post(batch::approve))
         .route("/api/v1/batch/photos/private", post(batch::private))

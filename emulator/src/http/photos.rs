@@ -15,7 +15,7 @@ use super::Shared;
 use super::albums::page_response;
 use super::auth;
 use super::respond::{self, TypeError, get_bool, get_ci, get_f64, get_i64, get_str, msg};
-use crate::model::{Photo, PhotoLabel, Session};
+use crate::model::{Photo, Session};
 use crate::options::ApiGeneration;
 use crate::render::{self, FileShape, PhotoShape};
 use crate::search::{self, SearchError};
@@ -47,7 +47,7 @@ pub(crate) async fn search(
 }
 
 /// Authenticates a single-photo request and resolves the photo UID (404 otherwise).
-fn photo_request(
+pub(super) fn photo_request(
     store: &Store,
     generation: ApiGeneration,
     headers: &HeaderMap,
@@ -64,7 +64,7 @@ fn photo_request(
     }
 }
 
-fn entity(store: &Store, uid: &str, shape: PhotoShape) -> Value {
+pub(super) fn entity(store: &Store, uid: &str, shape: PhotoShape) -> Value {
     store
         .photo(uid)
         .map(|p| render::photo_entity(store, p, shape))
@@ -523,83 +523,6 @@ pub(crate) async fn approve(
     Ok(respond::ok(
         &json!({"photo": entity(&store, &uid, PhotoShape::Bare)}),
     ))
-}
-
-/// `POST /api/v1/photos/:uid/label` with `{"Name":…,"Uncertainty":…}`.
-pub(crate) async fn add_label(
-    State(shared): State<Arc<Shared>>,
-    Path(uid): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
-    let generation = shared.generation;
-    let mut store = shared.store.lock();
-    let (_, uid) = photo_request(&store, generation, &headers, &uid, true)?;
-    let obj = respond::parse_object(generation, &body)?;
-    let bad = |_: TypeError| respond::form_error(generation);
-    let name = get_str(&obj, "Name").map_err(bad)?.unwrap_or_default();
-    let uncertainty = get_i64(&obj, "Uncertainty").map_err(bad)?.unwrap_or(0);
-    if name.trim().is_empty() {
-        return Err(respond::bare_error(400, "Invalid label name"));
-    }
-    let label_id = store.ensure_label(&name);
-    let uncertainty = i32::try_from(uncertainty.clamp(0, 100)).unwrap_or(0);
-    if let Some(photo) = store.photo_mut(&uid) {
-        match photo.labels.iter_mut().find(|l| l.label_id == label_id) {
-            Some(link) => {
-                if link.uncertainty > uncertainty {
-                    link.uncertainty = uncertainty;
-                    link.src = "manual".to_owned();
-                }
-            }
-            None => photo.labels.push(PhotoLabel {
-                label_id,
-                src: "manual".to_owned(),
-                uncertainty,
-            }),
-        }
-    }
-    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
-}
-
-/// `DELETE /api/v1/photos/:uid/label/:id` (numeric label ID).
-pub(crate) async fn remove_label(
-    State(shared): State<Arc<Shared>>,
-    Path((uid, id)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Reply {
-    let generation = shared.generation;
-    let mut store = shared.store.lock();
-    let (_, uid) = photo_request(&store, generation, &headers, &uid, true)?;
-    let not_found = || respond::bare_error(404, "Label not found");
-    let label_id: u64 = id.parse().map_err(|_| not_found())?;
-    let slug = store
-        .labels
-        .get(&label_id)
-        .map(|l| l.slug.clone())
-        .ok_or_else(not_found)?;
-    let Some(photo) = store.photo_mut(&uid) else {
-        return Err(not_found());
-    };
-    let Some(pos) = photo.labels.iter().position(|l| l.label_id == label_id) else {
-        return Err(not_found());
-    };
-    if matches!(
-        photo.labels[pos].src.as_str(),
-        "manual" | "title" | "subject" | "keyword" | "batch"
-    ) {
-        photo.labels.remove(pos);
-    } else {
-        photo.labels[pos].uncertainty = 100;
-    }
-    let remaining: Vec<&str> = photo
-        .details
-        .keywords
-        .split(", ")
-        .filter(|k| !k.is_empty() && *k != slug)
-        .collect();
-    photo.details.keywords = remaining.join(", ");
-    Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
 }
 
 /// `GET /api/v1/files/:hash`.

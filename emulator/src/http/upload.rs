@@ -34,6 +34,12 @@ fn clean_upload_token(token: &str) -> String {
 /// Indexes one file; returns the UID of the new or already indexed photo with the same bytes.
 pub(crate) fn index_file(store: &mut Store, file_name: &str, bytes: &[u8]) -> String {
     let hash = hex::encode(Sha1::digest(bytes));
+    // Kept for `GET /api/v1/dl/:hash` (reach.rs).
+    store
+        .reach
+        .file_bytes
+        .entry(hash.clone())
+        .or_insert_with(|| bytes.to_vec());
     if let Some(photo) = store.photo_by_hash(&hash) {
         return photo.uid.clone();
     }
