@@ -121,6 +121,12 @@ impl Emulator {
         self.inner.shared.store.lock()
     }
 
+    /// Runs `f` with the store locked (crate-internal readers such as the command line's
+    /// `--describe`).
+    pub(crate) fn with_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
+        f(&self.store())
+    }
+
     /// The admin user's UID (needed in upload paths).
     pub fn user_uid(&self) -> String {
         self.store().user.uid.clone()

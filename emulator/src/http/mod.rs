@@ -7,6 +7,7 @@
 mod albums;
 mod auth;
 mod batch;
+mod control;
 mod multipart;
 mod photos;
 pub(crate) mod respond;
@@ -201,7 +202,12 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
             respond::error(shared.generation, status, fault_message(status))
         }
         Some(Fault::RateLimit(secs)) => respond::rate_limited(Some(secs)),
-        None => next.run(req).await,
+        None => {
+            let started = std::time::Instant::now();
+            let res = next.run(req).await;
+            shared.faults.lock().add_busy(&route, started.elapsed());
+            res
+        }
     };
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -297,6 +303,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/health", get(health))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found);
-    api.layer(middleware::from_fn_with_state(shared.clone(), gate))
+    // Emulator controls (not PhotoPrism routes): outside the gate, so they are never
+    // counted, delayed or faulted.
+    let control = Router::new()
+        .route(
+            "/_emulator/requests",
+            get(control::requests).delete(control::reset_requests),
+        )
+        .route("/_emulator/latency", axum::routing::put(control::latency));
+    control
+        .merge(api.layer(middleware::from_fn_with_state(shared.clone(), gate)))
         .with_state(shared)
 }
