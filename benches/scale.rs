@@ -707,7 +707,12 @@ fn scale_runs(options: &Options, size: usize, dir: &Path) -> Result<(), String> 
             dir,
         )?;
         let counts = emulator.counts()?;
-        report("plan after apply (no-op)", &run, Some((&counts, plan_minimum)));
+        // The new albums are managed now: one more member page each.
+        report(
+            "plan after apply (no-op)",
+            &run,
+            Some((&counts, plan_minimum + changing.created)),
+        );
         if run.status != 0 {
             return Err(format!(
                 "the plan after apply is not empty:\n{}",

@@ -73,6 +73,7 @@ pub async fn make_plan(
         manifest,
         &FetchOptions {
             concurrency: options.concurrency.max(1),
+            progress: None,
         },
     )
     .await?;

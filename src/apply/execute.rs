@@ -13,6 +13,7 @@ use super::ops::{Op, OpKind, build_ops, op_actions};
 use super::report::{ActionResult, ApplyReport, Status};
 use crate::photoprism::{AlbumUpdate, BatchValues, Client, CreateOutcome, PhotoUpdate};
 use crate::plan::{Action, Change, FieldChange, Plan, Value};
+use crate::state::{LibraryState, Uid};
 
 /// Receives progress events while a plan is applied.
 pub trait ApplyObserver: Send + Sync {
@@ -38,6 +39,10 @@ pub struct ApplyOptions {
     pub parallelism: usize,
     /// Set to stop starting new operations (Ctrl-C); running ones finish.
     pub interrupt: Arc<AtomicBool>,
+    /// The server state the plan was made from ([`crate::planner::Planned::state`]). With it,
+    /// a photo update is computed from what the plan read instead of reading the photo again
+    /// (the plan's fingerprint is what guards against a server that changed since).
+    pub known: Option<Arc<LibraryState>>,
 }
 
 impl Default for ApplyOptions {
@@ -45,6 +50,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             parallelism: 8,
             interrupt: Arc::new(AtomicBool::new(false)),
+            known: None,
         }
     }
 }
@@ -53,6 +59,7 @@ impl std::fmt::Debug for ApplyOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApplyOptions")
             .field("parallelism", &self.parallelism)
+            .field("known", &self.known.is_some())
             .finish()
     }
 }
@@ -171,8 +178,9 @@ pub async fn apply(
                 let actions = op_actions(plan, &ops[index]);
                 observer.started(&actions);
                 let op = &ops[index];
+                let known = options.known.as_deref();
                 running.push(Box::pin(async move {
-                    let outcome = run_op(client, plan, op, batch_edit)
+                    let outcome = run_op(client, plan, op, batch_edit, known)
                         .await
                         .map_err(|error| error.to_string());
                     (index, outcome)
@@ -220,6 +228,7 @@ async fn run_op(
     plan: &Plan,
     op: &Op,
     batch_edit: bool,
+    known: Option<&LibraryState>,
 ) -> Result<(), crate::photoprism::Error> {
     let actions = op_actions(plan, op);
     let photo_uids = || -> Vec<String> {
@@ -243,7 +252,7 @@ async fn run_op(
                 Ok(_) => Ok(()),
                 Err(crate::photoprism::Error::Unsupported { .. }) if batch_edit => {
                     for action in &actions {
-                        run_action(client, action).await?;
+                        run_action(client, action, known).await?;
                     }
                     Ok(())
                 }
@@ -252,7 +261,7 @@ async fn run_op(
         }
         OpKind::PhotoUpdate | OpKind::Album => {
             for action in &actions {
-                run_action(client, action).await?;
+                run_action(client, action, known).await?;
             }
             Ok(())
         }
@@ -268,7 +277,11 @@ fn uid_of(album: &crate::plan::AlbumRef) -> Result<&str, crate::photoprism::Erro
         })
 }
 
-async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photoprism::Error> {
+async fn run_action(
+    client: &Client,
+    action: &Action,
+    known: Option<&LibraryState>,
+) -> Result<(), crate::photoprism::Error> {
     match &action.change {
         Change::CreateAlbum {
             album,
@@ -282,7 +295,9 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
                 .is_some_and(|field| field.new == Value::Bool(true));
             let created = client.create_album(&album.title, favorite).await?;
             let uid = created.album.uid.clone();
-            let update = album_update(fields);
+            // Only what the create did not already set: never a PUT that repeats
+            // the title (or any field the answer shows as wanted).
+            let update = not_yet_set(album_update(fields), &created.album);
             if update != AlbumUpdate::default() {
                 client.update_album(&uid, &update).await?;
             }
@@ -322,7 +337,9 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
             client.remove_photos_from_album(uid_of(album)?, &uids).await
         }
-        Change::UpdatePhoto { photo, fields, .. } => update_photo(client, &photo.uid, fields).await,
+        Change::UpdatePhoto { photo, fields, .. } => {
+            update_photo(client, &photo.uid, fields, known).await
+        }
         Change::RestorePhoto { photo } => {
             client
                 .restore_photos(std::slice::from_ref(&photo.uid))
@@ -336,6 +353,49 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
     }
 }
 
+/// The fields of `update` that `album` does not already have.
+fn not_yet_set(mut update: AlbumUpdate, album: &crate::photoprism::Album) -> AlbumUpdate {
+    fn text(field: &mut Option<String>, have: &str) {
+        if field.as_deref() == Some(have) {
+            *field = None;
+        }
+    }
+    fn flag(field: &mut Option<bool>, have: bool) {
+        if *field == Some(have) {
+            *field = None;
+        }
+    }
+    text(&mut update.title, &album.title);
+    text(&mut update.description, &album.description);
+    text(&mut update.caption, &album.caption);
+    text(&mut update.notes, &album.notes);
+    text(&mut update.category, &album.category);
+    text(&mut update.location, &album.location);
+    text(&mut update.country, &album.country);
+    text(&mut update.order, &album.order);
+    flag(&mut update.favorite, album.favorite);
+    flag(&mut update.private, album.private);
+    update
+}
+
+/// Sends one photo update: from what the plan read when it holds what the
+/// update needs (no second read), else the client reads the photo first.
+async fn send_photo_update(
+    client: &Client,
+    uid: &str,
+    update: &PhotoUpdate,
+    known: Option<&LibraryState>,
+) -> Result<(), crate::photoprism::Error> {
+    let current = known.and_then(|state| {
+        let photo = state.photo(Uid::parse(uid)?)?;
+        photo.as_client_photo(state.text_field, update.changes_details())
+    });
+    match current {
+        Some(current) => client.update_photo_from(&current, update).await.map(|_| ()),
+        None => client.update_photo(uid, update).await.map(|_| ()),
+    }
+}
+
 /// One photo's update: like/unlike when only the favorite flag changes,
 /// otherwise one PUT that the client completes with the `…Src` markers and
 /// the full `Details`.
@@ -343,6 +403,7 @@ async fn update_photo(
     client: &Client,
     uid: &str,
     fields: &[FieldChange],
+    known: Option<&LibraryState>,
 ) -> Result<(), crate::photoprism::Error> {
     if let [field] = fields {
         if field.field == "favorite" {
@@ -365,16 +426,10 @@ async fn update_photo(
             .iter()
             .cloned()
             .partition(|field| matches!(field.field.as_str(), "lat" | "lng" | "altitude"));
-        client.update_photo(uid, &photo_update(&place)).await?;
-        return client
-            .update_photo(uid, &photo_update(&rest))
-            .await
-            .map(|_| ());
+        send_photo_update(client, uid, &photo_update(&place), known).await?;
+        return send_photo_update(client, uid, &photo_update(&rest), known).await;
     }
-    client
-        .update_photo(uid, &photo_update(fields))
-        .await
-        .map(|_| ())
+    send_photo_update(client, uid, &photo_update(fields), known).await
 }
 
 fn text(value: &Value) -> String {

@@ -74,6 +74,8 @@ async fn plan_and_apply(
     let planned = make_plan(client, manifest, options).await;
     drop(reading);
     let planned = planned?;
+    // What the plan read: photo updates are computed from it, not read again.
+    let known = Arc::new(planned.state);
     let plan: Plan = match saved {
         Some(saved) => {
             if saved.plan.fingerprint != planned.plan.fingerprint {
@@ -126,6 +128,7 @@ async fn plan_and_apply(
     let apply_options = ApplyOptions {
         parallelism: args.parallelism,
         interrupt: Arc::clone(&interrupt),
+        known: Some(known),
     };
     let bar_wanted = !args.json && std::io::stderr().is_terminal();
     let report = if bar_wanted {

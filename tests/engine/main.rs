@@ -6,4 +6,5 @@ mod cli_tests;
 mod idempotence;
 mod plan_tests;
 mod real_server;
+mod scale_tests;
 mod support;
