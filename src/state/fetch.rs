@@ -16,7 +16,7 @@
 //! Rows are reduced to the compact [`ServerPhoto`] page by page, so memory
 //! grows with the photos the plan needs, not with the answers' size.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -193,7 +193,9 @@ impl Part {
 /// Everything read so far.
 #[derive(Default)]
 struct Collected {
-    photos: HashMap<Uid, ServerPhoto>,
+    /// Photos in the order first seen (sorted once at the end).
+    photos: Vec<ServerPhoto>,
+    seen: HashSet<Uid>,
     hashes: BTreeMap<String, Vec<Uid>>,
     paths: BTreeMap<String, Vec<Uid>>,
 }
@@ -204,7 +206,9 @@ impl Collected {
         for photo in part.photos {
             // The first row of a photo wins: a photo split across pages keeps
             // the part with its primary file.
-            self.photos.entry(photo.uid).or_insert(photo);
+            if self.seen.insert(photo.uid) {
+                self.photos.push(photo);
+            }
         }
         for (hash, uid) in part.hashes {
             self.hashes.entry(hash).or_default().push(uid);
@@ -336,12 +340,14 @@ pub async fn fetch(
     }
 
     let Collected {
-        photos,
+        mut photos,
+        seen,
         hashes,
         paths,
     } = collected;
-    let mut photos: Vec<ServerPhoto> = photos.into_values().collect();
+    drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
+    photos.shrink_to_fit();
     state.photos = photos;
     state.selections.hashes = hashes.into_iter().map(|(k, v)| (k, sorted(v))).collect();
     state.selections.paths = paths.into_iter().map(|(k, v)| (k, sorted(v))).collect();
@@ -513,7 +519,7 @@ fn lookup_requests(selectors: &[&Selector], collected: &Collected, archived: boo
     for selector in selectors {
         match &selector.kind {
             SelectorKind::Uid(uid) => {
-                let known = Uid::parse(uid).is_some_and(|uid| collected.photos.contains_key(&uid));
+                let known = Uid::parse(uid).is_some_and(|uid| collected.seen.contains(&uid));
                 if !known {
                     uids.insert(uid.as_str());
                 }
