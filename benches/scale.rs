@@ -661,9 +661,11 @@ fn scale_runs(options: &Options, size: usize, dir: &Path) -> Result<(), String> 
         report("plan, no-op, 20 ms latency, 8 at once", &run, Some((&counts, minimum)));
         let ideal = Duration::from_millis(20 * counts.total / 8);
         println!(
-            "      ideal requests x 20 ms / 8 = {ideal:.2?}; measured {:.2?} ({:.2}x)",
+            "      ideal requests x 20 ms / 8 = {ideal:.2?}; measured {:.2?} ({:.2}x); \
+             emulator handler time {:.2} s",
             run.wall,
-            run.wall.as_secs_f64() / ideal.as_secs_f64().max(1e-9)
+            run.wall.as_secs_f64() / ideal.as_secs_f64().max(1e-9),
+            counts.busy_ms() / 1000.0
         );
     }
 

@@ -64,6 +64,7 @@ pub fn diff(
         )
     };
 
+    let any_archived = state.any_archived();
     let mut restore: BTreeSet<Uid> = BTreeSet::new();
     for entry in &manifest.albums {
         let uid = resolution.albums.get(&entry.key).cloned().flatten();
@@ -83,7 +84,7 @@ pub fn diff(
             for &photo in desired {
                 if archive_wanted(photo) {
                     problems.push(archive_conflict(manifest, resolution, entry, photo, state));
-                } else if state.is_archived(photo) {
+                } else if any_archived && state.is_archived(photo) {
                     restore.insert(photo);
                 }
             }

@@ -185,6 +185,9 @@ pub fn resolve(
 /// a query would find among its matches, and a single apply converges.
 pub fn photos_to_restore(manifest: &Manifest, state: &LibraryState) -> Vec<Uid> {
     let mut restoring = Vec::new();
+    if !state.any_archived() {
+        return restoring;
+    }
     let mut add = |selector: &Selector| {
         restoring.extend(
             state
@@ -221,6 +224,13 @@ fn resolve_selectors(
 ) -> Vec<Uid> {
     let mut union = Vec::new();
     for selector in selectors {
+        if let SelectorKind::Uid(uid) = &selector.kind {
+            match state.found_uid(uid) {
+                Some(uid) => union.push(uid),
+                None => problems.push(unresolved(selector, &[], state)),
+            }
+            continue;
+        }
         let found = state.found(&selector.kind);
         match &selector.kind {
             SelectorKind::Query(query) => {

@@ -59,7 +59,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             generation: options.generation,
-            store: Mutex::new(Store::new(
+            store: http::StoreLock::new(Store::new(
                 options.generation,
                 &options.username,
                 &options.password,
@@ -117,7 +117,7 @@ impl Emulator {
         }
     }
 
-    fn store(&self) -> parking_lot::MutexGuard<'_, Store> {
+    fn store(&self) -> parking_lot::RwLockWriteGuard<'_, Store> {
         self.inner.shared.store.lock()
     }
 

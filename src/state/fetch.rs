@@ -23,7 +23,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::{LibraryState, ServerAlbum, ServerPhoto, TextField, Uid, sorted};
 use crate::manifest::{AlbumState, Manifest, Selector, SelectorKind};
-use crate::photoprism::models::PhotoRow;
+use super::rows::RowRef;
 use crate::photoprism::{AlbumQuery, Client, Error, PhotoQuery};
 
 /// How to fetch.
@@ -166,7 +166,7 @@ struct Part {
 }
 
 impl Part {
-    fn add_row(&mut self, row: &PhotoRow, wanted: &Wanted) {
+    fn add_row(&mut self, row: &RowRef<'_>, wanted: &Wanted) {
         let Some(photo) = ServerPhoto::from_row(row) else {
             return;
         };
@@ -229,12 +229,16 @@ async fn read_part(
 ) -> Result<Part, Error> {
     let mut part = Part::default();
     loop {
-        let page = client.search_photo_rows(&query).await?;
+        let page = client.search_page_raw(&query).await?;
         pages.done();
-        for row in &page.items {
+        let rows: Vec<RowRef<'_>> = page.rows()?;
+        for row in &rows {
             part.add_row(row, wanted);
         }
-        if page.count == 0 || page.count < query.count {
+        let count = page.count.unwrap_or(rows.len());
+        // The body and its rows are dropped here, page by page.
+        drop(rows);
+        if count == 0 || count < query.count {
             return Ok(part);
         }
         pages.expect(1);
@@ -349,6 +353,7 @@ pub async fn fetch(
     photos.sort_unstable_by_key(|photo| photo.uid);
     photos.shrink_to_fit();
     state.photos = photos;
+    state.reindex();
     state.selections.hashes = hashes.into_iter().map(|(k, v)| (k, sorted(v))).collect();
     state.selections.paths = paths.into_iter().map(|(k, v)| (k, sorted(v))).collect();
 
@@ -410,6 +415,7 @@ fn add_photos(state: &mut LibraryState, photos: Vec<ServerPhoto>) {
     // A stable sort keeps the photo held first in front of a later duplicate.
     state.photos.sort_by_key(|photo| photo.uid);
     state.photos.dedup_by_key(|photo| photo.uid);
+    state.reindex();
 }
 
 /// Every manual album, ordered by UID.

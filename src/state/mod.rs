@@ -10,6 +10,7 @@
 
 mod details;
 mod fetch;
+mod rows;
 
 pub use fetch::{FetchError, FetchOptions, Fetched, ReadProgress, fetch};
 
@@ -224,10 +225,10 @@ pub struct ServerPhoto {
 
 impl ServerPhoto {
     /// The photo a search row describes; `None` when the row's UID is not a UID.
-    pub fn from_row(row: &crate::photoprism::models::PhotoRow) -> Option<ServerPhoto> {
+    pub(crate) fn from_row(row: &rows::RowRef<'_>) -> Option<ServerPhoto> {
         Some(ServerPhoto {
-            uid: Uid::parse(&row.uid)?,
-            id: row.photo_id(),
+            uid: Uid::parse(row.uid.as_str())?,
+            id: row.id,
             name: row.primary_name().into(),
             title: row.title.as_str().into(),
             caption: row.caption().into(),
@@ -325,6 +326,27 @@ pub struct LibraryState {
     pub photos: Vec<ServerPhoto>,
     /// What each `hash`, `path` and `query` selector of the manifest found.
     pub selections: Selections,
+    /// `photos` by UID (see [`LibraryState::reindex`]).
+    #[serde(skip)]
+    index: PhotoIndex,
+}
+
+/// Positions of [`LibraryState::photos`] by UID. Every use checks the photo
+/// found, so an index that no longer fits only costs a binary search.
+#[derive(Clone, Default)]
+struct PhotoIndex(std::collections::HashMap<Uid, u32>);
+
+impl PartialEq for PhotoIndex {
+    /// An index is derived data: it never makes two states differ.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for PhotoIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhotoIndex({} photos)", self.0.len())
+    }
 }
 
 impl LibraryState {
@@ -339,10 +361,40 @@ impl LibraryState {
 
     /// The photo with this UID.
     pub fn photo(&self, uid: Uid) -> Option<&ServerPhoto> {
+        if let Some(photo) = self
+            .index
+            .0
+            .get(&uid)
+            .and_then(|at| self.photos.get(*at as usize))
+            .filter(|photo| photo.uid == uid)
+        {
+            return Some(photo);
+        }
         self.photos
             .binary_search_by(|photo| photo.uid.cmp(&uid))
             .ok()
             .and_then(|index| self.photos.get(index))
+    }
+
+    /// Rebuilds the index of [`LibraryState::photos`] (which must be sorted by
+    /// UID); lookups stay correct without it, only slower.
+    pub fn reindex(&mut self) {
+        self.index.0 = self
+            .photos
+            .iter()
+            .enumerate()
+            .filter_map(|(at, photo)| Some((photo.uid, u32::try_from(at).ok()?)))
+            .collect();
+    }
+
+    /// The photo a `uid` selector finds.
+    pub fn found_uid(&self, uid: &str) -> Option<Uid> {
+        Uid::parse(uid).filter(|uid| self.photo(*uid).is_some())
+    }
+
+    /// Whether any photo the state holds is archived.
+    pub fn any_archived(&self) -> bool {
+        self.photos.iter().any(|photo| photo.archived)
     }
 
     /// The photos a selector found, sorted (a `uid` selector finds its photo

@@ -39,9 +39,30 @@ use crate::store::Store;
 /// State shared by the server task and every [`crate::Emulator`] handle.
 pub(crate) struct Shared {
     pub generation: ApiGeneration,
-    pub store: Mutex<Store>,
+    pub store: StoreLock,
     pub faults: Mutex<Faults>,
     pub url: String,
+}
+
+/// The store behind a readers-writer lock: searches read it side by side, everything else
+/// takes it alone (`lock`, the name the handlers have always used).
+pub(crate) struct StoreLock(parking_lot::RwLock<Store>);
+
+impl StoreLock {
+    /// Wraps a store.
+    pub fn new(store: Store) -> Self {
+        StoreLock(parking_lot::RwLock::new(store))
+    }
+
+    /// Exclusive access.
+    pub fn lock(&self) -> parking_lot::RwLockWriteGuard<'_, Store> {
+        self.0.write()
+    }
+
+    /// Shared access, for handlers that only read.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Store> {
+        self.0.read()
+    }
 }
 
 /// Lets a handler close its connection without answering.
