@@ -71,6 +71,10 @@ async fn plan_and_apply(
     color: bool,
 ) -> Result<ExitCode, CliError> {
     let reading = super::progress::Reading::start(&client.server().to_string());
+    let options = &PlanOptions {
+        progress: reading.sink(),
+        ..options.clone()
+    };
     let planned = make_plan(client, manifest, options).await;
     drop(reading);
     let planned = planned?;

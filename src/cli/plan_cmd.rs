@@ -16,12 +16,13 @@ pub async fn run(
     let manifest = crate::manifest::load(&args.files)?;
     super::print_warnings(&manifest);
     let client = connection.connect().await?;
+    let reading = super::progress::Reading::start(&connection.server);
     let options = PlanOptions {
         targets: args.targets.clone(),
         allow_destroy: args.allow_destroy,
         concurrency: args.concurrency,
+        progress: reading.sink(),
     };
-    let reading = super::progress::Reading::start(&connection.server);
     let planned = make_plan(&client, &manifest, &options).await;
     drop(reading);
     super::connect::finish(&client, connection).await;

@@ -254,3 +254,53 @@ async fn a_new_album_gets_no_put_that_repeats_what_the_create_set() {
         env.assert_converged(text).await;
     }
 }
+
+/// Records what a plan reports about its reads.
+#[derive(Default)]
+struct Recorded(std::sync::Mutex<Vec<(usize, usize)>>);
+
+impl prysm::state::ReadProgress for Recorded {
+    fn pages(&self, read: usize, known: usize) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((read, known));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_plan_reports_the_pages_it_reads() {
+    let (emulator, client) = empty(ApiGeneration::V2025).await;
+    let uids = emulator.generate_library(2500, 3);
+    // One album of 1,500 photos (two pages), two small ones, and a rule whose
+    // artist is read in batches.
+    let mut text = String::from("version: 1\nalbums:\n");
+    for (index, chunk) in [&uids[..1500], &uids[1500..1600], &uids[1600..1700]]
+        .into_iter()
+        .enumerate()
+    {
+        let uid = emulator.seed_album(AlbumSeed {
+            title: format!("Progress {index}"),
+            photos: chunk.to_vec(),
+            ..AlbumSeed::default()
+        });
+        text.push_str(&format!("  p{index}:\n    uid: {uid}\n    title: Progress {index}\n    photos:\n"));
+        for member in chunk {
+            text.push_str(&format!("      - uid: {member}\n"));
+        }
+    }
+    text.push_str("photos:\n  - match: { query: \"label:cat\" }\n    artist: Ann\n");
+    let recorded = Arc::new(Recorded::default());
+    emulator.reset_counts();
+    let options = PlanOptions {
+        progress: Some(recorded.clone()),
+        ..PlanOptions::default()
+    };
+    make_plan(&client, &manifest(&text), &options)
+        .await
+        .expect("plan");
+    let seen = recorded.0.lock().expect("lock").clone();
+    let pages = emulator.total_requests() as usize;
+    assert!(pages > 5, "{pages}");
+    assert!(seen.iter().all(|(read, known)| read <= known), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(pages, pages)), "{:?}", emulator.request_counts());
+}
