@@ -107,10 +107,7 @@ pub fn diff(
                     });
                 }
                 if let Some(desired) = desired {
-                    let current = state
-                        .members
-                        .get(&album.uid)
-                        .map_or(&[][..], Vec::as_slice);
+                    let current = state.members.get(&album.uid).map_or(&[][..], Vec::as_slice);
                     let add: Vec<_> = difference(desired, current)
                         .map(|uid| state.photo_ref(uid))
                         .collect();
@@ -349,7 +346,9 @@ fn desired_photo_values<'m>(
                             fields.push((rule, at));
                         }
                     }
-                    Some((first, existing, existing_loc)) if !same_value(field, existing, value) => {
+                    Some((first, existing, existing_loc))
+                        if !same_value(field, existing, value) =>
+                    {
                         if reported.insert((first, index, field)) {
                             let photo = state.photo_ref(uid);
                             problems.push(

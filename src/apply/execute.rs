@@ -104,6 +104,19 @@ pub async fn apply(
         })
         .collect();
 
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); ops.len()];
+    for (index, set) in deps.iter().enumerate() {
+        for &dep in set {
+            dependents[dep].push(index);
+        }
+    }
+    // Deps not done yet, per op; ops whose count is 0, in plan order.
+    let mut remaining: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
+    let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| remaining[i] == 0).collect();
+    let mut non_deletes_left = ops.iter().filter(|op| !op.is_delete).count();
+    let is_batch = |index: usize| matches!(ops[index].kind, OpKind::BatchEdit(_));
+    let mut batch_running = false;
+
     let mut states = vec![OpState::Waiting; ops.len()];
     let mut results: BTreeMap<usize, ActionResult> = BTreeMap::new();
     let mut running: FuturesUnordered<OpFuture<'_>> = FuturesUnordered::new();
@@ -113,38 +126,6 @@ pub async fn apply(
     loop {
         if options.interrupt.load(Ordering::SeqCst) {
             interrupted = true;
-        }
-        // Propagate failures to dependents.
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for index in 0..ops.len() {
-                if states[index] != OpState::Waiting {
-                    continue;
-                }
-                let blocked = deps[index].iter().find(|&&dep| {
-                    matches!(
-                        states[dep],
-                        OpState::Failed | OpState::Skipped | OpState::NotStarted
-                    )
-                });
-                if let Some(&dep) = blocked {
-                    states[index] = OpState::Skipped;
-                    changed = true;
-                    let cause = op_actions(plan, &ops[dep])
-                        .first()
-                        .map(|action| action.address.clone())
-                        .unwrap_or_default();
-                    for action in op_actions(plan, &ops[index]) {
-                        let result = ActionResult::new(
-                            action,
-                            Status::Skipped(format!("depends on {cause}, which did not succeed")),
-                        );
-                        observer.finished(&result);
-                        results.insert(action.id, result);
-                    }
-                }
-            }
         }
         if interrupted {
             for index in 0..ops.len() {
@@ -157,23 +138,29 @@ pub async fn apply(
                     }
                 }
             }
+            ready.clear();
         } else {
-            let others_pending = ops.iter().enumerate().any(|(index, op)| {
-                !op.is_delete && matches!(states[index], OpState::Waiting | OpState::Running)
-            });
-            for index in 0..ops.len() {
-                if running.len() >= parallelism {
+            // Start ready ops in plan order: deletes once nothing else is left,
+            // and one batch edit at a time (PhotoPrism holds a lock while one
+            // runs and refuses a second with 429 Busy).
+            let mut starting = Vec::new();
+            for &index in &ready {
+                if running.len() + starting.len() >= parallelism {
                     break;
                 }
-                if states[index] != OpState::Waiting {
+                if ops[index].is_delete && non_deletes_left > 0 {
                     continue;
                 }
-                if ops[index].is_delete && others_pending {
-                    continue;
+                if is_batch(index) {
+                    if batch_running {
+                        continue;
+                    }
+                    batch_running = true;
                 }
-                if !deps[index].iter().all(|&dep| states[dep] == OpState::Done) {
-                    continue;
-                }
+                starting.push(index);
+            }
+            for index in starting {
+                ready.remove(&index);
                 states[index] = OpState::Running;
                 let actions = op_actions(plan, &ops[index]);
                 observer.started(&actions);
@@ -190,9 +177,21 @@ pub async fn apply(
         let Some((index, outcome)) = running.next().await else {
             break;
         };
+        if is_batch(index) {
+            batch_running = false;
+        }
+        if !ops[index].is_delete {
+            non_deletes_left -= 1;
+        }
         let status = match outcome {
             Ok(()) => {
                 states[index] = OpState::Done;
+                for &dependent in &dependents[index] {
+                    remaining[dependent] -= 1;
+                    if remaining[dependent] == 0 && states[dependent] == OpState::Waiting {
+                        ready.insert(dependent);
+                    }
+                }
                 Status::Succeeded
             }
             Err(message) => {
@@ -204,6 +203,35 @@ pub async fn apply(
             let result = ActionResult::new(action, status.clone());
             observer.finished(&result);
             results.insert(action.id, result);
+        }
+        if states[index] == OpState::Failed {
+            // Everything that depends on it, directly or not, is skipped.
+            let mut blocked = vec![index];
+            while let Some(cause) = blocked.pop() {
+                let address = op_actions(plan, &ops[cause])
+                    .first()
+                    .map(|action| action.address.clone())
+                    .unwrap_or_default();
+                for &dependent in &dependents[cause] {
+                    if states[dependent] != OpState::Waiting {
+                        continue;
+                    }
+                    states[dependent] = OpState::Skipped;
+                    ready.remove(&dependent);
+                    if !ops[dependent].is_delete {
+                        non_deletes_left -= 1;
+                    }
+                    for action in op_actions(plan, &ops[dependent]) {
+                        let result = ActionResult::new(
+                            action,
+                            Status::Skipped(format!("depends on {address}, which did not succeed")),
+                        );
+                        observer.finished(&result);
+                        results.insert(action.id, result);
+                    }
+                    blocked.push(dependent);
+                }
+            }
         }
     }
 

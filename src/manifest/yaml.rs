@@ -165,7 +165,11 @@ fn raw_of<'a>(source: &'a str, owned: &'a [Box<str>], node: &Node) -> &'a str {
             written
                 .strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
-                .or_else(|| written.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')))
+                .or_else(|| {
+                    written
+                        .strip_prefix('\'')
+                        .and_then(|t| t.strip_suffix('\''))
+                })
                 .unwrap_or(written)
         }
     }
@@ -384,7 +388,8 @@ impl Builder<'_> {
     fn children(&mut self, first: usize) -> Children {
         let start = self.nodes.len();
         let len = self.pending.len().saturating_sub(first);
-        self.nodes.extend(self.pending.drain(first.min(self.pending.len())..));
+        self.nodes
+            .extend(self.pending.drain(first.min(self.pending.len())..));
         Children {
             start: pos(start),
             len: pos(len),
@@ -640,7 +645,11 @@ mod tests {
 
     #[test]
     fn nodes_are_small() {
-        assert!(std::mem::size_of::<Node>() <= 24, "{}", std::mem::size_of::<Node>());
+        assert!(
+            std::mem::size_of::<Node>() <= 24,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 
     #[test]
@@ -665,7 +674,8 @@ mod tests {
 
     #[test]
     fn texts_are_unescaped_and_raw_is_as_written() {
-        let text = "a: \"tab\\there\"\nb: 'it''s'\nc: plain text\nd: 12\ne: \"ünï\"\nf: |\n  x\n  y\n";
+        let text =
+            "a: \"tab\\there\"\nb: 'it''s'\nc: plain text\nd: 12\ne: \"ünï\"\nf: |\n  x\n  y\n";
         let parsed = parse_text(text);
         assert!(parsed.problems.is_empty());
         let tree = &parsed.tree;
@@ -747,7 +757,9 @@ mod tests {
 
     #[test]
     fn offsets_of_non_ascii_text() {
-        let text: String = (0..500).map(|i| if i % 7 == 0 { 'é' } else { 'a' }).collect();
+        let text: String = (0..500)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect();
         let offsets = Offsets::new(&text);
         for (chars, (bytes, _)) in text.char_indices().enumerate() {
             assert_eq!(offsets.byte(chars), bytes);

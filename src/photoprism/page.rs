@@ -153,8 +153,7 @@ impl RawPage {
         if text.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Option<Vec<T>> =
-            serde_json::from_str(text).map_err(|e| decode(e.to_string()))?;
+        let rows: Option<Vec<T>> = serde_json::from_str(text).map_err(|e| decode(e.to_string()))?;
         Ok(rows.unwrap_or_default())
     }
 }

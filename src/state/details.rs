@@ -139,16 +139,17 @@ async fn read_batches(
     let mut rest = Vec::new();
     while !pending.is_empty() {
         pages.expect(pending.len());
-        let answers: Vec<(u8, Vec<Uid>, Result<_, Error>)> = stream::iter(std::mem::take(&mut pending))
-            .map(|(mask, uids)| async move {
-                let text: Vec<String> = uids.iter().map(Uid::to_string).collect();
-                let answer = client.batch_edit(&text, &BatchValues::new()).await;
-                pages.done();
-                (mask, uids, answer)
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+        let answers: Vec<(u8, Vec<Uid>, Result<_, Error>)> =
+            stream::iter(std::mem::take(&mut pending))
+                .map(|(mask, uids)| async move {
+                    let text: Vec<String> = uids.iter().map(Uid::to_string).collect();
+                    let answer = client.batch_edit(&text, &BatchValues::new()).await;
+                    pages.done();
+                    (mask, uids, answer)
+                })
+                .buffer_unordered(concurrency)
+                .collect()
+                .await;
         for (mask, uids, answer) in answers {
             let answer = match answer {
                 Ok(answer) => answer,

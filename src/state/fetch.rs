@@ -21,9 +21,9 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
+use super::rows::RowRef;
 use super::{LibraryState, ServerAlbum, ServerPhoto, TextField, Uid, sorted};
 use crate::manifest::{AlbumState, Manifest, Selector, SelectorKind};
-use super::rows::RowRef;
 use crate::photoprism::{AlbumQuery, Client, Error, PhotoQuery};
 
 /// How to fetch.
@@ -600,7 +600,9 @@ mod tests {
         let uids: Vec<String> = (0..450).map(|i| format!("pt4q2mf3k9a{i:05}")).collect();
         let cut = chunks(uids.iter().map(String::as_str));
         assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [184, 184, 82]);
-        let paths: Vec<String> = (0..10).map(|i| format!("{i}/{}", "é".repeat(300))).collect();
+        let paths: Vec<String> = (0..10)
+            .map(|i| format!("{i}/{}", "é".repeat(300)))
+            .collect();
         let cut = chunks(paths.iter().map(String::as_str));
         assert!(cut.len() >= 5, "{}", cut.len());
         assert_eq!(cut.iter().map(Vec::len).sum::<usize>(), 10);

@@ -402,14 +402,17 @@ impl LibraryState {
     pub fn found(&self, kind: &SelectorKind) -> std::borrow::Cow<'_, [Uid]> {
         use std::borrow::Cow;
         fn of<'a>(map: &'a BTreeMap<String, Vec<Uid>>, key: &str) -> Cow<'a, [Uid]> {
-            map.get(key)
-                .map_or(Cow::Borrowed(&[][..]), |uids| Cow::Borrowed(uids.as_slice()))
+            map.get(key).map_or(Cow::Borrowed(&[][..]), |uids| {
+                Cow::Borrowed(uids.as_slice())
+            })
         }
         match kind {
-            SelectorKind::Uid(uid) => match Uid::parse(uid).filter(|uid| self.photo(*uid).is_some()) {
-                Some(uid) => Cow::Owned(vec![uid]),
-                None => Cow::Borrowed(&[]),
-            },
+            SelectorKind::Uid(uid) => {
+                match Uid::parse(uid).filter(|uid| self.photo(*uid).is_some()) {
+                    Some(uid) => Cow::Owned(vec![uid]),
+                    None => Cow::Borrowed(&[]),
+                }
+            }
             SelectorKind::Hash(hash) => of(&self.selections.hashes, hash),
             SelectorKind::Path(path) => of(&self.selections.paths, path),
             SelectorKind::Query(query) => of(&self.selections.queries, query),

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// Text of a row, borrowed from the body when it has no escapes.
 #[derive(Debug, Default, Clone, PartialEq)]

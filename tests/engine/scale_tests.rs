@@ -111,7 +111,10 @@ async fn selectors_nothing_read_answers_are_looked_up_in_batches() {
 }
 
 /// 200 photos with pinned, ordered UIDs and the given artists.
-async fn artists(generation: ApiGeneration, artist: impl Fn(usize) -> &'static str) -> (Emulator, prysm::photoprism::Client, String) {
+async fn artists(
+    generation: ApiGeneration,
+    artist: impl Fn(usize) -> &'static str,
+) -> (Emulator, prysm::photoprism::Client, String) {
     let (emulator, client) = empty(generation).await;
     let seeds = (0..200)
         .map(|index| PhotoSeed {
@@ -173,10 +176,18 @@ async fn shared_details_are_read_in_batches_and_mixed_ones_narrowed_down() {
             .expect("plan");
         // The same changes, with the same old values, as photo-by-photo reads give.
         assert_eq!(artist_changes(&planned.plan), expected, "{name}");
-        assert!(expected.iter().all(|(_, _, new)| *new == Value::Text(ann.into())));
+        assert!(
+            expected
+                .iter()
+                .all(|(_, _, new)| *new == Value::Text(ann.into()))
+        );
         let reads = new.request_count("POST /api/v1/batch/photos/edit")
             + new.request_count("GET /api/v1/photos/:uid");
-        assert!(reads <= most, "{name}: {reads} reads: {:?}", new.request_counts());
+        assert!(
+            reads <= most,
+            "{name}: {reads} reads: {:?}",
+            new.request_counts()
+        );
         if name == "clustered" {
             assert_eq!(new.request_count("GET /api/v1/photos/:uid"), 0);
             assert_eq!(expected.len(), 50);
@@ -283,7 +294,9 @@ async fn a_plan_reports_the_pages_it_reads() {
             photos: chunk.to_vec(),
             ..AlbumSeed::default()
         });
-        text.push_str(&format!("  p{index}:\n    uid: {uid}\n    title: Progress {index}\n    photos:\n"));
+        text.push_str(&format!(
+            "  p{index}:\n    uid: {uid}\n    title: Progress {index}\n    photos:\n"
+        ));
         for member in chunk {
             text.push_str(&format!("      - uid: {member}\n"));
         }
@@ -302,5 +315,68 @@ async fn a_plan_reports_the_pages_it_reads() {
     let pages = emulator.total_requests() as usize;
     assert!(pages > 5, "{pages}");
     assert!(seen.iter().all(|(read, known)| read <= known), "{seen:?}");
-    assert_eq!(seen.last(), Some(&(pages, pages)), "{:?}", emulator.request_counts());
+    assert_eq!(
+        seen.last(),
+        Some(&(pages, pages)),
+        "{:?}",
+        emulator.request_counts()
+    );
+}
+
+/// Counts how many operations run at once.
+#[derive(Default)]
+struct Overlap {
+    running: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl prysm::apply::ApplyObserver for Overlap {
+    fn started(&self, _actions: &[&prysm::plan::Action]) {
+        use std::sync::atomic::Ordering;
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn finished(&self, _result: &prysm::apply::ActionResult) {
+        self.running
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn batch_edits_are_sent_one_at_a_time() {
+    let text = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    title: "Cabo — 1"
+  - match: { uid: psj4uo0wd25rq4f5 }
+    title: "Tram «2»"
+  - match: { uid: psj4uo0zr37e3p3e }
+    title: "Nata 100%"
+"#;
+    let env = crate::support::env(ApiGeneration::V2025).await;
+    let planned = make_plan(&env.client, &manifest(text), &PlanOptions::default())
+        .await
+        .expect("plan");
+    assert_eq!(planned.plan.actions.len(), 3);
+    env.emulator
+        .set_latency(std::time::Duration::from_millis(40));
+    env.emulator.reset_counts();
+    let overlap = Overlap::default();
+    let report = apply(
+        &env.client,
+        &planned.plan,
+        &ApplyOptions::default(),
+        &overlap,
+    )
+    .await;
+    env.emulator.clear_faults();
+    assert!(report.is_success(), "{}", report.render());
+    assert_eq!(
+        env.emulator.request_count("POST /api/v1/batch/photos/edit"),
+        3
+    );
+    assert_eq!(overlap.most.load(std::sync::atomic::Ordering::SeqCst), 1);
+    env.assert_converged(text).await;
 }
