@@ -88,8 +88,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
 }
 
 const ALBUM_WORDS: &[&str] = &[
-    "Trip", "Family", "Garden", "Summer", "Winter", "Friends", "Hike", "Birthday", "City",
-    "Coast",
+    "Trip", "Family", "Garden", "Summer", "Winter", "Friends", "Hike", "Birthday", "City", "Coast",
 ];
 
 /// Adds `count` manual albums of `size` distinct photos each, drawn with a generator seeded
@@ -111,7 +110,11 @@ fn seed_albums(emulator: &Emulator, photos: &[String], count: usize, size: usize
             }
         }
         emulator.seed_album(AlbumSeed {
-            title: format!("{} {:05}", ALBUM_WORDS[index % ALBUM_WORDS.len()], index + 1),
+            title: format!(
+                "{} {:05}",
+                ALBUM_WORDS[index % ALBUM_WORDS.len()],
+                index + 1
+            ),
             photos: members,
             ..AlbumSeed::default()
         });
@@ -234,8 +237,16 @@ mod tests {
     #[test]
     fn arguments_parse() {
         let args = parse_args(
-            ["--photos", "10", "--albums", "2", "--album-size", "3", "--stdin-close"]
-                .map(String::from),
+            [
+                "--photos",
+                "10",
+                "--albums",
+                "2",
+                "--album-size",
+                "3",
+                "--stdin-close",
+            ]
+            .map(String::from),
         )
         .expect("valid");
         assert_eq!((args.photos, args.albums, args.album_size), (10, 2, 3));
