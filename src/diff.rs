@@ -149,7 +149,7 @@ pub fn diff(
         }
     }
 
-    for (&uid, _) in &desired_photos.photos {
+    for &uid in desired_photos.photos.keys() {
         let Some(photo) = state.photo(uid) else {
             continue;
         };

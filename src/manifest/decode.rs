@@ -630,9 +630,7 @@ impl<'a> Ctx<'a> {
             self.report(problem);
             return None;
         }
-        let Some((key, value)) = entries.next() else {
-            return None;
-        };
+        let (key, value) = entries.next()?;
         if let Some((extra, _)) = entries.next() {
             let problem = Problem::at(
                 "selector_keys",
