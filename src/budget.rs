@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::manifest::{AlbumState, Manifest, Membership, SelectorKind, Settings};
 use crate::plan::{Budget, BudgetUse, Change, Plan, PlanProblem};
-use crate::resolve::{Resolution, selector_key};
+use crate::resolve::Resolution;
 use crate::state::LibraryState;
 
 /// Default of `settings.max_remove_percent`.
@@ -151,7 +151,7 @@ pub fn assess(
                 .uid
                 .as_deref()
                 .and_then(|uid| state.members.get(uid))
-                .map_or(photos.len(), BTreeSet::len)
+                .map_or(photos.len(), Vec::len)
                 .max(photos.len());
             removals.insert(action.address.as_str(), (photos.len(), members));
         }
@@ -190,10 +190,7 @@ pub fn assess(
                 let SelectorKind::Query(query) = &selector.kind else {
                     continue;
                 };
-                let found = state
-                    .selections
-                    .get(&selector_key(selector))
-                    .is_some_and(|uids| !uids.is_empty());
+                let found = !state.found(&selector.kind).is_empty();
                 if !found {
                     uses.push(BudgetUse {
                         budget: Budget::EmptyQuery,

@@ -11,7 +11,7 @@ use crate::manifest::{
 use crate::photoprism::text::{self, same_category};
 use crate::plan::{AlbumRef, Change, DeleteReason, FieldChange, PlanProblem, Value};
 use crate::resolve::Resolution;
-use crate::state::{LibraryState, ServerAlbum, ServerPhoto};
+use crate::state::{LibraryState, ServerAlbum, ServerPhoto, Uid};
 
 /// The photo fields a rule can set, in display order.
 pub const PHOTO_FIELDS: &[&str] = &[
@@ -58,13 +58,15 @@ pub fn diff(
         .collect();
 
     let desired_photos = desired_photo_values(manifest, resolution, state, &mut problems);
-    let archive_wanted: BTreeSet<&str> = desired_photos
-        .iter()
-        .filter(|(_, fields)| matches!(fields.get("archived"), Some((Value::Bool(true), _))))
-        .map(|(uid, _)| uid.as_str())
-        .collect();
+    let archive_wanted = |uid: Uid| {
+        matches!(
+            desired_photos.get(uid, "archived"),
+            Some((Value::Bool(true), _))
+        )
+    };
 
-    let mut restore: BTreeSet<String> = BTreeSet::new();
+    let any_archived = state.any_archived();
+    let mut restore: BTreeSet<Uid> = BTreeSet::new();
     for entry in &manifest.albums {
         let uid = resolution.albums.get(&entry.key).cloned().flatten();
         let server = uid.as_deref().and_then(|uid| state.album(uid));
@@ -80,11 +82,11 @@ pub fn diff(
         }
         let desired = resolution.album_photos.get(&entry.key);
         if let Some(desired) = desired {
-            for photo in desired {
-                if archive_wanted.contains(photo.as_str()) {
+            for &photo in desired {
+                if archive_wanted(photo) {
                     problems.push(archive_conflict(manifest, resolution, entry, photo, state));
-                } else if state.photos.get(photo).is_some_and(|p| p.archived) {
-                    restore.insert(photo.clone());
+                } else if any_archived && state.is_archived(photo) {
+                    restore.insert(photo);
                 }
             }
         }
@@ -94,7 +96,7 @@ pub fn diff(
                 album: album_ref(entry, None),
                 fields: album_fields(entry, None),
                 photos: desired
-                    .map(|set| set.iter().map(|uid| state.photo_ref(uid)).collect())
+                    .map(|set| set.iter().map(|uid| state.photo_ref(*uid)).collect())
                     .unwrap_or_default(),
                 exact: desired.is_some() && entry.membership == Membership::Exact,
             }),
@@ -107,9 +109,8 @@ pub fn diff(
                     });
                 }
                 if let Some(desired) = desired {
-                    let current = state.members.get(&album.uid).cloned().unwrap_or_default();
-                    let add: Vec<_> = desired
-                        .difference(&current)
+                    let current = state.members.get(&album.uid).map_or(&[][..], Vec::as_slice);
+                    let add: Vec<_> = difference(desired, current)
                         .map(|uid| state.photo_ref(uid))
                         .collect();
                     if !add.is_empty() {
@@ -119,8 +120,7 @@ pub fn diff(
                         });
                     }
                     if entry.membership == Membership::Exact {
-                        let remove: Vec<_> = current
-                            .difference(desired)
+                        let remove: Vec<_> = difference(current, desired)
                             .map(|uid| state.photo_ref(uid))
                             .collect();
                         if !remove.is_empty() {
@@ -151,34 +151,33 @@ pub fn diff(
         }
     }
 
-    for (uid, fields) in &desired_photos {
-        let Some(photo) = state.photos.get(uid) else {
+    for &uid in desired_photos.photos.keys() {
+        let Some(photo) = state.photo(uid) else {
             continue;
         };
-        let photo_ref = state.photo_ref(uid);
-        match fields.get("archived") {
+        match desired_photos.get(uid, "archived") {
             Some((Value::Bool(true), _)) if !photo.archived => {
                 changes.push(Change::ArchivePhoto {
-                    photo: photo_ref.clone(),
+                    photo: state.photo_ref(uid),
                 });
             }
             Some((Value::Bool(false), _)) if photo.archived => {
-                restore.insert(uid.clone());
+                restore.insert(uid);
             }
             _ => {}
         }
-        let updates = photo_field_changes(photo, fields);
+        let updates = photo_field_changes(photo, |field| desired_photos.get(uid, field));
         if !updates.is_empty() {
             changes.push(Change::UpdatePhoto {
-                photo: photo_ref,
+                photo: state.photo_ref(uid),
                 fields: updates,
-                archived: photo.archived && !restore.contains(uid),
+                archived: photo.archived && !restore.contains(&uid),
             });
         }
     }
     for uid in restore {
         changes.push(Change::RestorePhoto {
-            photo: state.photo_ref(&uid),
+            photo: state.photo_ref(uid),
         });
     }
 
@@ -187,6 +186,21 @@ pub fn diff(
     } else {
         Err(problems)
     }
+}
+
+/// The UIDs of sorted `a` that are not in sorted `b`, in order.
+fn difference<'a>(a: &'a [Uid], b: &'a [Uid]) -> impl Iterator<Item = Uid> + 'a {
+    let mut rest = b;
+    a.iter().copied().filter(move |uid| {
+        while let Some((first, tail)) = rest.split_first() {
+            if first < uid {
+                rest = tail;
+            } else {
+                break;
+            }
+        }
+        rest.first() != Some(uid)
+    })
 }
 
 fn album_ref(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> AlbumRef {
@@ -311,8 +325,28 @@ fn album_fields(entry: &AlbumEntry, server: Option<&ServerAlbum>) -> Vec<FieldCh
     fields
 }
 
-/// A desired photo value and the manifest node that asks for it.
-type Wanted<'m> = (Value, &'m Loc);
+/// For every photo a rule touches, the value each field must have and the
+/// rule that asks for it (values are stored once per rule, not per photo).
+struct Desired<'m> {
+    /// Per rule: the values it sets.
+    values: Vec<Vec<(&'static str, Value, &'m Loc)>>,
+    /// Per photo: (rule, index into that rule's values) of each field set.
+    photos: BTreeMap<Uid, Vec<(u32, u8)>>,
+}
+
+impl<'m> Desired<'m> {
+    fn value(&self, (rule, index): (u32, u8)) -> Option<&(&'static str, Value, &'m Loc)> {
+        self.values.get(rule as usize)?.get(usize::from(index))
+    }
+
+    /// The value a photo's `field` must have, and where it is asked for.
+    fn get(&self, uid: Uid, field: &str) -> Option<(&Value, &'m Loc)> {
+        self.photos.get(&uid)?.iter().find_map(|&at| {
+            let (name, value, loc) = self.value(at)?;
+            (*name == field).then_some((value, *loc))
+        })
+    }
+}
 
 /// For every photo a rule touches: field -> (value, where it was set).
 /// Two rules that set one field of one photo to different values are reported.
@@ -321,25 +355,36 @@ fn desired_photo_values<'m>(
     resolution: &Resolution,
     state: &LibraryState,
     problems: &mut Vec<PlanProblem>,
-) -> BTreeMap<String, BTreeMap<&'static str, Wanted<'m>>> {
-    let mut desired: BTreeMap<String, BTreeMap<&'static str, Wanted<'m>>> = BTreeMap::new();
+) -> Desired<'m> {
+    let mut desired = Desired {
+        values: manifest.photos.iter().map(rule_values).collect(),
+        photos: BTreeMap::new(),
+    };
     let mut reported: BTreeSet<(usize, usize, &'static str)> = BTreeSet::new();
-    let mut setter: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
-    for (index, rule) in manifest.photos.iter().enumerate() {
+    for (index, values) in desired.values.iter().enumerate() {
         let Some(photos) = resolution.rule_photos.get(index) else {
             continue;
         };
-        let values = rule_values(rule);
-        for uid in photos {
-            let fields = desired.entry(uid.clone()).or_default();
-            for (field, value, loc) in &values {
-                match fields.get(field) {
+        let Ok(rule) = u32::try_from(index) else {
+            continue;
+        };
+        for &uid in photos {
+            let fields = desired.photos.entry(uid).or_default();
+            for (at, (field, value, loc)) in values.iter().enumerate() {
+                let existing = fields.iter().find_map(|&(r, i)| {
+                    let (name, existing, existing_loc) =
+                        desired.values.get(r as usize)?.get(usize::from(i))?;
+                    (name == field).then_some((r as usize, existing, *existing_loc))
+                });
+                match existing {
                     None => {
-                        fields.insert(field, (value.clone(), *loc));
-                        setter.insert((uid.clone(), field), index);
+                        if let Ok(at) = u8::try_from(at) {
+                            fields.push((rule, at));
+                        }
                     }
-                    Some((existing, existing_loc)) if !same_value(field, existing, value) => {
-                        let first = setter.get(&(uid.clone(), *field)).copied().unwrap_or(index);
+                    Some((first, existing, existing_loc))
+                        if !same_value(field, existing, value) =>
+                    {
                         if reported.insert((first, index, field)) {
                             let photo = state.photo_ref(uid);
                             problems.push(
@@ -452,24 +497,29 @@ fn display_value(value: &Value) -> String {
     }
 }
 
-/// The server's value of a photo field, in the form the manifest uses.
+/// The server's value of a photo field, in the form the manifest uses
+/// (`None` for a detail field that was not read).
 pub fn current_photo_value(photo: &ServerPhoto, field: &str) -> Option<Value> {
-    let details = photo.details.as_ref();
-    let detail = |get: fn(&crate::state::ServerDetails) -> &String| {
-        details.map(|details| Value::Text(get(details).clone()))
+    let details = photo.details.as_deref();
+    let detail = |get: fn(&crate::state::ServerDetails) -> &Option<Box<str>>| {
+        details
+            .and_then(|details| get(details).as_deref())
+            .map(|text| Value::Text(text.to_string()))
     };
     match field {
-        "title" => Some(Value::Text(photo.title.clone())),
-        "caption" => Some(Value::Text(photo.caption.clone())),
-        "taken_at" => Some(Value::Text(photo.taken_at.clone())),
-        "time_zone" => Some(Value::Text(photo.time_zone.clone())),
+        "title" => Some(Value::Text(photo.title.to_string())),
+        "caption" => Some(Value::Text(photo.caption.to_string())),
+        "taken_at" => Some(Value::Text(photo.taken_at.to_string())),
+        "time_zone" => Some(Value::Text(photo.time_zone.to_string())),
         "lat" => Some(Value::Number(photo.lat)),
         "lng" => Some(Value::Number(photo.lng)),
         "altitude" => Some(Value::Number(photo.altitude as f64)),
         "favorite" => Some(Value::Bool(photo.favorite)),
         "private" => Some(Value::Bool(photo.private)),
         "archived" => Some(Value::Bool(photo.archived)),
-        "keywords" => details.map(|details| Value::List(split_keywords(&details.keywords))),
+        "keywords" => details
+            .and_then(|details| details.keywords.as_deref())
+            .map(|keywords| Value::List(split_keywords(keywords))),
         "notes" => detail(|details| &details.notes),
         "subject" => detail(|details| &details.subject),
         "artist" => detail(|details| &details.artist),
@@ -495,13 +545,13 @@ pub fn split_keywords(keywords: &str) -> Vec<String> {
     words
 }
 
-fn photo_field_changes(
+fn photo_field_changes<'v>(
     photo: &ServerPhoto,
-    fields: &BTreeMap<&'static str, Wanted<'_>>,
+    wanted: impl Fn(&str) -> Option<(&'v Value, &'v Loc)>,
 ) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     for field in PHOTO_FIELDS {
-        let Some((wanted, _)) = fields.get(field) else {
+        let Some((wanted, _)) = wanted(field) else {
             continue;
         };
         let current = current_photo_value(photo, field);
@@ -524,7 +574,7 @@ fn archive_conflict(
     manifest: &Manifest,
     resolution: &Resolution,
     entry: &AlbumEntry,
-    photo: &str,
+    photo: Uid,
     state: &LibraryState,
 ) -> PlanProblem {
     let photo_ref = state.photo_ref(photo);
@@ -544,7 +594,7 @@ fn archive_conflict(
             && resolution
                 .rule_photos
                 .get(*index)
-                .is_some_and(|photos| photos.contains(photo))
+                .is_some_and(|photos| photos.binary_search(&photo).is_ok())
     });
     if let Some((_, rule)) = archiving {
         let loc = rule.field_locs.get("archived").unwrap_or(&rule.loc);

@@ -1,5 +1,7 @@
 //! The plan pipeline: state (fetch) -> resolve -> diff -> graph.
 
+use std::sync::Arc;
+
 use miette::Diagnostic;
 
 use crate::graph::{self, GraphOptions};
@@ -7,10 +9,10 @@ use crate::manifest::Manifest;
 use crate::photoprism::Client;
 use crate::plan::{Plan, PlanProblem, PlanProblems};
 use crate::resolve::{self, Resolution};
-use crate::state::{self, FetchOptions, LibraryState};
+use crate::state::{self, FetchOptions, LibraryState, ReadProgress};
 
 /// Options for making a plan.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PlanOptions {
     /// Limit the plan to these addresses (and their dependencies).
     pub targets: Vec<String>,
@@ -19,6 +21,8 @@ pub struct PlanOptions {
     pub allow_destroy: bool,
     /// How many read requests may run at once.
     pub concurrency: usize,
+    /// Told how many pages have been read of how many are known (a progress display).
+    pub progress: Option<Arc<dyn ReadProgress>>,
 }
 
 impl Default for PlanOptions {
@@ -27,7 +31,19 @@ impl Default for PlanOptions {
             targets: Vec::new(),
             allow_destroy: false,
             concurrency: 8,
+            progress: None,
         }
+    }
+}
+
+impl std::fmt::Debug for PlanOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanOptions")
+            .field("targets", &self.targets)
+            .field("allow_destroy", &self.allow_destroy)
+            .field("concurrency", &self.concurrency)
+            .field("progress", &self.progress.is_some())
+            .finish()
     }
 }
 
@@ -74,6 +90,7 @@ pub async fn make_plan(
         manifest,
         &FetchOptions {
             concurrency: options.concurrency.max(1),
+            progress: options.progress.clone(),
         },
     )
     .await?;
@@ -203,19 +220,22 @@ async fn resolve_targets(
                 ));
             }
         } else if let Some(uid) = target.strip_prefix("photo.") {
-            let known = state.photos.contains_key(uid)
-                || resolution
-                    .rule_photos
-                    .iter()
-                    .chain(resolution.album_photos.values())
-                    .any(|photos| photos.contains(uid));
+            let parsed = crate::state::Uid::parse(uid);
+            let known = parsed.is_some_and(|parsed| {
+                state.photo(parsed).is_some()
+                    || resolution
+                        .rule_photos
+                        .iter()
+                        .chain(resolution.album_photos.values())
+                        .any(|photos| photos.contains(&parsed))
+            });
             if known || photo_exists(client, uid).await? {
                 out.push(target.clone());
             } else {
                 let candidates = state
                     .photos
-                    .keys()
-                    .map(|known| (known.as_str(), format!("photo.{known}")));
+                    .iter()
+                    .map(|known| (known.uid.as_str(), format!("photo.{}", known.uid)));
                 problems.push(unknown_target(
                     target,
                     closest_uid(uid, candidates),

@@ -4,26 +4,21 @@
 //! photo selectors to photo UIDs, using what [`crate::state::fetch`] looked up.
 //! Nothing here talks to the server.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::manifest::{AlbumEntry, AlbumState, Manifest, Selector, SelectorKind};
 use crate::plan::PlanProblem;
-use crate::state::{LibraryState, SelectorKey, ServerAlbum};
+use crate::state::{LibraryState, ServerAlbum, Uid, sorted};
 
 /// The identity of every manifest entry on the server.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Resolution {
     /// Album key -> the UID of the server album it is, `None` when it does not exist.
     pub albums: BTreeMap<String, Option<String>>,
-    /// Album key -> the photos it must hold (only albums whose `photos` is set).
-    pub album_photos: BTreeMap<String, BTreeSet<String>>,
-    /// Photo rule index -> the photos it applies to.
-    pub rule_photos: Vec<BTreeSet<String>>,
-}
-
-/// The key under which a selector's lookup is stored in the state.
-pub fn selector_key(selector: &Selector) -> SelectorKey {
-    SelectorKey::new(selector.kind.key(), selector.kind.value())
+    /// Album key -> the photos it must hold, sorted (only albums whose `photos` is set).
+    pub album_photos: BTreeMap<String, Vec<Uid>>,
+    /// Photo rule index -> the photos it applies to, sorted.
+    pub rule_photos: Vec<Vec<Uid>>,
 }
 
 /// Matches album entries to the server's manual albums.
@@ -39,11 +34,23 @@ pub fn match_albums(
     let mut problems = Vec::new();
     let mut matched: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut claimed: BTreeMap<String, &AlbumEntry> = BTreeMap::new();
+    // Indexes, so that thousands of entries do not each scan every album.
+    let mut by_uid: HashMap<&str, &ServerAlbum> = HashMap::with_capacity(albums.len());
+    let mut by_title: HashMap<String, Vec<&ServerAlbum>> = HashMap::new();
+    let mut by_slug: HashMap<&str, Vec<&ServerAlbum>> = HashMap::new();
+    for album in albums {
+        by_uid.entry(album.uid.as_str()).or_insert(album);
+        by_title
+            .entry(album.title.to_lowercase())
+            .or_default()
+            .push(album);
+        by_slug.entry(album.slug.as_str()).or_default().push(album);
+    }
 
     // Entries pinned by uid first, so that title matching cannot steal them.
     for entry in manifest.albums.iter().filter(|entry| entry.uid.is_some()) {
         let uid = entry.uid.as_deref().unwrap_or_default();
-        let found = albums.iter().find(|album| album.uid == uid);
+        let found = by_uid.get(uid).copied();
         match found {
             Some(album) => {
                 claimed.insert(album.uid.clone(), entry);
@@ -76,15 +83,13 @@ pub fn match_albums(
         };
         let wanted = crate::manifest::normalize_album_title(title);
         let wanted_lower = wanted.to_lowercase();
-        let mut candidates: Vec<&ServerAlbum> = albums
-            .iter()
-            .filter(|album| album.title.to_lowercase() == wanted_lower)
-            .collect();
+        let mut candidates: Vec<&ServerAlbum> =
+            by_title.get(&wanted_lower).cloned().unwrap_or_default();
         // Same slug, same album (as PhotoPrism sees it), except the slug `-` of titles
         // without letters or digits (emoji only), which identifies nothing.
         let slug = crate::manifest::slugify(&wanted);
         if candidates.is_empty() && slug != crate::photoprism::text::UNKNOWN_SLUG {
-            candidates = albums.iter().filter(|album| album.slug == slug).collect();
+            candidates = by_slug.get(slug.as_str()).cloned().unwrap_or_default();
         }
         let loc = entry.field_locs.get("title").unwrap_or(&entry.loc);
         match candidates.as_slice() {
@@ -174,75 +179,79 @@ pub fn resolve(
     }
 }
 
-/// The key under which the archived matches of a query are stored.
-pub fn archived_query_key(query: &str) -> SelectorKey {
-    SelectorKey::new("query-archived", query)
-}
-
-/// The archived photos the plan will restore: those an album selects by
-/// `uid`, `hash` or `path`, and those a rule with `archived: false` selects.
+/// The archived photos the plan will restore (sorted): those an album selects
+/// by `uid`, `hash` or `path`, and those a rule with `archived: false` selects.
 ///
 /// A query leaves archived photos out, so after such a restore it finds more
 /// than it did at plan time; [`resolve`] therefore counts the restored photos
 /// a query would find among its matches, and a single apply converges.
-pub fn photos_to_restore(manifest: &Manifest, state: &LibraryState) -> BTreeSet<String> {
-    let archived = |uid: &String| state.photos.get(uid).is_some_and(|photo| photo.archived);
-    let found = |selector: &Selector| -> Vec<String> {
-        state
-            .selections
-            .get(&selector_key(selector))
-            .map(|uids| uids.iter().filter(|uid| archived(uid)).cloned().collect())
-            .unwrap_or_default()
+pub fn photos_to_restore(manifest: &Manifest, state: &LibraryState) -> Vec<Uid> {
+    let mut restoring = Vec::new();
+    if !state.any_archived() {
+        return restoring;
+    }
+    let mut add = |selector: &Selector| {
+        restoring.extend(
+            state
+                .found(&selector.kind)
+                .iter()
+                .filter(|uid| state.is_archived(**uid)),
+        );
     };
-    let mut restoring = BTreeSet::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Absent {
             continue;
         }
         for selector in entry.photos.iter().flatten() {
             if selector.kind.is_exact() {
-                restoring.extend(found(selector));
+                add(selector);
             }
         }
     }
     for rule in &manifest.photos {
         if rule.archived == Some(false) {
             for selector in &rule.selectors {
-                restoring.extend(found(selector));
+                add(selector);
             }
         }
     }
-    restoring
+    sorted(restoring)
 }
 
 fn resolve_selectors(
     selectors: &[Selector],
     state: &LibraryState,
-    restoring: &BTreeSet<String>,
+    restoring: &[Uid],
     problems: &mut Vec<PlanProblem>,
-) -> BTreeSet<String> {
-    let mut union = BTreeSet::new();
+) -> Vec<Uid> {
+    let mut union = Vec::new();
     for selector in selectors {
-        let found = state
-            .selections
-            .get(&selector_key(selector))
-            .cloned()
-            .unwrap_or_default();
+        if let SelectorKind::Uid(uid) = &selector.kind {
+            match state.found_uid(uid) {
+                Some(uid) => union.push(uid),
+                None => problems.push(unresolved(selector, &[], state)),
+            }
+            continue;
+        }
+        let found = state.found(&selector.kind);
         match &selector.kind {
             SelectorKind::Query(query) => {
-                union.extend(found);
-                if let Some(archived) = state.selections.get(&archived_query_key(query)) {
-                    union.extend(archived.intersection(restoring).cloned());
-                }
+                union.extend_from_slice(&found);
+                union.extend(
+                    state
+                        .found_archived(query)
+                        .iter()
+                        .filter(|uid| restoring.binary_search(uid).is_ok()),
+                );
             }
             _ if found.len() != 1 => problems.push(unresolved(selector, &found, state)),
-            _ => union.extend(found),
+            _ => union.extend_from_slice(&found),
         }
     }
-    union
+    sorted(union)
 }
 
-fn unresolved(selector: &Selector, found: &BTreeSet<String>, state: &LibraryState) -> PlanProblem {
+fn unresolved(selector: &Selector, found: &[Uid], state: &LibraryState) -> PlanProblem {
     let (what, value) = (selector.kind.key(), selector.kind.value());
     if found.is_empty() {
         let (message, help) = match &selector.kind {
@@ -266,7 +275,7 @@ fn unresolved(selector: &Selector, found: &BTreeSet<String>, state: &LibraryStat
     } else {
         let list = found
             .iter()
-            .map(|uid| state.photo_ref(uid))
+            .map(|uid| state.photo_ref(*uid))
             .map(|photo| format!("{} ({})", photo.uid, photo.name))
             .collect::<Vec<_>>()
             .join(", ");

@@ -86,30 +86,27 @@ fn judge(field: &FieldChange, now: Option<&Value>) -> Verdict {
     }
 }
 
-fn photo_state(photo: &crate::photoprism::Photo) -> ServerPhoto {
-    ServerPhoto {
-        uid: photo.uid.clone(),
-        name: photo.name.clone(),
-        files: Vec::new(),
-        title: photo.title.clone(),
-        caption: photo.caption().to_string(),
+/// The photo as the plan's state holds it; `None` when the server's UID is not a UID.
+fn photo_state(photo: &crate::photoprism::Photo) -> Option<ServerPhoto> {
+    Some(ServerPhoto {
+        uid: crate::state::Uid::parse(&photo.uid)?,
+        id: photo.id,
+        name: photo.name.as_str().into(),
+        title: photo.title.as_str().into(),
+        caption: photo.caption().into(),
         favorite: photo.favorite,
         private: photo.private,
         archived: photo.is_archived(),
-        taken_at: photo.taken_at.clone(),
-        time_zone: photo.time_zone.clone(),
+        taken_at: photo.taken_at.as_str().into(),
+        time_zone: photo.time_zone.as_str().into(),
         lat: photo.lat,
         lng: photo.lng,
         altitude: photo.altitude.round() as i64,
-        details: photo.details.as_ref().map(|details| ServerDetails {
-            keywords: details.keywords.clone(),
-            notes: details.notes.clone(),
-            subject: details.subject.clone(),
-            artist: details.artist.clone(),
-            copyright: details.copyright.clone(),
-            license: details.license.clone(),
-        }),
-    }
+        details: photo
+            .details
+            .as_ref()
+            .map(|details| Box::new(ServerDetails::from_photo(details))),
+    })
 }
 
 fn album_value(album: &crate::photoprism::Album, field: &str) -> Option<Value> {
@@ -416,7 +413,10 @@ pub async fn undo_plan(
                     }
                     Err(error) => return Err(error.into()),
                 };
-                let state = photo_state(&server);
+                let Some(state) = photo_state(&server) else {
+                    builder.conflict(address, None, None, None, "the photo is gone");
+                    continue;
+                };
                 let mut reverted = Vec::new();
                 for field in fields {
                     let now = crate::diff::current_photo_value(&state, &field.field);

@@ -59,7 +59,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             generation: options.generation,
-            store: Mutex::new(Store::new(
+            store: http::StoreLock::new(Store::new(
                 options.generation,
                 &options.username,
                 &options.password,
@@ -119,8 +119,14 @@ impl Emulator {
         }
     }
 
-    fn store(&self) -> parking_lot::MutexGuard<'_, Store> {
+    fn store(&self) -> parking_lot::RwLockWriteGuard<'_, Store> {
         self.inner.shared.store.lock()
+    }
+
+    /// Runs `f` with the store locked (crate-internal readers such as the command line's
+    /// `--describe`).
+    pub(crate) fn with_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
+        f(&self.store())
     }
 
     /// The admin user's UID (needed in upload paths).

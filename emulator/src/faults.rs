@@ -73,6 +73,8 @@ struct Fraction {
 #[derive(Default)]
 pub(crate) struct Faults {
     counts: BTreeMap<String, u64>,
+    /// Time spent handling requests, per route (latency excluded).
+    busy: BTreeMap<String, Duration>,
     total: u64,
     rules: Vec<Rule>,
     fraction: Option<Fraction>,
@@ -125,6 +127,16 @@ impl Faults {
         self.counts.clone()
     }
 
+    /// Adds the time a request to `route` spent in its handler.
+    pub fn add_busy(&mut self, route: &str, spent: Duration) {
+        *self.busy.entry(route.to_owned()).or_default() += spent;
+    }
+
+    /// Handler time per route.
+    pub fn busy(&self) -> BTreeMap<String, Duration> {
+        self.busy.clone()
+    }
+
     /// All requests counted.
     pub fn total(&self) -> u64 {
         self.total
@@ -133,6 +145,7 @@ impl Faults {
     /// Resets the counters.
     pub fn reset_counts(&mut self) {
         self.counts.clear();
+        self.busy.clear();
         self.total = 0;
     }
 

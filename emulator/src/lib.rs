@@ -7,6 +7,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod cli;
 mod data;
 mod emulator;
 mod faults;

@@ -14,6 +14,7 @@ use super::report::{ActionResult, ApplyReport, Status};
 use crate::photoprism::text as server_text;
 use crate::photoprism::{AlbumUpdate, BatchValues, Client, CreateOutcome, PhotoUpdate};
 use crate::plan::{Action, Change, FieldChange, Plan, Value};
+use crate::state::{LibraryState, Uid};
 
 /// Receives progress events while a plan is applied.
 pub trait ApplyObserver: Send + Sync {
@@ -39,6 +40,10 @@ pub struct ApplyOptions {
     pub parallelism: usize,
     /// Set to stop starting new operations (Ctrl-C); running ones finish.
     pub interrupt: Arc<AtomicBool>,
+    /// The server state the plan was made from ([`crate::planner::Planned::state`]). With it,
+    /// a photo update is computed from what the plan read instead of reading the photo again
+    /// (the plan's fingerprint is what guards against a server that changed since).
+    pub known: Option<Arc<LibraryState>>,
 }
 
 impl Default for ApplyOptions {
@@ -46,6 +51,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             parallelism: 8,
             interrupt: Arc::new(AtomicBool::new(false)),
+            known: None,
         }
     }
 }
@@ -54,6 +60,7 @@ impl std::fmt::Debug for ApplyOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApplyOptions")
             .field("parallelism", &self.parallelism)
+            .field("known", &self.known.is_some())
             .finish()
     }
 }
@@ -98,6 +105,19 @@ pub async fn apply(
         })
         .collect();
 
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); ops.len()];
+    for (index, set) in deps.iter().enumerate() {
+        for &dep in set {
+            dependents[dep].push(index);
+        }
+    }
+    // Deps not done yet, per op; ops whose count is 0, in plan order.
+    let mut remaining: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
+    let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| remaining[i] == 0).collect();
+    let mut non_deletes_left = ops.iter().filter(|op| !op.is_delete).count();
+    let is_batch = |index: usize| matches!(ops[index].kind, OpKind::BatchEdit(_));
+    let mut batch_running = false;
+
     let mut states = vec![OpState::Waiting; ops.len()];
     let mut results: BTreeMap<usize, ActionResult> = BTreeMap::new();
     let mut running: FuturesUnordered<OpFuture<'_>> = FuturesUnordered::new();
@@ -107,38 +127,6 @@ pub async fn apply(
     loop {
         if options.interrupt.load(Ordering::SeqCst) {
             interrupted = true;
-        }
-        // Propagate failures to dependents.
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for index in 0..ops.len() {
-                if states[index] != OpState::Waiting {
-                    continue;
-                }
-                let blocked = deps[index].iter().find(|&&dep| {
-                    matches!(
-                        states[dep],
-                        OpState::Failed | OpState::Skipped | OpState::NotStarted
-                    )
-                });
-                if let Some(&dep) = blocked {
-                    states[index] = OpState::Skipped;
-                    changed = true;
-                    let cause = op_actions(plan, &ops[dep])
-                        .first()
-                        .map(|action| action.address.clone())
-                        .unwrap_or_default();
-                    for action in op_actions(plan, &ops[index]) {
-                        let result = ActionResult::new(
-                            action,
-                            Status::Skipped(format!("depends on {cause}, which did not succeed")),
-                        );
-                        observer.finished(&result);
-                        results.insert(action.id, result);
-                    }
-                }
-            }
         }
         if interrupted {
             for index in 0..ops.len() {
@@ -151,41 +139,36 @@ pub async fn apply(
                     }
                 }
             }
+            ready.clear();
         } else {
-            let others_pending = ops.iter().enumerate().any(|(index, op)| {
-                !op.is_delete && matches!(states[index], OpState::Waiting | OpState::Running)
-            });
-            // PhotoPrism saves one batch edit at a time (the client queues them too): start
-            // the next one only when the last has finished, so queued batch edits do not take
-            // the slots other operations could run in.
-            let mut batch_edit_running = ops.iter().enumerate().any(|(index, op)| {
-                matches!(op.kind, OpKind::BatchEdit(_)) && states[index] == OpState::Running
-            });
-            for index in 0..ops.len() {
-                if running.len() >= parallelism {
+            // Start ready ops in plan order: deletes once nothing else is left,
+            // and one batch edit at a time (PhotoPrism holds a lock while one
+            // runs and refuses a second with 429 Busy).
+            let mut starting = Vec::new();
+            for &index in &ready {
+                if running.len() + starting.len() >= parallelism {
                     break;
                 }
-                if states[index] != OpState::Waiting {
+                if ops[index].is_delete && non_deletes_left > 0 {
                     continue;
                 }
-                if ops[index].is_delete && others_pending {
-                    continue;
-                }
-                if !deps[index].iter().all(|&dep| states[dep] == OpState::Done) {
-                    continue;
-                }
-                if matches!(ops[index].kind, OpKind::BatchEdit(_)) {
-                    if batch_edit_running {
+                if is_batch(index) {
+                    if batch_running {
                         continue;
                     }
-                    batch_edit_running = true;
+                    batch_running = true;
                 }
+                starting.push(index);
+            }
+            for index in starting {
+                ready.remove(&index);
                 states[index] = OpState::Running;
                 let actions = op_actions(plan, &ops[index]);
                 observer.started(&actions);
                 let op = &ops[index];
+                let known = options.known.as_deref();
                 running.push(Box::pin(async move {
-                    let outcome = run_op(client, plan, op, batch_edit)
+                    let outcome = run_op(client, plan, op, batch_edit, known)
                         .await
                         .map_err(|error| error.to_string());
                     (index, outcome)
@@ -195,9 +178,21 @@ pub async fn apply(
         let Some((index, outcome)) = running.next().await else {
             break;
         };
+        if is_batch(index) {
+            batch_running = false;
+        }
+        if !ops[index].is_delete {
+            non_deletes_left -= 1;
+        }
         let status = match outcome {
             Ok(()) => {
                 states[index] = OpState::Done;
+                for &dependent in &dependents[index] {
+                    remaining[dependent] -= 1;
+                    if remaining[dependent] == 0 && states[dependent] == OpState::Waiting {
+                        ready.insert(dependent);
+                    }
+                }
                 Status::Succeeded
             }
             Err(message) => {
@@ -209,6 +204,35 @@ pub async fn apply(
             let result = ActionResult::new(action, status.clone());
             observer.finished(&result);
             results.insert(action.id, result);
+        }
+        if states[index] == OpState::Failed {
+            // Everything that depends on it, directly or not, is skipped.
+            let mut blocked = vec![index];
+            while let Some(cause) = blocked.pop() {
+                let address = op_actions(plan, &ops[cause])
+                    .first()
+                    .map(|action| action.address.clone())
+                    .unwrap_or_default();
+                for &dependent in &dependents[cause] {
+                    if states[dependent] != OpState::Waiting {
+                        continue;
+                    }
+                    states[dependent] = OpState::Skipped;
+                    ready.remove(&dependent);
+                    if !ops[dependent].is_delete {
+                        non_deletes_left -= 1;
+                    }
+                    for action in op_actions(plan, &ops[dependent]) {
+                        let result = ActionResult::new(
+                            action,
+                            Status::Skipped(format!("depends on {address}, which did not succeed")),
+                        );
+                        observer.finished(&result);
+                        results.insert(action.id, result);
+                    }
+                    blocked.push(dependent);
+                }
+            }
         }
     }
 
@@ -233,6 +257,7 @@ async fn run_op(
     plan: &Plan,
     op: &Op,
     batch_edit: bool,
+    known: Option<&LibraryState>,
 ) -> Result<(), crate::photoprism::Error> {
     let actions = op_actions(plan, op);
     let photo_uids = || -> Vec<String> {
@@ -256,7 +281,7 @@ async fn run_op(
                 Ok(_) => Ok(()),
                 Err(crate::photoprism::Error::Unsupported { .. }) if batch_edit => {
                     for action in &actions {
-                        run_action(client, action).await?;
+                        run_action(client, action, known).await?;
                     }
                     Ok(())
                 }
@@ -265,7 +290,7 @@ async fn run_op(
         }
         OpKind::PhotoUpdate | OpKind::Album => {
             for action in &actions {
-                run_action(client, action).await?;
+                run_action(client, action, known).await?;
             }
             Ok(())
         }
@@ -281,7 +306,11 @@ fn uid_of(album: &crate::plan::AlbumRef) -> Result<&str, crate::photoprism::Erro
         })
 }
 
-async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photoprism::Error> {
+async fn run_action(
+    client: &Client,
+    action: &Action,
+    known: Option<&LibraryState>,
+) -> Result<(), crate::photoprism::Error> {
     match &action.change {
         Change::CreateAlbum {
             album,
@@ -295,11 +324,15 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
                 .find(|field| field.field == "favorite")
                 .is_some_and(|field| field.new == Value::Bool(true));
             let created = create_new_album(client, &album.title, favorite).await?;
-            let uid = created.uid;
-            let mut update = album_update(fields);
+            let uid = created.album.uid.clone();
+            // Only what the create did not already set: never a PUT that repeats the title
+            // (or any field the answer shows as wanted). An album made under a temporary
+            // title gets its real title here.
+            let mut planned = planned_album_update(fields);
             if created.temporary_title {
-                update.title = Some(server_text::album_title_to_send(&album.title));
+                planned.title = Some(server_text::album_title(&album.title));
             }
+            let update = to_send(not_yet_set(planned, &created.album));
             if update != AlbumUpdate::default() {
                 client.update_album(&uid, &update).await?;
             }
@@ -337,7 +370,9 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
             let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
             client.remove_photos_from_album(uid_of(album)?, &uids).await
         }
-        Change::UpdatePhoto { photo, fields, .. } => update_photo(client, &photo.uid, fields).await,
+        Change::UpdatePhoto { photo, fields, .. } => {
+            update_photo(client, &photo.uid, fields, known).await
+        }
         Change::RestorePhoto { photo } => {
             client
                 .restore_photos(std::slice::from_ref(&photo.uid))
@@ -353,8 +388,8 @@ async fn run_action(client: &Client, action: &Action) -> Result<(), crate::photo
 
 /// The album [`create_new_album`] made or adopted.
 struct NewAlbum {
-    /// Its UID.
-    uid: String,
+    /// The album as the server answered.
+    album: crate::photoprism::Album,
     /// It certainly has no members yet.
     surely_new: bool,
     /// It was created under a temporary title that the caller must replace.
@@ -384,7 +419,7 @@ async fn create_new_album(
             .await?;
         if created.outcome != CreateOutcome::OtherAlbum {
             return Ok(NewAlbum {
-                uid: created.album.uid,
+                album: created.album,
                 surely_new: created.outcome == CreateOutcome::Created
                     && client.server_info().album_create_201,
                 temporary_title: false,
@@ -404,7 +439,7 @@ async fn create_new_album(
         });
     }
     Ok(NewAlbum {
-        uid: created.album.uid,
+        album: created.album,
         // The random part makes the title new: nothing had it before.
         surely_new: created.outcome == CreateOutcome::Created,
         temporary_title: true,
@@ -437,6 +472,49 @@ fn temporary_album_title(title: &str) -> String {
     }
 }
 
+/// The fields of `update` that `album` does not already have.
+fn not_yet_set(mut update: AlbumUpdate, album: &crate::photoprism::Album) -> AlbumUpdate {
+    fn text(field: &mut Option<String>, have: &str) {
+        if field.as_deref() == Some(have) {
+            *field = None;
+        }
+    }
+    fn flag(field: &mut Option<bool>, have: bool) {
+        if *field == Some(have) {
+            *field = None;
+        }
+    }
+    text(&mut update.title, &album.title);
+    text(&mut update.description, &album.description);
+    text(&mut update.caption, &album.caption);
+    text(&mut update.notes, &album.notes);
+    text(&mut update.category, &album.category);
+    text(&mut update.location, &album.location);
+    text(&mut update.country, &album.country);
+    text(&mut update.order, &album.order);
+    flag(&mut update.favorite, album.favorite);
+    flag(&mut update.private, album.private);
+    update
+}
+
+/// Sends one photo update: from what the plan read when it holds what the
+/// update needs (no second read), else the client reads the photo first.
+async fn send_photo_update(
+    client: &Client,
+    uid: &str,
+    update: &PhotoUpdate,
+    known: Option<&LibraryState>,
+) -> Result<(), crate::photoprism::Error> {
+    let current = known.and_then(|state| {
+        let photo = state.photo(Uid::parse(uid)?)?;
+        photo.as_client_photo(state.text_field, update.changes_details())
+    });
+    match current {
+        Some(current) => client.update_photo_from(&current, update).await.map(|_| ()),
+        None => client.update_photo(uid, update).await.map(|_| ()),
+    }
+}
+
 /// One photo's update: like/unlike when only the favorite flag changes,
 /// otherwise one PUT that the client completes with the `…Src` markers and
 /// the full `Details`.
@@ -444,6 +522,7 @@ async fn update_photo(
     client: &Client,
     uid: &str,
     fields: &[FieldChange],
+    known: Option<&LibraryState>,
 ) -> Result<(), crate::photoprism::Error> {
     if let [field] = fields {
         if field.field == "favorite" {
@@ -466,16 +545,10 @@ async fn update_photo(
             .iter()
             .cloned()
             .partition(|field| matches!(field.field.as_str(), "lat" | "lng" | "altitude"));
-        client.update_photo(uid, &photo_update(&place)).await?;
-        return client
-            .update_photo(uid, &photo_update(&rest))
-            .await
-            .map(|_| ());
+        send_photo_update(client, uid, &photo_update(&place), known).await?;
+        return send_photo_update(client, uid, &photo_update(&rest), known).await;
     }
-    client
-        .update_photo(uid, &photo_update(fields))
-        .await
-        .map(|_| ())
+    send_photo_update(client, uid, &photo_update(fields), known).await
 }
 
 fn text(value: &Value) -> String {
@@ -500,16 +573,32 @@ fn flag(value: &Value) -> bool {
 
 /// The album PUT body for these field changes.
 pub fn album_update(fields: &[FieldChange]) -> AlbumUpdate {
+    to_send(planned_album_update(fields))
+}
+
+/// The text to send for planned values: what the server's normalisation turns into exactly
+/// the planned title and category.
+fn to_send(mut update: AlbumUpdate) -> AlbumUpdate {
+    update.title = update
+        .title
+        .map(|title| server_text::album_title_to_send(&title));
+    update.category = update
+        .category
+        .map(|category| server_text::category_to_send(&category));
+    update
+}
+
+/// The planned values of these field changes (before [`to_send`]).
+fn planned_album_update(fields: &[FieldChange]) -> AlbumUpdate {
     let mut update = AlbumUpdate::default();
     for field in fields {
         let value = &field.new;
         match field.field.as_str() {
-            // Sent so that the server's normalisation yields exactly the planned value.
-            "title" => update.title = Some(server_text::album_title_to_send(&text(value))),
+            "title" => update.title = Some(text(value)),
             "description" => update.description = Some(text(value)),
             "caption" => update.caption = Some(text(value)),
             "notes" => update.notes = Some(text(value)),
-            "category" => update.category = Some(server_text::category_to_send(&text(value))),
+            "category" => update.category = Some(text(value)),
             "location" => update.location = Some(text(value)),
             "country" => update.country = Some(text(value)),
             "order" => update.order = Some(text(value)),

@@ -17,6 +17,7 @@ pub async fn run(connection: &Connection, args: &AdoptArgs) -> Result<ExitCode, 
         // Adopt never deletes anything on the server: the budgets do not apply.
         allow_destroy: true,
         concurrency: args.concurrency,
+        progress: None,
     };
     let (planned, _) = super::plan_cmd::plan_live_or_offline(
         connection,

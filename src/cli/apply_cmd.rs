@@ -83,10 +83,18 @@ async fn plan_and_apply(
 ) -> Result<ExitCode, CliError> {
     let planned = interrupts
         .or_stop("while reading the library; nothing was changed", async {
-            let _reading = super::progress::Reading::start(&client.server().to_string());
-            make_plan(client, manifest, options).await
+            let reading = super::progress::Reading::start(&client.server().to_string());
+            let options = &PlanOptions {
+                progress: reading.sink(),
+                ..options.clone()
+            };
+            let planned = make_plan(client, manifest, options).await;
+            drop(reading);
+            planned
         })
         .await??;
+    // What the plan read: photo updates are computed from it, not read again.
+    let known = Arc::new(planned.state);
     let plan: Plan = match saved {
         Some(saved) => {
             if saved.plan.fingerprint != planned.plan.fingerprint {
@@ -138,6 +146,7 @@ async fn plan_and_apply(
     let apply_options = ApplyOptions {
         parallelism: args.parallelism,
         interrupt: Arc::clone(&interrupt),
+        known: Some(known),
     };
     let bar_wanted = !args.json && std::io::stderr().is_terminal();
     let bar = bar_wanted.then(|| Bar::new(plan.actions.len()));

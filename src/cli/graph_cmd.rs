@@ -21,6 +21,7 @@ pub async fn run(connection: &Connection, args: &GraphArgs) -> Result<ExitCode, 
                 targets: args.targets.clone(),
                 allow_destroy: args.allow_destroy,
                 concurrency: args.concurrency,
+                progress: None,
             };
             let planned = interrupts
                 .or_stop("while reading the library; nothing was changed", async {

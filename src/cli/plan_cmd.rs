@@ -24,6 +24,7 @@ pub async fn run(
         targets: args.targets.clone(),
         allow_destroy: args.allow_destroy,
         concurrency: args.concurrency,
+        progress: None,
     };
     let html_options = args.html.as_ref().map(|_| HtmlOptions {
         per_album: args.html_per_album,
@@ -44,8 +45,14 @@ pub async fn run(
         let client = connection.connect(&interrupts).await?;
         let planned = interrupts
             .or_stop("while reading the library; nothing was changed", async {
-                let _reading = super::progress::Reading::start(&client.server().to_string());
-                let mut planned = make_plan(&client, &manifest, &options).await?;
+                let reading = super::progress::Reading::start(&client.server().to_string());
+                let options = PlanOptions {
+                    progress: reading.sink(),
+                    ..options.clone()
+                };
+                let planned = make_plan(&client, &manifest, &options).await;
+                drop(reading);
+                let mut planned = planned?;
                 if !args.no_drift {
                     super::drift_cmd::label_plan(
                         &client,

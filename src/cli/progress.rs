@@ -101,6 +101,34 @@ impl Reading {
     }
 }
 
+/// Reads of at least this many pages show how far they are.
+const LONG_READ: usize = 20;
+
+impl Reading {
+    /// Where the plan reports the pages it reads: on a terminal, a long read
+    /// (from [`LONG_READ`] pages) turns the spinner into `read/known pages`.
+    /// `None` (silent) when standard error is not a terminal.
+    pub fn sink(&self) -> Option<std::sync::Arc<dyn crate::state::ReadProgress>> {
+        self.0
+            .as_ref()
+            .map(|bar| std::sync::Arc::new(PagesBar(bar.clone())) as _)
+    }
+}
+
+/// Shows `read/known pages` on the reading spinner.
+struct PagesBar(ProgressBar);
+
+impl crate::state::ReadProgress for PagesBar {
+    fn pages(&self, read: usize, known: usize) {
+        if known >= LONG_READ {
+            self.0.set_message(format!(
+                "Reading the library: {read}/{known} pages ({}%)",
+                read * 100 / known.max(1)
+            ));
+        }
+    }
+}
+
 impl Drop for Reading {
     fn drop(&mut self) {
         if let Some(spinner) = &self.0 {

@@ -16,6 +16,7 @@ pub async fn run(connection: &Connection, args: &SnapshotArgs) -> Result<ExitCod
         targets: args.targets.clone(),
         allow_destroy: false,
         concurrency: args.concurrency,
+        progress: None,
     };
     let taken = interrupts
         .or_stop("while reading the library; nothing was changed", async {

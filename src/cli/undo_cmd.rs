@@ -161,6 +161,8 @@ async fn undo(
     let options = ApplyOptions {
         parallelism: args.parallelism,
         interrupt,
+        // Undo's changes are computed from fresh reads: nothing known to reuse.
+        known: None,
     };
     let printer: &dyn ApplyObserver = if args.json {
         &crate::apply::Silent

@@ -11,7 +11,7 @@ use super::validate::{
     self, ALBUM_ORDERS, COUNTRIES, UNKNOWN_COUNTRY, did_you_mean, is_sha1, is_time_zone, is_uid,
     list, parse_rfc3339, path_problem, zone_suggestion,
 };
-use super::yaml::{self, Node, Value};
+use super::yaml::{self, Node, Tree, Value};
 
 const TOP_FIELDS: &[&str] = &["version", "settings", "albums", "photos"];
 const SETTINGS_FIELDS: &[&str] = &[
@@ -97,8 +97,13 @@ pub(crate) fn decode_file(source: &Arc<SourceFile>, problems: &mut Vec<Problem>)
     if unreadable {
         return out;
     }
-    let mut ctx = Ctx { source, problems };
-    let root = parsed.docs.into_iter().next();
+    let tree = parsed.tree;
+    let mut ctx = Ctx {
+        source,
+        problems,
+        tree: &tree,
+    };
+    let root = parsed.docs.first().copied();
     let root = match root {
         Some(node) if !matches!(node.value, Value::Null) => node,
         _ => {
@@ -180,11 +185,13 @@ impl<'n> Fields<'n> {
 struct Ctx<'a> {
     source: &'a Arc<SourceFile>,
     problems: &'a mut Vec<Problem>,
+    tree: &'a Tree,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn loc(&self, node: &Node) -> Loc {
-        Loc::new(self.source.clone(), node.span.start, node.span.end)
+        let span = node.span();
+        Loc::new(self.source.clone(), span.start, span.end)
     }
 
     fn report(&mut self, problem: Problem) {
@@ -194,7 +201,7 @@ impl Ctx<'_> {
     /// Reports a value of the wrong type for `what`, expecting `expected`.
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
         let found = node.kind();
-        let help = type_help(node, expected);
+        let help = type_help(self.tree, node, expected);
         let problem = Problem::at(
             "wrong_type",
             format!("{what} must be {expected}, not {found}"),
@@ -206,13 +213,14 @@ impl Ctx<'_> {
     }
 
     /// The known fields of a mapping; reports a non-mapping, odd keys and unknown fields.
-    fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
-        let Value::Map(entries) = &node.value else {
+    fn fields(&mut self, node: &Node, what: &str, known: &[&str]) -> Option<Fields<'a>> {
+        if !matches!(node.value, Value::Map(_)) {
             self.wrong_type(node, what, "a mapping");
             return None;
-        };
+        }
+        let tree = self.tree;
         let mut fields = Fields::default();
-        for (key, value) in entries {
+        for (key, value) in tree.entries(node) {
             if !key.is_scalar() {
                 let problem = Problem::at(
                     "invalid_key",
@@ -223,7 +231,7 @@ impl Ctx<'_> {
                 self.report(problem);
                 continue;
             }
-            let name = key.raw.as_str();
+            let name = tree.raw(key);
             if known.contains(&name) {
                 if fields.get(name).is_none() {
                     fields.entries.push((name, Field { key, value }));
@@ -246,9 +254,9 @@ impl Ctx<'_> {
     }
 
     fn string(&mut self, node: &Node, what: &str) -> Option<String> {
-        match &node.value {
-            Value::Str(s) => Some(s.clone()),
-            _ => {
+        match self.tree.str(node) {
+            Some(s) => Some(s.to_owned()),
+            None => {
                 self.wrong_type(node, what, "a string");
                 None
             }
@@ -267,7 +275,7 @@ impl Ctx<'_> {
 
     fn version(&mut self, root: &Node, field: Option<Field<'_>>) {
         let Some(field) = field else {
-            let at = first_key(root).unwrap_or(root);
+            let at = first_key(self.tree, root).unwrap_or(root);
             let problem = Problem::at(
                 "version_missing",
                 "the manifest has no `version`",
@@ -368,11 +376,13 @@ impl Ctx<'_> {
     }
 
     fn albums(&mut self, node: &Node, out: &mut FileManifest) {
-        let Value::Map(entries) = &node.value else {
+        if !matches!(node.value, Value::Map(_)) {
             self.wrong_type(node, "`albums`", "a mapping from album key to album");
             return;
-        };
-        for (key, value) in entries {
+        }
+        let tree = self.tree;
+        let mut keys: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (key, value) in tree.entries(node) {
             if !key.is_scalar() {
                 let problem = Problem::at(
                     "invalid_key",
@@ -383,7 +393,7 @@ impl Ctx<'_> {
                 self.report(problem);
                 continue;
             }
-            if out.albums.iter().any(|a| a.key == key.raw) {
+            if !keys.insert(tree.raw(key)) {
                 // Reported as a duplicate key by the YAML reader.
                 continue;
             }
@@ -394,7 +404,7 @@ impl Ctx<'_> {
     }
 
     fn album(&mut self, key_node: &Node, node: &Node) -> Option<AlbumEntry> {
-        let key = key_node.raw.clone();
+        let key = self.tree.raw(key_node).to_owned();
         let key_loc = self.loc(key_node);
         if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
             let problem = Problem::at(
@@ -477,7 +487,7 @@ impl Ctx<'_> {
         let key = &album.key;
         let state_absent = fields
             .get("state")
-            .is_some_and(|f| matches!(&f.value.value, Value::Str(s) if s == "absent"));
+            .is_some_and(|f| self.tree.str(f.value) == Some("absent"));
         if state_absent {
             for name in fields.names() {
                 if ABSENT_FIELDS.contains(&name) {
@@ -514,7 +524,7 @@ impl Ctx<'_> {
             && !fields.was_suggested("title")
             && fields
                 .get("state")
-                .is_none_or(|f| matches!(&f.value.value, Value::Str(s) if s == "present"))
+                .is_none_or(|f| self.tree.str(f.value) == Some("present"))
         {
             let problem = Problem::at(
                 "missing_field",
@@ -651,8 +661,9 @@ impl Ctx<'_> {
 
     /// An album's `photos`: a list of selectors.
     fn selector_list(&mut self, node: &Node) -> Option<Vec<Selector>> {
-        let Value::Seq(items) = &node.value else {
-            if let Value::Str(text) = &node.value {
+        let tree = self.tree;
+        let Value::Seq(_) = node.value else {
+            if let Some(text) = tree.str(node) {
                 let problem = Problem::at(
                     "wrong_type",
                     "`photos` must be a list of selectors, not a string",
@@ -669,6 +680,7 @@ impl Ctx<'_> {
             }
             return None;
         };
+        let items = tree.items(node);
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for item in items {
@@ -682,7 +694,10 @@ impl Ctx<'_> {
 
     /// One selector mapping with exactly one of `uid`, `hash`, `path`, `query`.
     fn selector(&mut self, node: &Node) -> Option<Selector> {
-        let Value::Map(entries) = &node.value else {
+        let tree = self.tree;
+        let mut entries = tree.entries(node);
+        let count = entries.len();
+        let Value::Map(_) = node.value else {
             self.wrong_type(
                 node,
                 "a selector",
@@ -690,7 +705,7 @@ impl Ctx<'_> {
             );
             return None;
         };
-        if entries.is_empty() {
+        if count == 0 {
             let problem = Problem::at(
                 "selector_keys",
                 "this selector is empty",
@@ -701,30 +716,35 @@ impl Ctx<'_> {
             self.report(problem);
             return None;
         }
-        if entries.len() > 1 {
-            let (extra, _) = &entries[1];
+        let (key, value) = entries.next()?;
+        if let Some((extra, _)) = entries.next() {
             let problem = Problem::at(
                 "selector_keys",
-                format!(
-                    "a selector has exactly one key; this one has {}",
-                    entries.len()
-                ),
+                format!("a selector has exactly one key; this one has {count}"),
                 &self.loc(extra),
                 "second key",
             )
-            .also_at(&self.loc(&entries[0].0), "first key")
+            .also_at(&self.loc(key), "first key")
             .with_help("split it into separate selectors; a list of selectors selects their union");
             self.report(problem);
             return None;
         }
-        let (key, value) = &entries[0];
-        let fields = self.fields(node, "a selector", SELECTOR_KEYS)?;
-        let field = fields.get(key.raw.as_str())?;
-        let what = format!("`{}`", key.raw);
-        let text = self.string(field.value, &what)?;
+        let name = tree.raw(key);
+        let what = match name {
+            "uid" => "`uid`",
+            "hash" => "`hash`",
+            "path" => "`path`",
+            "query" => "`query`",
+            _ => {
+                // Reports the unknown key (with a suggestion).
+                self.fields(node, "a selector", SELECTOR_KEYS)?;
+                return None;
+            }
+        };
+        let text = self.string(value, what)?;
         let loc = self.loc(node);
         let value_loc = self.loc(value);
-        let kind = match key.raw.as_str() {
+        let kind = match name {
             "uid" => {
                 if let Some(problem) = implausible_uid(&text, 'p', "a photo", &value_loc) {
                     self.report(problem);
@@ -815,11 +835,11 @@ impl Ctx<'_> {
     }
 
     fn photo_rules(&mut self, node: &Node, out: &mut FileManifest) {
-        let Value::Seq(items) = &node.value else {
+        let Value::Seq(_) = node.value else {
             self.wrong_type(node, "`photos`", "a list of photo rules");
             return;
         };
-        for item in items {
+        for item in self.tree.items(node) {
             if let Some(rule) = self.photo_rule(item) {
                 out.photos.push(rule);
             }
@@ -831,7 +851,7 @@ impl Ctx<'_> {
         let head = fields
             .get("match")
             .map(|f| f.key)
-            .or_else(|| first_key(node))
+            .or_else(|| first_key(self.tree, node))
             .unwrap_or(node);
         let mut rule = PhotoRule {
             index: 0,
@@ -941,7 +961,7 @@ impl Ctx<'_> {
     fn match_selectors(&mut self, node: &Node) -> Option<Vec<Selector>> {
         match &node.value {
             Value::Map(_) => self.selector(node).map(|s| vec![s]),
-            Value::Seq(items) if items.is_empty() => {
+            Value::Seq(_) if self.tree.items(node).is_empty() => {
                 let problem = Problem::at(
                     "empty_match",
                     "`match` selects nothing",
@@ -1012,7 +1032,7 @@ impl Ctx<'_> {
             "invalid_coordinate",
             format!(
                 "`{field}` must be between -{max} and {max}, not {}",
-                node.raw
+                self.tree.raw(node)
             ),
             &self.loc(node),
             "out of range",
@@ -1027,10 +1047,11 @@ impl Ctx<'_> {
     }
 
     fn keywords(&mut self, node: &Node) -> Option<Vec<String>> {
-        let Value::Seq(items) = &node.value else {
+        let Value::Seq(_) = node.value else {
             self.wrong_type(node, "`keywords`", "a list of strings");
             return None;
         };
+        let items = self.tree.items(node);
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for item in items {
@@ -1087,16 +1108,13 @@ fn guess_selector(text: &str) -> String {
 }
 
 /// The first key of a mapping node.
-fn first_key(node: &Node) -> Option<&Node> {
-    match &node.value {
-        Value::Map(entries) => entries.first().map(|(k, _)| k),
-        _ => None,
-    }
+fn first_key<'t>(tree: &'t Tree, node: &'t Node) -> Option<&'t Node> {
+    tree.entries(node).next().map(|(k, _)| k)
 }
 
 /// A hint for a value of the wrong type.
-fn type_help(node: &Node, expected: &str) -> String {
-    let raw = node.raw.as_str();
+fn type_help(tree: &Tree, node: &Node, expected: &str) -> String {
+    let raw = tree.raw(node);
     let numeric = expected.starts_with("a number")
         || expected.starts_with("an integer")
         || expected.starts_with("a non-negative")
@@ -1106,8 +1124,8 @@ fn type_help(node: &Node, expected: &str) -> String {
             return "write a value, or remove the key (an absent field is not managed; `\"\"` means empty)"
                 .to_owned();
         }
-        Value::Str(s) if expected.contains("true") => {
-            let lower = s.to_lowercase();
+        Value::Str(_) if expected.contains("true") => {
+            let lower = raw.to_lowercase();
             if ["yes", "no", "on", "off", "y", "n", "true", "false"].contains(&lower.as_str()) {
                 return "YAML 1.2 booleans are only `true` and `false`, unquoted".to_owned();
             }
@@ -1115,8 +1133,8 @@ fn type_help(node: &Node, expected: &str) -> String {
         Value::Int(_) | Value::Float(_) | Value::Bool(_) if expected == "a string" => {
             return format!("quote it to make it a string: \"{raw}\"");
         }
-        Value::Str(s) if numeric && s.trim().parse::<f64>().is_ok() => {
-            return format!("remove the quotes: {}", s.trim());
+        Value::Str(_) if numeric && raw.trim().parse::<f64>().is_ok() => {
+            return format!("remove the quotes: {}", raw.trim());
         }
         _ => {}
     }

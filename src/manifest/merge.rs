@@ -345,6 +345,9 @@ fn check_archive_conflicts(
     rules: &[PhotoRule],
     problems: &mut Vec<Problem>,
 ) {
+    if !rules.iter().any(|r| r.archived == Some(true)) {
+        return;
+    }
     let mut selected: HashMap<&SelectorKind, (&AlbumEntry, &Loc)> = HashMap::new();
     for album in albums {
         if album.state == super::model::AlbumState::Absent {

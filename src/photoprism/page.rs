@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 
 use super::client::Client;
 use super::error::Error;
-use super::transport::Request;
+use super::transport::{Request, Response};
 
 /// A search whose results come in pages (`count`/`offset` parameters and
 /// `X-Count`/`X-Limit`/`X-Offset` headers).
@@ -88,6 +88,24 @@ impl Client {
         })
     }
 
+    /// One page of a search, kept as the server sent it: its rows can then be read into types
+    /// that borrow their text from the body ([`RawPage::rows`]) instead of copying it.
+    pub(crate) async fn search_page_raw<Q: PagedQuery>(&self, query: &Q) -> Result<RawPage, Error> {
+        if query.count() == 0 {
+            return Err(Error::invalid_input(format!(
+                "the {} page size (count) must be above 0",
+                Q::WHAT
+            )));
+        }
+        let response = self
+            .send(Request::get(Q::PATH).query(query.params()))
+            .await?;
+        Ok(RawPage {
+            count: response.header_usize("X-Count"),
+            response,
+        })
+    }
+
     /// Every row of a search, page by page, until a page comes back short
     /// (`X-Count` below `count`); a row seen on an earlier page is skipped.
     pub(crate) fn paged_stream<Q, T>(&self, query: Q) -> impl Stream<Item = Result<T, Error>> + '_
@@ -112,5 +130,30 @@ impl Client {
         })
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
         .try_flatten()
+    }
+}
+
+/// One page of a search as the server sent it (see [`Client::search_page_raw`]).
+pub(crate) struct RawPage {
+    response: Response,
+    /// `X-Count`, when the server sent it.
+    pub(crate) count: Option<usize>,
+}
+
+impl RawPage {
+    /// The rows, borrowing their text from the body where it has no escapes.
+    pub(crate) fn rows<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<Vec<T>, Error> {
+        let decode = |message: String| Error::Decode {
+            method: self.response.method.clone(),
+            path: self.response.path.clone(),
+            message,
+        };
+        // One check of the whole body, instead of one per string.
+        let text = std::str::from_utf8(&self.response.body).map_err(|e| decode(e.to_string()))?;
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Option<Vec<T>> = serde_json::from_str(text).map_err(|e| decode(e.to_string()))?;
+        Ok(rows.unwrap_or_default())
     }
 }

@@ -12,7 +12,7 @@ use tokio::io::AsyncReadExt;
 use super::PhotoPage;
 use super::client::Client;
 use super::error::Error;
-use super::models::{Photo, PhotoFile, PhotoResult, Subject};
+use super::models::{Photo, PhotoFile, PhotoResult, PhotoRow, Subject};
 use super::page::{PagedQuery, Row};
 use super::transport::Request;
 
@@ -212,6 +212,15 @@ pub(crate) async fn sha1_file(path: &Path) -> Result<String, Error> {
 impl Client {
     /// One page of `GET /photos`. `count` of the page is `X-Count` (file rows, before merging).
     pub async fn search_photos(&self, query: &PhotoQuery) -> Result<PhotoPage, Error> {
+        self.search_page(query).await
+    }
+
+    /// One page of `GET /photos` read into the lean [`PhotoRow`] (the fields a planner compares;
+    /// the rest of each row is skipped while parsing).
+    pub async fn search_photo_rows(
+        &self,
+        query: &PhotoQuery,
+    ) -> Result<super::Page<PhotoRow>, Error> {
         self.search_page(query).await
     }
 

@@ -133,7 +133,7 @@ impl Recorder {
         body: &[u8],
     ) {
         // Busy and failing answers are retried or fail the snapshot: never an answer to keep.
-        if method != Method::GET
+        if !(method == Method::GET || method == Method::POST)
             || status == StatusCode::TOO_MANY_REQUESTS
             || status.is_server_error()
         {

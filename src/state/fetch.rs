@@ -1,27 +1,56 @@
 //! Reading the state a manifest needs from the server: only what it needs,
 //! concurrently (bounded), paging through everything, with batched lookups.
+//!
+//! The reads come in phases, each using what the earlier ones returned:
+//!
+//! 1. the album listing;
+//! 2. the member pages of the albums whose membership is managed, and the
+//!    manifest's queries;
+//! 3. lookups of the `uid`, `hash` and `path` selectors that phase 2 did not
+//!    answer (a UID seen in a member page, a hash or path of a file in any
+//!    page is not looked up again), batched, and then among archived photos
+//!    for those still missing;
+//! 4. archived matches of queries, only when the plan restores photos;
+//! 5. details (keywords, artist, …) of the photos whose rules manage them.
+//!
+//! Rows are reduced to the compact [`ServerPhoto`] page by page, so memory
+//! grows with the photos the plan needs, not with the answers' size.
 
 mod narrow;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::{LibraryState, SelectorKey, ServerAlbum, ServerDetails, ServerPhoto, TextField};
-use crate::manifest::{AlbumState, Manifest, Selector};
-use crate::photoprism::{AlbumQuery, Client, Error, PhotoQuery, PhotoResult};
+use super::rows::RowRef;
+use super::{LibraryState, ServerAlbum, ServerPhoto, TextField, Uid, sorted};
+use crate::manifest::{AlbumState, Manifest, Selector, SelectorKind};
+use crate::photoprism::{AlbumQuery, Client, Error, PhotoQuery};
 
 /// How to fetch.
-#[derive(Debug, Clone)]
+#[derive(Clone, Default)]
 pub struct FetchOptions {
-    /// How many requests may run at once.
+    /// How many requests may run at once (0 is taken as 1).
     pub concurrency: usize,
+    /// Told about every page read, for a progress display.
+    pub progress: Option<Arc<dyn ReadProgress>>,
 }
 
-impl Default for FetchOptions {
-    fn default() -> Self {
-        FetchOptions { concurrency: 8 }
+impl std::fmt::Debug for FetchOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchOptions")
+            .field("concurrency", &self.concurrency)
+            .field("progress", &self.progress.is_some())
+            .finish()
     }
+}
+
+/// Receives the progress of the reads of a plan.
+pub trait ReadProgress: Send + Sync {
+    /// `read` pages of the `known` pages so far have been read. `known` grows
+    /// while reading: a full page means there is at least one more.
+    fn pages(&self, read: usize, known: usize);
 }
 
 /// The fetched state and which server album each manifest album is.
@@ -55,10 +84,169 @@ impl From<FetchError> for crate::planner::PlanError {
     }
 }
 
-/// Page size for album and photo searches.
+/// Page size for photo searches.
 const PAGE: usize = 1000;
-/// How many UIDs, hashes or paths go into one search request.
-const LOOKUP_CHUNK: usize = 100;
+/// Page size for the album listing: libraries rarely have more albums, so one
+/// request usually lists them all (PhotoPrism allows up to 100,000).
+const ALBUM_PAGE: usize = 10_000;
+/// Most values in one lookup request.
+const LOOKUP_CHUNK: usize = 200;
+/// Most bytes of values in one lookup request, so the URL stays well under
+/// the 8 KiB that common reverse proxies accept.
+const LOOKUP_BYTES: usize = 3_500;
+
+/// Counts pages for a [`ReadProgress`].
+#[derive(Default)]
+pub(crate) struct Pages {
+    read: std::sync::atomic::AtomicUsize,
+    known: std::sync::atomic::AtomicUsize,
+    sink: Option<Arc<dyn ReadProgress>>,
+}
+
+impl Pages {
+    fn new(sink: Option<Arc<dyn ReadProgress>>) -> Pages {
+        Pages {
+            sink,
+            ..Pages::default()
+        }
+    }
+
+    /// `more` further pages are known to exist.
+    pub(crate) fn expect(&self, more: usize) {
+        use std::sync::atomic::Ordering;
+        let known = self.known.fetch_add(more, Ordering::Relaxed) + more;
+        if let Some(sink) = &self.sink {
+            sink.pages(self.read.load(Ordering::Relaxed), known);
+        }
+    }
+
+    /// One page was read.
+    pub(crate) fn done(&self) {
+        use std::sync::atomic::Ordering;
+        let read = self.read.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(sink) = &self.sink {
+            sink.pages(read, self.known.load(Ordering::Relaxed).max(read));
+        }
+    }
+}
+
+/// The `hash` and `path` values the manifest selects by, to be recognised in
+/// any page of results.
+#[derive(Default)]
+struct Wanted {
+    hashes: HashSet<String>,
+    paths: HashSet<String>,
+}
+
+impl Wanted {
+    fn of(selectors: &[&Selector]) -> Wanted {
+        let mut wanted = Wanted::default();
+        for selector in selectors {
+            match &selector.kind {
+                SelectorKind::Hash(hash) => {
+                    wanted.hashes.insert(hash.clone());
+                }
+                SelectorKind::Path(path) => {
+                    wanted.paths.insert(path.clone());
+                }
+                _ => {}
+            }
+        }
+        wanted
+    }
+}
+
+/// What some pages held, reduced to what the plan needs.
+#[derive(Default)]
+struct Part {
+    /// Every photo of the rows, in row order.
+    uids: Vec<Uid>,
+    photos: Vec<ServerPhoto>,
+    /// Wanted hashes and paths the rows have files for.
+    hashes: Vec<(String, Uid)>,
+    paths: Vec<(String, Uid)>,
+}
+
+impl Part {
+    fn add_row(&mut self, row: &RowRef<'_>, wanted: &Wanted) {
+        let Some(photo) = ServerPhoto::from_row(row) else {
+            return;
+        };
+        let uid = photo.uid;
+        if !wanted.hashes.is_empty() {
+            for hash in row.hashes() {
+                if wanted.hashes.contains(hash) {
+                    self.hashes.push((hash.to_string(), uid));
+                }
+            }
+        }
+        if !wanted.paths.is_empty() {
+            for name in row.file_names() {
+                if wanted.paths.contains(name) {
+                    self.paths.push((name.to_string(), uid));
+                }
+            }
+        }
+        self.uids.push(uid);
+        self.photos.push(photo);
+    }
+}
+
+/// Everything read so far.
+#[derive(Default)]
+struct Collected {
+    /// Photos in the order first seen (sorted once at the end).
+    photos: Vec<ServerPhoto>,
+    seen: HashSet<Uid>,
+    hashes: BTreeMap<String, Vec<Uid>>,
+    paths: BTreeMap<String, Vec<Uid>>,
+}
+
+impl Collected {
+    /// Adds a part; returns the UIDs of its rows.
+    fn add(&mut self, part: Part) -> Vec<Uid> {
+        for photo in part.photos {
+            // The first row of a photo wins: a photo split across pages keeps
+            // the part with its primary file.
+            if self.seen.insert(photo.uid) {
+                self.photos.push(photo);
+            }
+        }
+        for (hash, uid) in part.hashes {
+            self.hashes.entry(hash).or_default().push(uid);
+        }
+        for (path, uid) in part.paths {
+            self.paths.entry(path).or_default().push(uid);
+        }
+        part.uids
+    }
+}
+
+/// Reads every page of a photo search, reducing each row as it arrives.
+async fn read_part(
+    client: &Client,
+    mut query: PhotoQuery,
+    wanted: &Wanted,
+    pages: &Pages,
+) -> Result<Part, Error> {
+    let mut part = Part::default();
+    loop {
+        let page = client.search_page_raw(&query).await?;
+        pages.done();
+        let rows: Vec<RowRef<'_>> = page.rows()?;
+        for row in &rows {
+            part.add_row(row, wanted);
+        }
+        let count = page.count.unwrap_or(rows.len());
+        // The body and its rows are dropped here, page by page.
+        drop(rows);
+        if count == 0 || count < query.count {
+            return Ok(part);
+        }
+        pages.expect(1);
+        query.offset += query.count;
+    }
+}
 
 /// Fetches what `manifest` needs from the server.
 pub async fn fetch(
@@ -75,187 +263,202 @@ pub async fn fetch(
         batch_edit: info.batch_edit,
         ..LibraryState::default()
     };
+    let pages = Pages::new(options.progress.clone());
+    let concurrency = options.concurrency.max(1);
 
-    let mut albums: Vec<ServerAlbum> = client
-        .all_albums(AlbumQuery {
-            count: PAGE,
-            order: Some("added".to_string()),
-            album_type: Some("album".to_string()),
-            ..AlbumQuery::default()
-        })
-        .await?
-        .into_iter()
-        .filter(|album| album.album_type == "album")
-        .map(|album| ServerAlbum {
-            uid: album.uid,
-            slug: album.slug,
-            title: album.title,
-            description: album.description,
-            caption: album.caption,
-            notes: album.notes,
-            category: album.category,
-            location: album.location,
-            country: album.country,
-            order: album.order,
-            favorite: album.favorite,
-            private: album.private,
-            photo_count: usize::try_from(album.photo_count).unwrap_or(0),
-        })
-        .collect();
-    albums.sort_by(|a, b| a.uid.cmp(&b.uid));
-    albums.dedup_by(|a, b| a.uid == b.uid);
-    state.albums = albums;
-
+    pages.expect(1);
+    state.albums = read_albums(client, &pages).await?;
     let matched = crate::resolve::match_albums(manifest, &state.albums)
         .map_err(|problems| FetchError::Problems(crate::plan::PlanProblems::new(problems)))?;
 
-    let concurrency = options.concurrency.max(1);
-    let mut rows: Vec<PhotoResult> = Vec::new();
+    let selectors = all_selectors(manifest);
+    let wanted = Wanted::of(&selectors);
+    let mut collected = Collected::default();
 
-    // Members of the existing albums whose membership is managed.
-    let member_albums: Vec<String> = manifest
+    // Phase 2: member pages of the managed albums, and the queries.
+    let member_albums: BTreeSet<String> = manifest
         .albums
         .iter()
         .filter(|entry| entry.state == AlbumState::Present && entry.photos.is_some())
         .filter_map(|entry| matched.get(&entry.key).cloned().flatten())
         .collect();
-    let members: Vec<(String, Vec<PhotoResult>)> = stream::iter(member_albums)
-        .map(|uid| async move {
-            let photos = client
-                .all_photos(PhotoQuery {
+    let queries: BTreeSet<String> = selectors
+        .iter()
+        .filter_map(|selector| match &selector.kind {
+            SelectorKind::Query(query) => Some(query.clone()),
+            _ => None,
+        })
+        .collect();
+    let jobs: Vec<Job> = member_albums
+        .into_iter()
+        .map(Job::Members)
+        .chain(queries.into_iter().map(Job::Query))
+        .collect();
+    pages.expect(jobs.len());
+    let wanted_ref = &wanted;
+    let pages_ref = &pages;
+    let mut parts = stream::iter(jobs)
+        .map(|job| async move {
+            let query = match &job {
+                Job::Members(album) => PhotoQuery {
                     count: PAGE,
-                    scope: Some(uid.clone()),
+                    scope: Some(album.clone()),
                     merged: true,
                     ..PhotoQuery::default()
+                },
+                Job::Query(query) => PhotoQuery {
+                    count: PAGE,
+                    q: Some(query.clone()),
+                    merged: true,
+                    ..PhotoQuery::default()
+                },
+            };
+            let part = match (read_part(client, query, wanted_ref, pages_ref).await, &job) {
+                // A query the server refuses (400) becomes a plan problem (see `narrow`).
+                (Err(error), Job::Query(_)) if narrow::is_refusal(&error) => None,
+                (part, _) => Some(part?),
+            };
+            Ok::<_, Error>((job, part))
+        })
+        .buffer_unordered(concurrency);
+    let mut refused: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    while let Some((job, part)) = parts.try_next().await? {
+        let Some(part) = part else {
+            if let Job::Query(query) = job {
+                refused.entry("query").or_default().insert(query);
+            }
+            continue;
+        };
+        let uids = sorted(collected.add(part));
+        match job {
+            Job::Members(album) => {
+                state.members.insert(album, uids);
+            }
+            Job::Query(query) => {
+                state.selections.queries.insert(query, uids);
+            }
+        }
+    }
+    drop(parts);
+
+    // Phase 3: what is still unknown, looked up in batches; archived photos last.
+    for archived in [false, true] {
+        let lookups = lookup_requests(&selectors, &collected, &refused, archived);
+        pages.expect(lookups.len());
+        // A batch the server refuses (400) is split until the refused values stand alone.
+        let mut found = stream::iter(lookups)
+            .map(|lookup| async move {
+                let narrowed = narrow::lookup_narrowed(lookup.values(), |values| {
+                    let part = lookup.with_values(values);
+                    async move {
+                        read_part(client, part.query(), wanted_ref, pages_ref)
+                            .await
+                            .map(|part| vec![part])
+                    }
                 })
                 .await?;
-            Ok::<_, Error>((uid, photos))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await?;
-    for (uid, photos) in members {
-        state
-            .members
-            .insert(uid, photos.iter().map(|photo| photo.uid.clone()).collect());
-        rows.extend(photos);
+                Ok::<_, Error>((lookup.kind(), narrowed))
+            })
+            .buffer_unordered(concurrency);
+        while let Some((kind, narrowed)) = found.try_next().await? {
+            for part in narrowed.found {
+                collected.add(part);
+            }
+            refused.entry(kind).or_default().extend(narrowed.refused);
+        }
     }
 
-    // Every selector of the manifest, looked up in batches. A batch the server refuses
-    // (400) is split until the refused values stand alone (see `narrow`).
-    let selectors = manifest_selectors(manifest);
-    let lookups = lookup_requests(&selectors);
-    let found: Vec<(Lookup, narrow::Narrowed<PhotoResult>)> = stream::iter(lookups)
-        .map(|lookup| async move {
-            let narrowed = narrow::lookup_narrowed(lookup.values(), |values| {
-                let part = lookup.with_values(values);
-                async move { run_lookup(client, &part).await }
-            })
-            .await?;
-            Ok::<_, Error>((lookup, narrowed))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await?;
-    for key in &selectors {
-        state.selections.insert(key.clone(), BTreeSet::new());
-    }
-    let mut refused: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-    for (lookup, narrowed) in found {
-        record_lookup(&mut state.selections, &lookup, &narrowed.found);
-        rows.extend(narrowed.found);
-        refused
-            .entry(lookup.kind())
-            .or_default()
-            .extend(narrowed.refused);
-    }
-    let problems = narrow::refused_selector_problems(all_selectors(manifest), &refused);
+    let problems = narrow::refused_selector_problems(selectors.iter().copied(), &refused);
     if !problems.is_empty() {
         return Err(FetchError::Problems(crate::plan::PlanProblems::new(
             problems,
         )));
     }
 
-    add_rows(&mut state, &rows);
+    let Collected {
+        mut photos,
+        seen,
+        hashes,
+        paths,
+    } = collected;
+    drop(seen);
+    photos.sort_unstable_by_key(|photo| photo.uid);
+    photos.shrink_to_fit();
+    state.photos = photos;
+    state.reindex();
+    state.selections.hashes = hashes.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+    state.selections.paths = paths.into_iter().map(|(k, v)| (k, sorted(v))).collect();
 
-    // Photos the plan will restore become visible to queries: look up the
-    // archived matches of every query too, but only when there are any.
+    // Phase 4: photos the plan will restore become visible to queries: look up
+    // the archived matches of every query too, but only when there are any.
     if !crate::resolve::photos_to_restore(manifest, &state).is_empty() {
-        let queries: Vec<String> = selectors
-            .iter()
-            .filter(|key| key.kind == "query")
-            .map(|key| key.value.clone())
-            .collect();
-        let archived: Vec<(String, Vec<PhotoResult>)> = stream::iter(queries)
+        let queries: Vec<String> = state.selections.queries.keys().cloned().collect();
+        pages.expect(queries.len());
+        let archived: Vec<(String, Part)> = stream::iter(queries)
             .map(|query| async move {
-                let photos = client
-                    .all_photos(PhotoQuery {
-                        count: PAGE,
-                        merged: true,
-                        q: Some(query.clone()),
-                        archived: Some(true),
-                        ..PhotoQuery::default()
-                    })
-                    .await?;
-                Ok::<_, Error>((query, photos))
+                let search = PhotoQuery {
+                    count: PAGE,
+                    merged: true,
+                    q: Some(query.clone()),
+                    archived: Some(true),
+                    ..PhotoQuery::default()
+                };
+                let part = read_part(client, search, &Wanted::default(), pages_ref).await?;
+                Ok::<_, Error>((query, part))
             })
             .buffer_unordered(concurrency)
             .try_collect()
             .await?;
-        for (query, photos) in archived {
-            state.selections.insert(
-                crate::resolve::archived_query_key(&query),
-                photos.iter().map(|photo| photo.uid.clone()).collect(),
-            );
-            add_rows(&mut state, &photos);
+        let mut extra = Vec::new();
+        for (query, part) in archived {
+            state
+                .selections
+                .archived_queries
+                .insert(query, sorted(part.uids));
+            extra.extend(part.photos);
         }
+        add_photos(&mut state, extra);
     }
 
     // A restored photo comes back into every album where it kept a visible row (a photo added
     // to an album after it was archived keeps one, photoprism-api.md §7). Count those rows as
     // members of the managed albums, so exact membership removes them in the same apply.
-    let restoring = crate::resolve::photos_to_restore(manifest, &state);
+    // Read only when the plan restores photos.
+    let restoring: HashSet<Uid> = crate::resolve::photos_to_restore(manifest, &state)
+        .into_iter()
+        .collect();
     if !restoring.is_empty() {
         let managed: Vec<String> = state.members.keys().cloned().collect();
-        let archived: Vec<(String, Vec<PhotoResult>)> = stream::iter(managed)
-            .map(|uid| async move {
-                let photos = client
-                    .all_photos(PhotoQuery {
-                        count: PAGE,
-                        scope: Some(uid.clone()),
-                        merged: true,
-                        archived: Some(true),
-                        ..PhotoQuery::default()
-                    })
-                    .await?;
-                Ok::<_, Error>((uid, photos))
+        pages.expect(managed.len());
+        let archived: Vec<(String, Part)> = stream::iter(managed)
+            .map(|album| async move {
+                let search = PhotoQuery {
+                    count: PAGE,
+                    scope: Some(album.clone()),
+                    merged: true,
+                    archived: Some(true),
+                    ..PhotoQuery::default()
+                };
+                let part = read_part(client, search, &Wanted::default(), pages_ref).await?;
+                Ok::<_, Error>((album, part))
             })
             .buffer_unordered(concurrency)
             .try_collect()
             .await?;
-        for (uid, photos) in archived {
-            if let Some(members) = state.members.get_mut(&uid) {
-                members.extend(
-                    photos
-                        .iter()
-                        .map(|photo| photo.uid.clone())
-                        .filter(|photo| restoring.contains(photo)),
-                );
+        let mut extra = Vec::new();
+        for (album, part) in archived {
+            if let Some(members) = state.members.get_mut(&album) {
+                members.extend(part.uids.iter().filter(|uid| restoring.contains(uid)));
+                let all = std::mem::take(members);
+                *members = sorted(all);
             }
-            add_rows(&mut state, &photos);
+            extra.extend(part.photos);
         }
+        add_photos(&mut state, extra);
     }
 
-    // Details (keywords, notes, ...) are not in search results: read them only
-    // for photos whose rules manage one of those fields.
-    let needs = photos_needing_details(manifest, &state);
-    let mut details = read_details(client, needs.all.into_iter().collect(), concurrency).await?;
-    details.extend(read_keywords(client, needs.keywords.into_iter().collect(), concurrency).await?);
-    for (uid, details) in details {
-        if let Some(photo) = state.photos.get_mut(&uid) {
-            photo.details = Some(details);
-        }
-    }
+    // Phase 5: details, only for photos whose rules manage them.
+    super::details::read(client, manifest, &mut state, concurrency, &pages).await?;
 
     Ok(Fetched {
         state,
@@ -263,54 +466,74 @@ pub async fn fetch(
     })
 }
 
-/// Adds search rows to the state's photos (a row with more files wins).
-fn add_rows(state: &mut LibraryState, rows: &[PhotoResult]) {
-    for row in rows {
-        let photo = server_photo(row);
-        match state.photos.get(&photo.uid) {
-            Some(existing) if existing.files.len() >= photo.files.len() => {}
-            _ => {
-                state.photos.insert(photo.uid.clone(), photo);
-            }
+/// One read of phase 2.
+enum Job {
+    /// The members of an album.
+    Members(String),
+    /// A manifest query.
+    Query(String),
+}
+
+/// Adds photos the state does not hold yet (keeps it sorted; a photo it
+/// holds already keeps its row).
+fn add_photos(state: &mut LibraryState, photos: Vec<ServerPhoto>) {
+    if photos.is_empty() {
+        return;
+    }
+    state.photos.extend(photos);
+    // A stable sort keeps the photo held first in front of a later duplicate.
+    state.photos.sort_by_key(|photo| photo.uid);
+    state.photos.dedup_by_key(|photo| photo.uid);
+    state.reindex();
+}
+
+/// Every manual album, ordered by UID.
+async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>, Error> {
+    let mut query = AlbumQuery {
+        count: ALBUM_PAGE,
+        order: Some("added".to_string()),
+        album_type: Some("album".to_string()),
+        ..AlbumQuery::default()
+    };
+    let mut albums: Vec<ServerAlbum> = Vec::new();
+    loop {
+        let page = client.search_albums(&query).await?;
+        pages.done();
+        let full = page.count > 0 && page.count >= query.count;
+        albums.extend(
+            page.items
+                .into_iter()
+                .filter(|album| album.album_type == "album")
+                .map(|album| ServerAlbum {
+                    uid: album.uid,
+                    slug: album.slug,
+                    title: album.title,
+                    description: album.description,
+                    caption: album.caption,
+                    notes: album.notes,
+                    category: album.category,
+                    location: album.location,
+                    country: album.country,
+                    order: album.order,
+                    favorite: album.favorite,
+                    private: album.private,
+                    photo_count: usize::try_from(album.photo_count).unwrap_or(0),
+                }),
+        );
+        if !full {
+            break;
         }
+        pages.expect(1);
+        query.offset += query.count;
     }
+    albums.sort_by(|a, b| a.uid.cmp(&b.uid));
+    albums.dedup_by(|a, b| a.uid == b.uid);
+    Ok(albums)
 }
 
-/// Converts a search row to the state's photo.
-fn server_photo(row: &PhotoResult) -> ServerPhoto {
-    let mut files: Vec<String> = row.files.iter().map(|file| file.name.clone()).collect();
-    if files.is_empty() && !row.file_name.is_empty() {
-        files.push(row.file_name.clone());
-    }
-    let primary = row
-        .files
-        .iter()
-        .find(|file| file.primary)
-        .map(|file| file.name.clone())
-        .unwrap_or_else(|| row.file_name.clone());
-    ServerPhoto {
-        uid: row.uid.clone(),
-        name: primary,
-        files,
-        title: row.title.clone(),
-        caption: row
-            .caption
-            .clone()
-            .or_else(|| row.description.clone())
-            .unwrap_or_default(),
-        favorite: row.favorite,
-        private: row.private,
-        archived: row.is_archived(),
-        taken_at: row.taken_at.clone(),
-        time_zone: row.time_zone.clone(),
-        lat: row.lat,
-        lng: row.lng,
-        altitude: row.altitude.round() as i64,
-        details: None,
-    }
-}
-
-fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
+/// Every selector of the manifest that is looked up: those of present albums
+/// and of photo rules.
+pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     let mut selectors = Vec::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Present {
@@ -325,44 +548,33 @@ fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     selectors
 }
 
-fn manifest_selectors(manifest: &Manifest) -> BTreeSet<SelectorKey> {
-    all_selectors(manifest)
-        .into_iter()
-        .map(crate::resolve::selector_key)
-        .collect()
-}
-
 /// One search request of the lookup phase.
 #[derive(Debug, Clone)]
 enum Lookup {
-    /// `uid=a|b|c`, archived or not.
+    /// `uid=a|b|c`.
     Uids { uids: Vec<String>, archived: bool },
-    /// `hash=a|b|c`, archived or not.
+    /// `hash=a|b|c`.
     Hashes { hashes: Vec<String>, archived: bool },
-    /// `filename=a|b|c`, archived or not.
+    /// `filename=a|b|c`.
     Paths { paths: Vec<String>, archived: bool },
-    /// A manifest query, paged to the end.
-    Query { query: String },
 }
 
 impl Lookup {
-    /// The selector key this lookup serves: `uid`, `hash`, `path` or `query`.
+    /// The selector key this lookup serves: `uid`, `hash` or `path`.
     fn kind(&self) -> &'static str {
         match self {
             Lookup::Uids { .. } => "uid",
             Lookup::Hashes { .. } => "hash",
             Lookup::Paths { .. } => "path",
-            Lookup::Query { .. } => "query",
         }
     }
 
-    /// The values looked up (one for a query).
+    /// The values looked up.
     fn values(&self) -> Vec<String> {
         match self {
             Lookup::Uids { uids: values, .. }
             | Lookup::Hashes { hashes: values, .. }
             | Lookup::Paths { paths: values, .. } => values.clone(),
-            Lookup::Query { query } => vec![query.clone()],
         }
     }
 
@@ -381,268 +593,136 @@ impl Lookup {
                 paths: values,
                 archived: *archived,
             },
-            Lookup::Query { query } => Lookup::Query {
-                query: values.into_iter().next().unwrap_or_else(|| query.clone()),
+        }
+    }
+
+    fn query(&self) -> PhotoQuery {
+        let base = PhotoQuery {
+            count: PAGE,
+            merged: true,
+            ..PhotoQuery::default()
+        };
+        match self {
+            Lookup::Uids { uids, archived } => PhotoQuery {
+                uid: Some(uids.join("|")),
+                archived: archived.then_some(true),
+                ..base
+            },
+            Lookup::Hashes { hashes, archived } => PhotoQuery {
+                hash: Some(hashes.join("|")),
+                archived: archived.then_some(true),
+                ..base
+            },
+            Lookup::Paths { paths, archived } => PhotoQuery {
+                filename: Some(paths.join("|")),
+                archived: archived.then_some(true),
+                ..base
             },
         }
     }
 }
 
-fn lookup_requests(selectors: &BTreeSet<SelectorKey>) -> Vec<Lookup> {
-    let of = |kind: &str| -> Vec<String> {
-        selectors
-            .iter()
-            .filter(|key| key.kind == kind)
-            .map(|key| key.value.clone())
-            .collect()
-    };
-    let mut lookups = Vec::new();
-    for archived in [false, true] {
-        for chunk in of("uid").chunks(LOOKUP_CHUNK) {
-            lookups.push(Lookup::Uids {
-                uids: chunk.to_vec(),
-                archived,
-            });
+/// The lookups for the selectors nothing read so far answers.
+/// Values the server refused already are not asked for again.
+fn lookup_requests(
+    selectors: &[&Selector],
+    collected: &Collected,
+    refused: &BTreeMap<&'static str, BTreeSet<String>>,
+    archived: bool,
+) -> Vec<Lookup> {
+    let mut uids = BTreeSet::new();
+    let mut hashes = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    for selector in selectors {
+        if refused
+            .get(selector.kind.key())
+            .is_some_and(|values| values.contains(selector.kind.value()))
+        {
+            continue;
         }
-        // Only full hashes are looked up: an abbreviation matches nothing.
-        let hashes: Vec<String> = of("hash")
-            .into_iter()
-            .filter(|hash| hash.len() == 40 && hash.chars().all(|c| c.is_ascii_hexdigit()))
-            .collect();
-        for chunk in hashes.chunks(LOOKUP_CHUNK) {
-            lookups.push(Lookup::Hashes {
-                hashes: chunk.to_vec(),
-                archived,
-            });
-        }
-        for chunk in of("path").chunks(LOOKUP_CHUNK) {
-            lookups.push(Lookup::Paths {
-                paths: chunk.to_vec(),
-                archived,
-            });
+        match &selector.kind {
+            SelectorKind::Uid(uid) => {
+                let known = Uid::parse(uid).is_some_and(|uid| collected.seen.contains(&uid));
+                if !known {
+                    uids.insert(uid.as_str());
+                }
+            }
+            // Only full hashes are looked up: an abbreviation matches nothing.
+            SelectorKind::Hash(hash)
+                if hash.len() == 40
+                    && hash.chars().all(|c| c.is_ascii_hexdigit())
+                    && !collected.hashes.contains_key(hash.as_str()) =>
+            {
+                hashes.insert(hash.as_str());
+            }
+            SelectorKind::Path(path) if !collected.paths.contains_key(path.as_str()) => {
+                paths.insert(path.as_str());
+            }
+            _ => {}
         }
     }
-    for query in of("query") {
-        lookups.push(Lookup::Query { query });
+    let mut lookups = Vec::new();
+    for chunk in chunks(uids) {
+        lookups.push(Lookup::Uids {
+            uids: chunk,
+            archived,
+        });
+    }
+    for chunk in chunks(hashes) {
+        lookups.push(Lookup::Hashes {
+            hashes: chunk,
+            archived,
+        });
+    }
+    for chunk in chunks(paths) {
+        lookups.push(Lookup::Paths {
+            paths: chunk,
+            archived,
+        });
     }
     lookups
 }
 
-async fn run_lookup(client: &Client, lookup: &Lookup) -> Result<Vec<PhotoResult>, Error> {
-    let base = PhotoQuery {
-        count: PAGE,
-        merged: true,
-        ..PhotoQuery::default()
-    };
-    let query = match lookup {
-        Lookup::Uids { uids, archived } => PhotoQuery {
-            uid: Some(uids.join("|")),
-            archived: archived.then_some(true),
-            ..base
-        },
-        Lookup::Hashes { hashes, archived } => PhotoQuery {
-            hash: Some(hashes.join("|")),
-            archived: archived.then_some(true),
-            ..base
-        },
-        Lookup::Paths { paths, archived } => PhotoQuery {
-            filename: Some(paths.join("|")),
-            archived: archived.then_some(true),
-            ..base
-        },
-        Lookup::Query { query } => PhotoQuery {
-            q: Some(query.clone()),
-            ..base
-        },
-    };
-    client.all_photos(query).await
-}
-
-fn record_lookup(
-    selections: &mut BTreeMap<SelectorKey, BTreeSet<String>>,
-    lookup: &Lookup,
-    photos: &[PhotoResult],
-) {
-    let mut add = |kind: &str, value: &str, uid: &str| {
-        selections
-            .entry(SelectorKey::new(kind, value))
-            .or_default()
-            .insert(uid.to_string());
-    };
-    match lookup {
-        Lookup::Uids { uids, .. } => {
-            let wanted: BTreeSet<&str> = uids.iter().map(String::as_str).collect();
-            for photo in photos {
-                if wanted.contains(photo.uid.as_str()) {
-                    add("uid", &photo.uid, &photo.uid);
-                }
-            }
+/// Groups values into lookups of at most [`LOOKUP_CHUNK`] values and about
+/// [`LOOKUP_BYTES`] bytes (URL-encoding makes some characters longer).
+fn chunks<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut bytes = 0;
+    for value in values {
+        let cost = value
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { 1 } else { 3 })
+            .sum::<usize>()
+            + 3;
+        if !current.is_empty() && (current.len() >= LOOKUP_CHUNK || bytes + cost > LOOKUP_BYTES) {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
         }
-        Lookup::Hashes { hashes, .. } => {
-            let wanted: BTreeSet<&str> = hashes.iter().map(String::as_str).collect();
-            for photo in photos {
-                for hash in photo_hashes(photo) {
-                    if wanted.contains(hash) {
-                        add("hash", hash, &photo.uid);
-                    }
-                }
-            }
-        }
-        Lookup::Paths { paths, .. } => {
-            let wanted: BTreeSet<&str> = paths.iter().map(String::as_str).collect();
-            for photo in photos {
-                for name in photo_names(photo) {
-                    if wanted.contains(name) {
-                        add("path", name, &photo.uid);
-                    }
-                }
-            }
-        }
-        Lookup::Query { query } => {
-            for photo in photos {
-                add("query", query, &photo.uid);
-            }
-        }
+        bytes += cost;
+        current.push(value.to_string());
     }
-}
-
-fn photo_hashes(photo: &PhotoResult) -> Vec<&str> {
-    let mut hashes: Vec<&str> = photo.files.iter().map(|file| file.hash.as_str()).collect();
-    hashes.push(photo.hash.as_str());
-    hashes
-}
-
-fn photo_names(photo: &PhotoResult) -> Vec<&str> {
-    let mut names: Vec<&str> = photo.files.iter().map(|file| file.name.as_str()).collect();
-    names.push(photo.file_name.as_str());
-    names
-}
-
-/// Photos whose rules manage a detail field (keywords, notes, subject, ...).
-fn photos_needing_details(manifest: &Manifest, state: &LibraryState) -> NeedsDetails {
-    let mut needs = NeedsDetails::default();
-    for rule in &manifest.photos {
-        let others = rule.notes.is_some()
-            || rule.subject.is_some()
-            || rule.artist.is_some()
-            || rule.copyright.is_some()
-            || rule.license.is_some();
-        if !others && rule.keywords.is_none() {
-            continue;
-        }
-        let target = if others {
-            &mut needs.all
-        } else {
-            &mut needs.keywords
-        };
-        for selector in &rule.selectors {
-            let key = crate::resolve::selector_key(selector);
-            if let Some(found) = state.selections.get(&key) {
-                target.extend(found.iter().cloned());
-            }
-            if let crate::manifest::SelectorKind::Query(query) = &selector.kind {
-                if let Some(found) = state
-                    .selections
-                    .get(&crate::resolve::archived_query_key(query))
-                {
-                    target.extend(found.iter().cloned());
-                }
-            }
-        }
+    if !current.is_empty() {
+        out.push(current);
     }
-    let all = needs.all.clone();
-    needs.keywords.retain(|uid| !all.contains(uid));
-    needs
+    out
 }
 
-/// Photos whose details must be read: all of them, or only the keywords.
-#[derive(Debug, Default)]
-struct NeedsDetails {
-    /// Photos a rule manages notes, subject, artist, copyright or license of.
-    all: BTreeSet<String>,
-    /// Photos whose rules manage only keywords.
-    keywords: BTreeSet<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Reads the details of photos with one `GET /photos/:uid` each.
-async fn read_details(
-    client: &Client,
-    uids: Vec<String>,
-    concurrency: usize,
-) -> Result<Vec<(String, ServerDetails)>, Error> {
-    stream::iter(uids)
-        .map(|uid| async move {
-            let photo = client.photo(&uid).await?;
-            let details = photo
-                .details
-                .map(|details| ServerDetails {
-                    keywords: details.keywords,
-                    notes: details.notes,
-                    subject: details.subject,
-                    artist: details.artist,
-                    copyright: details.copyright,
-                    license: details.license,
-                })
-                .unwrap_or_default();
-            Ok::<_, Error>((uid, details))
-        })
-        .buffer_unordered(concurrency)
-        .try_collect()
-        .await
-}
-
-/// Reads keywords in batches where the server can: a batch-edit request
-/// without values only reads, and its rows carry `DetailsKeywords`. Photos the
-/// batch answer leaves out (archived ones) and older servers fall back to
-/// [`read_details`].
-async fn read_keywords(
-    client: &Client,
-    uids: Vec<String>,
-    concurrency: usize,
-) -> Result<Vec<(String, ServerDetails)>, Error> {
-    if !client.server_info().batch_edit || uids.is_empty() {
-        return read_details(client, uids, concurrency).await;
+    #[test]
+    fn lookups_are_cut_by_count_and_length() {
+        let uids: Vec<String> = (0..450).map(|i| format!("pt4q2mf3k9a{i:05}")).collect();
+        let cut = chunks(uids.iter().map(String::as_str));
+        assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), [184, 184, 82]);
+        let paths: Vec<String> = (0..10)
+            .map(|i| format!("{i}/{}", "é".repeat(300)))
+            .collect();
+        let cut = chunks(paths.iter().map(String::as_str));
+        assert!(cut.len() >= 5, "{}", cut.len());
+        assert_eq!(cut.iter().map(Vec::len).sum::<usize>(), 10);
+        assert!(chunks(Vec::<&str>::new()).is_empty());
     }
-    let chunks: Vec<Vec<String>> = uids
-        .chunks(crate::photoprism::BATCH_EDIT_CHUNK)
-        .map(<[String]>::to_vec)
-        .collect();
-    let answers: Vec<Result<crate::photoprism::models::BatchEditResponse, Error>> =
-        stream::iter(chunks)
-            .map(|chunk| async move {
-                client
-                    .batch_edit(&chunk, &crate::photoprism::BatchValues::new())
-                    .await
-            })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
-    let mut found: BTreeMap<String, ServerDetails> = BTreeMap::new();
-    for answer in answers {
-        match answer {
-            Ok(answer) => {
-                for row in answer.models {
-                    found.insert(
-                        row.uid.clone(),
-                        ServerDetails {
-                            keywords: row.details_keywords,
-                            ..ServerDetails::default()
-                        },
-                    );
-                }
-            }
-            // The feature may be switched off for this session: read one by one.
-            Err(Error::Unsupported { .. }) => {
-                return read_details(client, uids, concurrency).await;
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    let missing: Vec<String> = uids
-        .into_iter()
-        .filter(|uid| !found.contains_key(uid))
-        .collect();
-    let mut details: Vec<(String, ServerDetails)> = found.into_iter().collect();
-    details.extend(read_details(client, missing, concurrency).await?);
-    Ok(details)
 }

@@ -423,6 +423,7 @@ async fn interrupted_apply_starts_nothing_new() {
     let options = ApplyOptions {
         parallelism: 2,
         interrupt: Arc::new(AtomicBool::new(true)),
+        ..ApplyOptions::default()
     };
     env.emulator.reset_counts();
     let report = apply(&env.client, &planned.plan, &options, &Silent).await;

@@ -16,6 +16,7 @@ mod markdown;
 mod plan_tests;
 mod real_server;
 mod review;
+mod scale_tests;
 mod secrets;
 mod snapshot;
 mod support;

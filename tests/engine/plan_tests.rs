@@ -398,13 +398,13 @@ photos:
     new.emulator.reset_counts();
     let planned = new.plan(text).await.expect("plan");
     assert_eq!(planned.plan.actions.len(), 3);
-    // Keywords of the two cats come from one read-only batch-edit request; the
-    // artist rule needs the full details of its photo.
+    // Keywords of the two cats come from one read-only batch-edit request, the
+    // artist of the other photo from the value another one reports for it.
     assert_eq!(
         new.emulator.request_count("POST /api/v1/batch/photos/edit"),
-        1
+        2
     );
-    assert_eq!(new.emulator.request_count("GET /api/v1/photos/:uid"), 1);
+    assert_eq!(new.emulator.request_count("GET /api/v1/photos/:uid"), 0);
 
     let old = env(ApiGeneration::V2024).await;
     old.emulator.reset_counts();

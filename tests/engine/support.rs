@@ -83,13 +83,12 @@ impl Env {
         let planned = make_plan(&self.client, manifest, &PlanOptions::default())
             .await
             .expect("plan");
-        apply(
-            &self.client,
-            &planned.plan,
-            &ApplyOptions::default(),
-            &Silent,
-        )
-        .await
+        // As `prysm apply` does: photo updates start from what the plan read.
+        let options = ApplyOptions {
+            known: Some(std::sync::Arc::new(planned.state)),
+            ..ApplyOptions::default()
+        };
+        apply(&self.client, &planned.plan, &options, &Silent).await
     }
 
     /// Asserts that a new plan for a parsed manifest has nothing to do.

@@ -48,7 +48,8 @@ pub(crate) async fn search(
     params: Params,
 ) -> Reply {
     let generation = shared.generation;
-    let store = shared.store.lock();
+    // Searches only read: they run side by side.
+    let store = shared.store.read();
     let session = auth::session(&store, generation, &headers)?;
     auth::require_scope(generation, &session, "albums", false)?;
     if !session.has_user() {

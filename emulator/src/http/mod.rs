@@ -7,6 +7,7 @@
 mod albums;
 mod auth;
 mod batch;
+mod control;
 mod download;
 mod labels;
 mod links;
@@ -42,13 +43,34 @@ use crate::store::Store;
 /// State shared by the server task and every [`crate::Emulator`] handle.
 pub(crate) struct Shared {
     pub generation: ApiGeneration,
-    pub store: Mutex<Store>,
+    pub store: StoreLock,
     pub faults: Mutex<Faults>,
     pub url: String,
     /// PhotoPrism's `mutex.BatchEdit`: one batch edit that changes values at a time.
     pub batch_edit_lock: tokio::sync::Mutex<()>,
     /// How long a batch edit holds that lock per selected photo.
     pub batch_edit_per_photo: std::time::Duration,
+}
+
+/// The store behind a readers-writer lock: searches read it side by side, everything else
+/// takes it alone (`lock`, the name the handlers have always used).
+pub(crate) struct StoreLock(parking_lot::RwLock<Store>);
+
+impl StoreLock {
+    /// Wraps a store.
+    pub fn new(store: Store) -> Self {
+        StoreLock(parking_lot::RwLock::new(store))
+    }
+
+    /// Exclusive access.
+    pub fn lock(&self) -> parking_lot::RwLockWriteGuard<'_, Store> {
+        self.0.write()
+    }
+
+    /// Shared access, for handlers that only read.
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Store> {
+        self.0.read()
+    }
 }
 
 /// Lets a handler close its connection without answering.
@@ -223,7 +245,12 @@ async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Re
             let _acted = next.run(req).await;
             return drop_connection();
         }
-        None => next.run(req).await,
+        None => {
+            let started = std::time::Instant::now();
+            let res = next.run(req).await;
+            shared.faults.lock().add_busy(&route, started.elapsed());
+            res
+        }
     };
     let headers = res.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -333,6 +360,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/health", get(health))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found);
-    api.layer(middleware::from_fn_with_state(shared.clone(), gate))
+    // Emulator controls (not PhotoPrism routes): outside the gate, so they are never
+    // counted, delayed or faulted.
+    let control = Router::new()
+        .route(
+            "/_emulator/requests",
+            get(control::requests).delete(control::reset_requests),
+        )
+        .route("/_emulator/latency", axum::routing::put(control::latency));
+    control
+        .merge(api.layer(middleware::from_fn_with_state(shared.clone(), gate)))
         .with_state(shared)
 }

@@ -18,6 +18,6 @@ pub use file::PhotoFile;
 pub use label::{Label, PhotoLabel};
 pub use link::ShareLink;
 pub use message::{Message, StatusResponse};
-pub use photo::{Photo, PhotoDetails, PhotoResult, TextField};
+pub use photo::{Photo, PhotoDetails, PhotoResult, PhotoRow, RowFile, TextField};
 pub use session::{AppPassword, ConfigSettings, Session, SessionConfig, Tokens, User};
 pub use subject::Subject;

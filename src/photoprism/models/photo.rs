@@ -452,3 +452,131 @@ fn id_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String
         _ => String::new(),
     })
 }
+
+/// A lean search row: only what a planner compares (the full row is [`PhotoResult`]).
+///
+/// Reading pages into this type instead of [`PhotoResult`] skips the other fields while
+/// parsing, so a page of a thousand rows costs a fraction of the memory.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct PhotoRow {
+    /// Row id: `"<photoId>"` or `"<photoId>-<fileId>"` (see [`PhotoRow::photo_id`]).
+    #[serde(rename = "ID", deserialize_with = "id_string")]
+    pub id: String,
+    /// Photo UID (`p…`).
+    #[serde(rename = "UID")]
+    pub uid: String,
+    /// Title.
+    pub title: String,
+    /// Caption (2025+ servers).
+    pub caption: Option<String>,
+    /// Description (servers up to 2024).
+    pub description: Option<String>,
+    /// UTC time taken.
+    pub taken_at: String,
+    /// Time zone.
+    pub time_zone: String,
+    /// Favorite.
+    pub favorite: bool,
+    /// Private.
+    pub private: bool,
+    /// Altitude.
+    pub altitude: f64,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lng: f64,
+    /// Name of this row's file (relative to the root).
+    pub file_name: String,
+    /// SHA-1 of this row's file.
+    pub hash: String,
+    /// Archive time, if archived.
+    #[serde(deserialize_with = "opt_time")]
+    pub deleted_at: Option<String>,
+    /// Keywords (batch-edit rows of 2025+ servers).
+    pub details_keywords: String,
+    /// Files of the photo (only with `merged=true`).
+    #[serde(deserialize_with = "null_default")]
+    pub files: Vec<RowFile>,
+}
+
+/// A file of a [`PhotoRow`]: its name, hash and whether it is the primary one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct RowFile {
+    /// Path relative to the root.
+    pub name: String,
+    /// SHA-1 of the content.
+    pub hash: String,
+    /// True for the photo's primary file.
+    pub primary: bool,
+}
+
+impl PhotoRow {
+    /// The photo's text, from `Caption` or `Description`, whichever the server sent.
+    pub fn caption(&self) -> &str {
+        self.caption
+            .as_deref()
+            .or(self.description.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// True when the photo is archived.
+    pub fn is_archived(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    /// The numeric photo id (the part of `ID` before `-`), 0 when the row has none.
+    pub fn photo_id(&self) -> i64 {
+        let head = self.id.split('-').next().unwrap_or_default();
+        head.parse().unwrap_or(0)
+    }
+
+    /// The primary file's name: the file marked primary, else the row's file.
+    pub fn primary_name(&self) -> &str {
+        self.files
+            .iter()
+            .find(|file| file.primary)
+            .map_or(self.file_name.as_str(), |file| file.name.as_str())
+    }
+
+    /// Every file name of the row (the merged files, and the row's own file).
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|file| file.name.as_str())
+            .chain(std::iter::once(self.file_name.as_str()))
+            .filter(|name| !name.is_empty())
+    }
+
+    /// Every file hash of the row (the merged files, and the row's own file).
+    pub fn hashes(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .map(|file| file.hash.as_str())
+            .chain(std::iter::once(self.hash.as_str()))
+            .filter(|hash| !hash.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[test]
+    fn lean_rows_read_search_answers() {
+        let json = r#"[{"ID":"12-31","UID":"pt1","Title":"T","Description":"d","TakenAt":"2024-01-02T03:04:05Z",
+            "TimeZone":"","Favorite":true,"Lat":1.5,"FileName":"a/b.jpg","Hash":"h1","Quality":3,
+            "CameraMake":"Canon","Files":[{"UID":"f1","Name":"a/b.cr2","Hash":"h2","Primary":false},
+            {"UID":"f2","Name":"a/b.jpg","Hash":"h1","Primary":true,"Size":7}]},
+            {"ID":7,"UID":"pt2","DeletedAt":"2024-02-02T00:00:00Z","Files":null}]"#;
+        let rows: Vec<PhotoRow> = serde_json::from_str(json).expect("rows");
+        assert_eq!(rows[0].photo_id(), 12);
+        assert_eq!(rows[0].caption(), "d");
+        assert_eq!(rows[0].primary_name(), "a/b.jpg");
+        assert_eq!(rows[0].hashes().collect::<Vec<_>>(), ["h2", "h1", "h1"]);
+        assert_eq!(rows[1].photo_id(), 7);
+        assert!(rows[1].is_archived());
+        assert!(rows[1].files.is_empty());
+    }
+}

@@ -25,7 +25,7 @@ pub(crate) struct Narrowed<T> {
 }
 
 /// Whether the server refused the request itself (400), as opposed to failing to answer it.
-fn is_refusal(error: &Error) -> bool {
+pub(crate) fn is_refusal(error: &Error) -> bool {
     error.status() == Some(400)
 }
 

@@ -1,0 +1,270 @@
+//! Reading photo details (keywords, notes, subject, artist, copyright,
+//! license): only for photos whose rules manage them, and in batches where the
+//! server can.
+//!
+//! On 2025+ servers a batch edit without values only reads: for up to 500
+//! photos it answers each photo's keywords (`DetailsKeywords` of its row) and,
+//! for subject, artist, copyright and license, the value the selection shares
+//! (`values.DetailsArtist = {"value": …, "mixed": false}`). A shared value is
+//! every photo's value; a mixed one is narrowed down by reading halves, and
+//! small mixed groups are read one photo at a time (`GET /photos/:uid`, which
+//! also gives notes and the `…Src` fields an update needs). Servers without
+//! batch edit are read one photo at a time.
+
+use std::collections::BTreeMap;
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::fetch::Pages;
+use super::{LibraryState, ServerDetails, Uid};
+use crate::manifest::{Manifest, SelectorKind};
+use crate::photoprism::{BATCH_EDIT_CHUNK, BatchValues, Client, Error};
+
+/// Bits of the detail fields a photo's rules manage.
+const KEYWORDS: u8 = 1;
+const NOTES: u8 = 2;
+const SUBJECT: u8 = 4;
+const ARTIST: u8 = 8;
+const COPYRIGHT: u8 = 16;
+const LICENSE: u8 = 32;
+
+/// The batch-edit `values` key of each field a batch read aggregates.
+const AGGREGATED: [(u8, &str); 4] = [
+    (SUBJECT, "DetailsSubject"),
+    (ARTIST, "DetailsArtist"),
+    (COPYRIGHT, "DetailsCopyright"),
+    (LICENSE, "DetailsLicense"),
+];
+
+/// A mixed group this small is read one photo at a time rather than halved.
+const LEAF: usize = 32;
+
+/// Which detail fields of which photos the rules manage.
+fn needs(manifest: &Manifest, state: &LibraryState) -> BTreeMap<Uid, u8> {
+    let mut needs: BTreeMap<Uid, u8> = BTreeMap::new();
+    for rule in &manifest.photos {
+        let mut mask = 0;
+        for (set, bit) in [
+            (rule.keywords.is_some(), KEYWORDS),
+            (rule.notes.is_some(), NOTES),
+            (rule.subject.is_some(), SUBJECT),
+            (rule.artist.is_some(), ARTIST),
+            (rule.copyright.is_some(), COPYRIGHT),
+            (rule.license.is_some(), LICENSE),
+        ] {
+            if set {
+                mask |= bit;
+            }
+        }
+        if mask == 0 {
+            continue;
+        }
+        for selector in &rule.selectors {
+            for uid in state.found(&selector.kind).iter() {
+                *needs.entry(*uid).or_default() |= mask;
+            }
+            if let SelectorKind::Query(query) = &selector.kind {
+                for uid in state.found_archived(query) {
+                    *needs.entry(*uid).or_default() |= mask;
+                }
+            }
+        }
+    }
+    needs
+}
+
+/// Reads the details the rules need into `state`.
+pub(super) async fn read(
+    client: &Client,
+    manifest: &Manifest,
+    state: &mut LibraryState,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<(), Error> {
+    let needs = needs(manifest, state);
+    if needs.is_empty() {
+        return Ok(());
+    }
+    let mut whole: Vec<Uid> = Vec::new();
+    let mut groups: BTreeMap<u8, Vec<Uid>> = BTreeMap::new();
+    let batch = state.batch_edit;
+    for (uid, mask) in needs {
+        // Notes are only in the whole photo; a batch answer leaves archived photos out.
+        if !batch || mask & NOTES != 0 || state.is_archived(uid) {
+            whole.push(uid);
+        } else {
+            groups.entry(mask).or_default().push(uid);
+        }
+    }
+    let mut found: Vec<(Uid, ServerDetails)> = Vec::new();
+    if !groups.is_empty() {
+        match read_batches(client, groups, concurrency, pages).await {
+            Ok((details, rest)) => {
+                found.extend(details);
+                whole.extend(rest);
+            }
+            Err(BatchFailure::Unsupported(uids)) => whole.extend(uids),
+            Err(BatchFailure::Server(error)) => return Err(error),
+        }
+    }
+    found.extend(read_whole(client, whole, concurrency, pages).await?);
+    for (uid, details) in found {
+        if let Ok(index) = state.photos.binary_search_by(|photo| photo.uid.cmp(&uid)) {
+            if let Some(photo) = state.photos.get_mut(index) {
+                match &mut photo.details {
+                    Some(known) => known.merge(details),
+                    None => photo.details = Some(Box::new(details)),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads groups of photos (by the fields they need) with read-only batch edits.
+/// Returns what was read and the photos that need a whole read.
+async fn read_batches(
+    client: &Client,
+    groups: BTreeMap<u8, Vec<Uid>>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<(Vec<(Uid, ServerDetails)>, Vec<Uid>), BatchFailure> {
+    let mut pending: Vec<(u8, Vec<Uid>)> = Vec::new();
+    for (mask, uids) in groups {
+        for chunk in uids.chunks(BATCH_EDIT_CHUNK) {
+            pending.push((mask, chunk.to_vec()));
+        }
+    }
+    let all: Vec<Uid> = pending.iter().flat_map(|(_, uids)| uids.clone()).collect();
+    let mut found = Vec::new();
+    let mut rest = Vec::new();
+    while !pending.is_empty() {
+        pages.expect(pending.len());
+        let answers: Vec<(u8, Vec<Uid>, Result<_, Error>)> =
+            stream::iter(std::mem::take(&mut pending))
+                .map(|(mask, uids)| async move {
+                    let text: Vec<String> = uids.iter().map(Uid::to_string).collect();
+                    let answer = client.batch_edit(&text, &BatchValues::new()).await;
+                    pages.done();
+                    (mask, uids, answer)
+                })
+                .buffer_unordered(concurrency)
+                .collect()
+                .await;
+        for (mask, uids, answer) in answers {
+            let answer = match answer {
+                Ok(answer) => answer,
+                Err(Error::Unsupported { .. }) => return Err(BatchFailure::Unsupported(all)),
+                Err(error) => return Err(BatchFailure::Server(error)),
+            };
+            match settle(mask, &uids, &answer) {
+                Settled::Read(details, missing) => {
+                    found.extend(details);
+                    rest.extend(missing);
+                }
+                Settled::Mixed if uids.len() > LEAF => {
+                    let (left, right) = uids.split_at(uids.len() / 2);
+                    pending.push((mask, left.to_vec()));
+                    pending.push((mask, right.to_vec()));
+                }
+                Settled::Mixed => rest.extend(uids),
+            }
+        }
+    }
+    Ok((found, rest))
+}
+
+/// Why batch reads stopped.
+enum BatchFailure {
+    /// The server has no batch edit: read these photos whole.
+    Unsupported(Vec<Uid>),
+    /// A request failed.
+    Server(Error),
+}
+
+/// What one batch answer tells.
+enum Settled {
+    /// Every photo's needed fields, and the photos the answer left out.
+    Read(Vec<(Uid, ServerDetails)>, Vec<Uid>),
+    /// A needed aggregated field differs between the photos.
+    Mixed,
+}
+
+fn settle(
+    mask: u8,
+    uids: &[Uid],
+    answer: &crate::photoprism::models::BatchEditResponse,
+) -> Settled {
+    let mut shared: Vec<(u8, Box<str>)> = Vec::new();
+    for (bit, key) in AGGREGATED {
+        if mask & bit == 0 {
+            continue;
+        }
+        match answer.values.get(key) {
+            Some(value) if !value.mixed => match value.value.as_str() {
+                Some(text) => shared.push((bit, text.into())),
+                None if value.value.is_null() => shared.push((bit, "".into())),
+                None => return Settled::Mixed,
+            },
+            _ => return Settled::Mixed,
+        }
+    }
+    let rows: BTreeMap<&str, &str> = answer
+        .models
+        .iter()
+        .map(|row| (row.uid.as_str(), row.details_keywords.as_str()))
+        .collect();
+    let mut details = Vec::new();
+    let mut missing = Vec::new();
+    for uid in uids {
+        let Some(keywords) = rows.get(uid.as_str()) else {
+            missing.push(*uid);
+            continue;
+        };
+        let mut read = ServerDetails::default();
+        if mask & KEYWORDS != 0 {
+            read.keywords = Some((*keywords).into());
+        }
+        for (bit, value) in &shared {
+            let slot = match *bit {
+                SUBJECT => &mut read.subject,
+                ARTIST => &mut read.artist,
+                COPYRIGHT => &mut read.copyright,
+                _ => &mut read.license,
+            };
+            *slot = Some(value.clone());
+        }
+        details.push((*uid, read));
+    }
+    if missing.len() == uids.len() && !uids.is_empty() {
+        // Nothing came back: the aggregate describes no photo of the request.
+        return Settled::Read(Vec::new(), missing);
+    }
+    Settled::Read(details, missing)
+}
+
+/// Reads photos whole, one `GET /photos/:uid` each.
+async fn read_whole(
+    client: &Client,
+    uids: Vec<Uid>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<Vec<(Uid, ServerDetails)>, Error> {
+    pages.expect(uids.len());
+    stream::iter(uids)
+        .map(|uid| async move {
+            let photo = client.photo(uid.as_str()).await?;
+            pages.done();
+            let details = photo
+                .details
+                .as_ref()
+                .map(ServerDetails::from_photo)
+                .unwrap_or_else(|| {
+                    ServerDetails::from_photo(&crate::photoprism::PhotoDetails::default())
+                });
+            Ok::<_, Error>((uid, details))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await
+}
