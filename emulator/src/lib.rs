@@ -17,6 +17,7 @@ mod library;
 mod model;
 mod options;
 mod render;
+mod render_fast;
 mod search;
 mod seed;
 mod store;
