@@ -41,6 +41,12 @@ fn main() -> ExitCode {
     if args.get(1).map(String::as_str) == Some("__runner") {
         return runner();
     }
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs this binary without it: do
+    // not start a benchmark of many minutes from a test run.
+    if args.len() < 2 {
+        println!("scale: nothing to do without `--bench` (run `cargo bench --bench scale`)");
+        return ExitCode::SUCCESS;
+    }
     let options = match Options::parse(&args[1..]) {
         Ok(options) => options,
         Err(message) => {
