@@ -38,6 +38,15 @@ fn main() -> ExitCode {
     if args.get(1).map(String::as_str) == Some("__emulator") {
         return prysm_emulator::cli::main(args.into_iter().skip(2));
     }
+    if args.get(1).map(String::as_str) == Some("__runner") {
+        return runner();
+    }
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs this binary without it: do
+    // not start a benchmark of many minutes from a test run.
+    if args.len() < 2 {
+        println!("scale: nothing to do without `--bench` (run `cargo bench --bench scale`)");
+        return ExitCode::SUCCESS;
+    }
     let options = match Options::parse(&args[1..]) {
         Ok(options) => options,
         Err(message) => {
@@ -314,12 +323,130 @@ struct Run {
     stdout: String,
 }
 
-/// Runs the `prysm` binary and measures it with `wait4`.
+/// Runs the `prysm` binary and measures it with `wait4`, through the runner process.
 fn prysm(url: &str, args: &[&str], dir: &Path) -> Result<Run, String> {
     let out_path = dir.join("prysm.out");
     let err_path = dir.join("prysm.err");
-    let out = std::fs::File::create(&out_path).map_err(|e| e.to_string())?;
-    let err = std::fs::File::create(&err_path).map_err(|e| e.to_string())?;
+    let mut request = vec![
+        url.to_string(),
+        out_path.to_string_lossy().to_string(),
+        err_path.to_string_lossy().to_string(),
+    ];
+    request.extend(args.iter().map(|arg| arg.to_string()));
+    let answer = {
+        let runner = RUNNER.get().ok_or("the runner was not started")?;
+        let mut runner = runner.lock().map_err(|_| "the runner failed")?;
+        runner.measure(&request)?
+    };
+    let mut stdout = String::new();
+    std::fs::File::open(&out_path)
+        .and_then(|mut f| f.read_to_string(&mut stdout))
+        .map_err(|e| e.to_string())?;
+    let code = answer["code"].as_i64().unwrap_or(-1) as i32;
+    if code != 0 && code != 2 {
+        let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+        return Err(format!(
+            "prysm {} exited with {code}:\n{}\n{}",
+            args.join(" "),
+            stderr.chars().take(3000).collect::<String>(),
+            stdout.chars().take(2000).collect::<String>()
+        ));
+    }
+    let micros = |key: &str| Duration::from_micros(answer[key].as_u64().unwrap_or(0));
+    Ok(Run {
+        wall: micros("wall_us"),
+        cpu: micros("cpu_us"),
+        peak_rss_mb: answer["maxrss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+        status: code,
+        stdout,
+    })
+}
+
+/// The process that starts `prysm` and waits for it. It is started while this benchmark
+/// is still small: a child started with `vfork` and `exec` is charged the parent's peak
+/// memory in `ru_maxrss`, so the parent of the measured process must stay small.
+struct Runner {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+static RUNNER: std::sync::OnceLock<std::sync::Mutex<Runner>> = std::sync::OnceLock::new();
+
+impl Runner {
+    fn start() -> Result<Runner, String> {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(exe)
+            .arg("__runner")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start the runner: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no runner stdin")?;
+        let stdout = BufReader::new(child.stdout.take().ok_or("no runner stdout")?);
+        Ok(Runner {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    fn measure(&mut self, request: &[String]) -> Result<serde_json::Value, String> {
+        use std::io::Write as _;
+        let line = serde_json::to_string(request).map_err(|e| e.to_string())?;
+        writeln!(self.stdin, "{line}").map_err(|e| e.to_string())?;
+        self.stdin.flush().map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        self.stdout
+            .read_line(&mut answer)
+            .map_err(|e| e.to_string())?;
+        let answer: serde_json::Value =
+            serde_json::from_str(&answer).map_err(|e| format!("runner: {e}: {answer}"))?;
+        match answer["error"].as_str() {
+            Some(error) => Err(error.to_string()),
+            None => Ok(answer),
+        }
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The runner's loop: one JSON line `[url, stdout file, stderr file, args...]` in, one JSON
+/// line `{wall_us, cpu_us, maxrss_kb, code}` (or `{error}`) out.
+fn runner() -> ExitCode {
+    use std::io::Write as _;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let answer = match serde_json::from_str::<Vec<String>>(&line) {
+            Ok(request) => {
+                run_measured(&request).unwrap_or_else(|error| serde_json::json!({ "error": error }))
+            }
+            Err(e) => serde_json::json!({ "error": e.to_string() }),
+        };
+        if writeln!(out, "{answer}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_measured(request: &[String]) -> Result<serde_json::Value, String> {
+    let [url, out_path, err_path, args @ ..] = request else {
+        return Err("short request".to_string());
+    };
+    let out = std::fs::File::create(out_path).map_err(|e| e.to_string())?;
+    let err = std::fs::File::create(err_path).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_prysm"))
         .args(args)
@@ -344,32 +471,18 @@ fn prysm(url: &str, args: &[&str], dir: &Path) -> Result<Run, String> {
     if waited != pid {
         return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
     }
-    let seconds = |t: libc::timeval| Duration::new(t.tv_sec as u64, (t.tv_usec as u32) * 1000);
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
         -1
     };
-    let mut stdout = String::new();
-    std::fs::File::open(&out_path)
-        .and_then(|mut f| f.read_to_string(&mut stdout))
-        .map_err(|e| e.to_string())?;
-    if code != 0 && code != 2 {
-        let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
-        return Err(format!(
-            "prysm {} exited with {code}:\n{}\n{}",
-            args.join(" "),
-            stderr.chars().take(3000).collect::<String>(),
-            stdout.chars().take(2000).collect::<String>()
-        ));
-    }
-    Ok(Run {
-        wall,
-        cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
-        status: code,
-        stdout,
-    })
+    Ok(serde_json::json!({
+        "wall_us": wall.as_micros() as u64,
+        "cpu_us": micros(usage.ru_utime) + micros(usage.ru_stime),
+        "maxrss_kb": usage.ru_maxrss,
+        "code": code,
+    }))
 }
 
 /// Prints one result line.
@@ -564,6 +677,10 @@ fn changing_manifest(library: &Library, favorites: &BTreeSet<String>) -> Changin
 // Scenarios
 
 fn run(options: &Options) -> Result<(), String> {
+    let runner = Runner::start()?;
+    if RUNNER.set(std::sync::Mutex::new(runner)).is_err() {
+        return Err("the runner was started twice".to_string());
+    }
     let dir = std::env::temp_dir().join(format!("prysm-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     println!(

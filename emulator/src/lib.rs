@@ -18,6 +18,7 @@ mod model;
 mod options;
 mod reach;
 mod render;
+mod render_fast;
 mod search;
 mod seed;
 mod store;

@@ -167,7 +167,7 @@ async fn read_batches(
                     pending.push((mask, left.to_vec()));
                     pending.push((mask, right.to_vec()));
                 }
-                Settled::Mixed => rest.extend(uids),
+                Settled::Mixed | Settled::Unknown => rest.extend(uids),
             }
         }
     }
@@ -188,6 +188,8 @@ enum Settled {
     Read(Vec<(Uid, ServerDetails)>, Vec<Uid>),
     /// A needed aggregated field differs between the photos.
     Mixed,
+    /// The answer does not aggregate a needed field (an older release): read whole.
+    Unknown,
 }
 
 fn settle(
@@ -204,9 +206,10 @@ fn settle(
             Some(value) if !value.mixed => match value.value.as_str() {
                 Some(text) => shared.push((bit, text.into())),
                 None if value.value.is_null() => shared.push((bit, "".into())),
-                None => return Settled::Mixed,
+                None => return Settled::Unknown,
             },
-            _ => return Settled::Mixed,
+            Some(_) => return Settled::Mixed,
+            None => return Settled::Unknown,
         }
     }
     let rows: BTreeMap<&str, &str> = answer
@@ -267,4 +270,53 @@ async fn read_whole(
         .buffer_unordered(concurrency)
         .try_collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::photoprism::models::BatchEditResponse;
+
+    fn uid(text: &str) -> Uid {
+        Uid::parse(text).expect("uid")
+    }
+
+    fn answer(json: serde_json::Value) -> BatchEditResponse {
+        serde_json::from_value(json).expect("answer")
+    }
+
+    #[test]
+    fn shared_values_belong_to_every_photo_and_mixed_ones_to_none() {
+        let (a, b, c) = (
+            uid("p000000000000001"),
+            uid("p000000000000002"),
+            uid("p000000000000003"),
+        );
+        let shared = answer(serde_json::json!({
+            "models": [
+                {"UID": "p000000000000001", "DetailsKeywords": "cat, ünï"},
+                {"UID": "p000000000000002", "DetailsKeywords": ""}
+            ],
+            "values": {
+                "DetailsArtist": {"value": "Zoë", "mixed": false, "action": "none"},
+                "DetailsLicense": {"value": "", "mixed": true, "action": "none"}
+            }
+        }));
+        // c is not in the answer (archived): it is read whole.
+        let Settled::Read(read, missing) = settle(KEYWORDS | ARTIST, &[a, b, c], &shared) else {
+            panic!("expected values");
+        };
+        assert_eq!(missing, vec![c]);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].1.keywords.as_deref(), Some("cat, ünï"));
+        assert_eq!(read[1].1.artist.as_deref(), Some("Zoë"));
+        assert_eq!(read[1].1.license, None);
+        // The license differs between the photos: narrow down.
+        assert!(matches!(settle(LICENSE, &[a, b], &shared), Settled::Mixed));
+        // A release that does not aggregate the subject: read whole, no halving.
+        assert!(matches!(
+            settle(SUBJECT, &[a, b], &shared),
+            Settled::Unknown
+        ));
+    }
 }

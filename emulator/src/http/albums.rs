@@ -25,7 +25,10 @@ type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// Adds the paging and token headers of search answers.
 pub(crate) fn page_response(store: &Store, page: Page) -> Response {
-    let mut res = respond::ok(&Value::Array(page.items));
+    let mut res = match page.body {
+        Some(body) => respond::json_bytes(axum::http::StatusCode::OK, body),
+        None => respond::ok(&Value::Array(page.items)),
+    };
     let headers = res.headers_mut();
     for (name, value) in [
         ("X-Count", page.count.to_string()),

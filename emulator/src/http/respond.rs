@@ -33,6 +33,16 @@ pub(crate) fn json(status: StatusCode, value: &Value) -> Response {
     res
 }
 
+/// A JSON response from JSON that is already written.
+pub(crate) fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut res = (status, body).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    res
+}
+
 /// 200 with a JSON body.
 pub(crate) fn ok(value: &Value) -> Response {
     json(StatusCode::OK, value)
