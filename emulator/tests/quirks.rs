@@ -691,6 +691,38 @@ async fn uploads_dedupe_by_hash_and_still_join_albums() {
     assert_eq!(redirect.status(), 307);
 }
 
+/// photoprism-api.md §4.1: only base names are kept in the upload folder, so a second file
+/// with the same base name (in the same or a later multipart request under the same token)
+/// replaces the first.
+#[tokio::test]
+async fn uploads_keep_base_names_so_same_names_replace() {
+    let emu = start(ApiGeneration::V2024).await;
+    let api = Api::login(&emu).await;
+    let user = emu.user_uid();
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"first".to_vec()).file_name("a/IMG 1.jpg"),
+        )
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"second".to_vec()).file_name("b/IMG 1.jpg"),
+        );
+    let res = api
+        .http
+        .post(format!("{}/api/v1/users/{user}/upload/tok", api.base))
+        .bearer_auth(&api.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    api.put(&format!("/api/v1/users/{user}/upload/tok"), json!({}))
+        .await;
+    let photos = emu.photos();
+    assert_eq!(photos.len(), 1, "one file survives in the upload folder");
+}
+
 #[tokio::test]
 async fn authentication_variants_and_permissions() {
     let emu = start(ApiGeneration::V2025).await;

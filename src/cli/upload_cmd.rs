@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sha1::{Digest, Sha1};
 
 use super::{CliError, Connection, Interrupts};
-use crate::photoprism::{AlbumQuery, Client, Error, UploadFile};
+use crate::photoprism::{AlbumQuery, Client, UploadFile};
 use crate::render::text::terminal_safe;
 
 /// Arguments of `prysm upload`.
@@ -19,10 +19,19 @@ pub struct UploadArgs {
     /// Files or directories (walked recursively; hidden files are skipped).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Add the uploaded photos to this album: an album UID or an exact title.
-    #[arg(long, value_name = "UID|TITLE")]
+    /// Add the photos (new and already known) to this album: a manifest album key (with
+    /// `-f`), an album UID, or an exact title.
+    #[arg(long, value_name = "KEY|UID|TITLE")]
     pub album: Option<String>,
+    /// The manifest whose album keys `--album` may name (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
 }
+
+/// Files sent in one upload at most (one multipart request, one import).
+const UPLOAD_FILES: usize = 50;
+/// Bytes sent in one upload at most (a larger file goes alone).
+const UPLOAD_BYTES: u64 = 128 * 1024 * 1024;
 
 /// A local file to upload.
 struct Local {
@@ -73,9 +82,54 @@ fn digest(path: &Path) -> Result<Local, CliError> {
     })
 }
 
-/// The album UID `--album` names: a UID of an existing album, or an exact title.
-async fn resolve_album(client: &Client, key: &str) -> Result<String, CliError> {
+/// The album UID `--album` names: a key of the manifest given with `-f` (its pinned `uid`,
+/// or the server album its title matches, as `prysm plan` matches it), else a UID of an
+/// existing album, else an exact title.
+async fn resolve_album(
+    client: &Client,
+    key: &str,
+    manifest: Option<&crate::manifest::Manifest>,
+) -> Result<String, CliError> {
     let albums = client.all_albums(AlbumQuery::default()).await?;
+    if let Some(manifest) = manifest
+        && let Some(entry) = manifest.albums.iter().find(|e| e.key == key)
+    {
+        if entry.state == crate::manifest::AlbumState::Absent {
+            return Err(CliError::usage(
+                format!("album.{key} is declared `state: absent`"),
+                "name an album the manifest keeps",
+            ));
+        }
+        let server: Vec<crate::state::ServerAlbum> = albums
+            .iter()
+            .filter(|a| a.album_type == "album")
+            .cloned()
+            .map(crate::state::ServerAlbum::from)
+            .collect();
+        // Only this entry is matched: other entries' problems are not this command's.
+        let one = crate::manifest::Manifest {
+            albums: vec![entry.clone()],
+            photos: Vec::new(),
+            ..manifest.clone()
+        };
+        return match crate::resolve::match_albums(&one, &server) {
+            Ok(matched) => match matched.get(key).cloned().flatten() {
+                Some(uid) => Ok(uid),
+                None => Err(CliError::usage(
+                    format!("album.{key} does not exist on the server yet"),
+                    "run `prysm apply` first to create it",
+                )),
+            },
+            Err(problems) => Err(CliError::usage(
+                problems
+                    .iter()
+                    .map(|p| p.message().to_owned())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                "add `uid:` to the entry (prysm export lists album UIDs)",
+            )),
+        };
+    }
     if let Some(album) = albums.iter().find(|a| a.uid == key) {
         return Ok(album.uid.clone());
     }
@@ -84,7 +138,11 @@ async fn resolve_album(client: &Client, key: &str) -> Result<String, CliError> {
         [one] => Ok(one.uid.clone()),
         [] => Err(CliError::usage(
             format!("no album has the UID or title `{}`", terminal_safe(key)),
-            "create the album first (prysm apply), or give its UID",
+            if manifest.is_some() {
+                "name a key of the manifest given with -f, an album UID or an exact title"
+            } else {
+                "create the album first (prysm apply), or give its UID (or its manifest key with -f)"
+            },
         )),
         _ => Err(CliError::usage(
             format!(
@@ -99,7 +157,12 @@ async fn resolve_album(client: &Client, key: &str) -> Result<String, CliError> {
 
 /// Runs `prysm upload`.
 pub async fn run(connection: &Connection, args: &UploadArgs) -> Result<ExitCode, CliError> {
-    // Read everything before connecting: an unreadable file stops the command early.
+    // Read everything before connecting: an unreadable file or manifest stops the command early.
+    let manifest = if args.files.is_empty() {
+        None
+    } else {
+        Some(crate::manifest::load(&args.files)?)
+    };
     let mut seen = HashSet::new();
     let mut locals = Vec::new();
     for path in walk(&args.paths)? {
@@ -110,30 +173,76 @@ pub async fn run(connection: &Connection, args: &UploadArgs) -> Result<ExitCode,
     }
     let interrupts = Interrupts::install();
     let client = connection.connect(&interrupts).await?;
-    let result = upload(&client, args, locals).await;
+    let result = upload(&client, args, manifest.as_ref(), locals).await;
     super::connect::finish(&client, &interrupts).await;
     result
+}
+
+/// Splits files into uploads of at most [`UPLOAD_FILES`] files and [`UPLOAD_BYTES`] bytes,
+/// never two files with the same base name in one upload (PhotoPrism keeps base names only).
+fn batches(files: Vec<Local>) -> Vec<Vec<Local>> {
+    let mut out: Vec<Vec<Local>> = Vec::new();
+    let mut open: Vec<(Vec<Local>, u64, HashSet<std::ffi::OsString>)> = Vec::new();
+    for file in files {
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_owned())
+            .unwrap_or_default();
+        let fits = open.iter().position(|(batch, bytes, names)| {
+            batch.len() < UPLOAD_FILES
+                && (batch.is_empty() || bytes + file.size <= UPLOAD_BYTES)
+                && !names.contains(&name)
+        });
+        let index = match fits {
+            Some(index) => index,
+            None => {
+                open.push((Vec::new(), 0, HashSet::new()));
+                open.len() - 1
+            }
+        };
+        let (batch, bytes, names) = &mut open[index];
+        *bytes += file.size;
+        names.insert(name);
+        batch.push(file);
+        if batch.len() >= UPLOAD_FILES || *bytes >= UPLOAD_BYTES {
+            out.push(open.remove(index).0);
+        }
+    }
+    out.extend(open.into_iter().map(|(batch, _, _)| batch));
+    out
 }
 
 async fn upload(
     client: &Client,
     args: &UploadArgs,
+    manifest: Option<&crate::manifest::Manifest>,
     locals: Vec<Local>,
 ) -> Result<ExitCode, CliError> {
     let albums = match &args.album {
-        Some(key) => vec![resolve_album(client, key).await?],
+        Some(key) => vec![resolve_album(client, key, manifest).await?],
         None => Vec::new(),
     };
-    let mut new = Vec::new();
-    let mut known = 0usize;
-    for local in locals {
-        match client.file_by_hash(&local.sha1).await {
-            Ok(_) => known += 1,
-            Err(Error::NotFound { .. }) => new.push(local),
-            Err(other) => return Err(other.into()),
+    let hashes: Vec<String> = locals.iter().map(|l| l.sha1.clone()).collect();
+    let known_photos = client.photo_uids_by_hash(&hashes).await?;
+    let (known, new): (Vec<Local>, Vec<Local>) = locals
+        .into_iter()
+        .partition(|l| known_photos.contains_key(&l.sha1));
+    // Photos already on the server join the album too: the command says "these files, in
+    // this album".
+    if let Some(album) = albums.first() {
+        let mut uids: Vec<String> = known
+            .iter()
+            .filter_map(|l| known_photos.get(&l.sha1).cloned())
+            .collect();
+        uids.sort();
+        uids.dedup();
+        if !uids.is_empty() {
+            client.add_photos_to_album(album, &uids).await?;
         }
     }
     let total_bytes: u64 = new.iter().map(|l| l.size).sum();
+    let count = new.len();
     let bar = if std::io::stderr().is_terminal() && !new.is_empty() {
         let bar = ProgressBar::new(total_bytes);
         let style = ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {msg}")
@@ -143,41 +252,90 @@ async fn upload(
     } else {
         None
     };
-    let count = new.len();
-    let mut uploaded = Vec::new();
-    for (i, local) in new.iter().enumerate() {
+    let mut uploaded: Vec<(PathBuf, String)> = Vec::new();
+    let mut rejected: Vec<PathBuf> = Vec::new();
+    let mut sent = 0usize;
+    for batch in batches(new) {
         if let Some(bar) = &bar {
-            bar.set_message(format!("file {}/{count}", i + 1));
+            bar.set_message(format!(
+                "files {}-{} of {count}",
+                sent + 1,
+                sent + batch.len()
+            ));
         }
-        let file = UploadFile::from_path(&local.path).await?;
-        let photos = client.upload(&[file], &albums).await.map_err(|error| {
-            if let Some(bar) = &bar {
-                bar.finish_and_clear();
+        let mut files = Vec::with_capacity(batch.len());
+        for local in &batch {
+            files.push(UploadFile::from_path(&local.path).await?);
+        }
+        let report = match client.upload_files(&files, &albums).await {
+            Ok(report) => report,
+            Err(error) => {
+                if let Some(bar) = &bar {
+                    bar.finish_and_clear();
+                }
+                print_uploaded(&uploaded);
+                let names = batch
+                    .iter()
+                    .map(|l| format!("`{}`", terminal_safe(&l.path.display().to_string())))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(CliError::usage(
+                    format!("the upload of {names} failed: {error}"),
+                    format!(
+                        "{} file(s) were uploaded before it (listed above); the failed upload \
+                         may or may not have been imported: run the command again, it skips \
+                         what the server has",
+                        uploaded.len()
+                    ),
+                ));
             }
-            CliError::usage(
-                format!(
-                    "the upload of `{}` failed: {error}",
-                    terminal_safe(&local.path.display().to_string())
-                ),
-                format!(
-                    "{} file(s) were uploaded before it; run the command again to upload the rest",
-                    uploaded.len()
-                ),
-            )
-        })?;
-        for photo in photos {
-            uploaded.push((local.path.clone(), photo.uid));
-        }
-        if let Some(bar) = &bar {
-            bar.inc(local.size);
+        };
+        drop(files);
+        sent += batch.len();
+        for local in batch {
+            match report.photos.get(&local.sha1) {
+                Some(uid) => uploaded.push((local.path, uid.clone())),
+                None => rejected.push(local.path),
+            }
+            if let Some(bar) = &bar {
+                bar.inc(local.size);
+            }
         }
     }
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    for (path, uid) in &uploaded {
+    print_uploaded(&uploaded);
+    for path in &rejected {
+        println!(
+            "! {}  not imported (PhotoPrism did not index it: unsupported, rejected, or a sidecar file)",
+            terminal_safe(&path.display().to_string())
+        );
+    }
+    let into_album = if albums.is_empty() || known.is_empty() {
+        ""
+    } else {
+        " (added to the album)"
+    };
+    println!(
+        "{} new file(s) uploaded ({total_bytes} bytes), {} already on the server{into_album}.",
+        uploaded.len() + rejected.len(),
+        known.len()
+    );
+    if rejected.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "error: {} file(s) were sent but no photo holds them; check PhotoPrism's log for why",
+            rejected.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+/// One line per uploaded file: the photo UID and the local path.
+fn print_uploaded(uploaded: &[(PathBuf, String)]) {
+    for (path, uid) in uploaded {
         println!("+ {uid}  {}", terminal_safe(&path.display().to_string()));
     }
-    println!("{count} new file(s) uploaded ({total_bytes} bytes), {known} already on the server.");
-    Ok(ExitCode::SUCCESS)
 }

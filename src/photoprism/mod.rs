@@ -59,7 +59,7 @@ pub use models::{
 pub use options::{BusyPolicy, ClientOptions, MAX_BODY_BYTES, RetryPolicy};
 pub use page::Page;
 pub use photo_update::{MANUAL, PhotoUpdate, Timestamp};
-pub use photos::{BATCH_CHUNK, PhotoQuery};
+pub use photos::{BATCH_CHUNK, HASH_BATCH, PhotoQuery};
 pub use raw::RawResponse;
 pub use recording::{Exchange, RECORDED_HEADERS, RecordedServer, compact_json};
 /// HTTP methods for [`Client::request`].
@@ -68,7 +68,7 @@ pub use secret::Secret;
 pub use server_info::ServerInfo;
 pub use server_url::{DEFAULT_SERVER, ServerUrl};
 pub use thumbs::{THUMB_SIZES, Thumbnail, ThumbnailError};
-pub use upload::UploadFile;
+pub use upload::{UploadFile, UploadReport};
 
 /// A page of photo search rows.
 pub type PhotoPage = Page<PhotoResult>;

@@ -19,6 +19,9 @@ use super::transport::Request;
 /// Photo UIDs per batch archive/restore/approve/delete request.
 pub const BATCH_CHUNK: usize = 1000;
 
+/// Hashes asked for in one search by [`Client::photo_uids_by_hash`] (about 4 KB of URL).
+pub const HASH_BATCH: usize = 100;
+
 /// Parameters of `GET /api/v1/photos`. `None` fields are not sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhotoQuery {
@@ -278,6 +281,55 @@ impl Client {
             Err(other) => return Err(other),
         };
         self.photo(&photo_uid).await
+    }
+
+    /// Which of these SHA-1 hashes the library knows, and the UID of the photo owning each file,
+    /// in a few batched searches (`GET /photos?hash=a|b|…`, [`HASH_BATCH`] hashes a request, then
+    /// once more with `archived=true` for the hashes not found). Hashes are compared in lower case;
+    /// a malformed hash is an [`Error::InvalidInput`]. Sidecar files never appear in searches
+    /// (photoprism-api.md §3.2), so a sidecar-only hash is reported unknown.
+    pub async fn photo_uids_by_hash(
+        &self,
+        hashes: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
+        let mut wanted = std::collections::BTreeSet::new();
+        for hash in hashes {
+            wanted.insert(check_sha1(hash)?);
+        }
+        let mut found = std::collections::BTreeMap::new();
+        for archived in [None, Some(true)] {
+            let missing: Vec<&String> = wanted.iter().filter(|h| !found.contains_key(*h)).collect();
+            for chunk in missing.chunks(HASH_BATCH) {
+                let joined = chunk
+                    .iter()
+                    .map(|h| h.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|");
+                // One row per matching file (`merged=false`), so that `Hash` is the matched
+                // file's; duplicates of a file across photos make more rows than hashes.
+                let mut query = PhotoQuery {
+                    count: chunk.len() * 2 + 10,
+                    merged: false,
+                    hash: Some(joined),
+                    archived,
+                    ..PhotoQuery::default()
+                };
+                loop {
+                    let page = self.search_photo_rows(&query).await?;
+                    for row in &page.items {
+                        let hash = row.hash.to_ascii_lowercase();
+                        if wanted.contains(&hash) {
+                            found.entry(hash).or_insert_with(|| row.uid.clone());
+                        }
+                    }
+                    if !page.has_more() {
+                        break;
+                    }
+                    query.offset += query.count;
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The photo of a local file, found by the file's SHA-1 (computed while streaming the file).

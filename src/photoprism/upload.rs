@@ -79,19 +79,60 @@ impl Client {
     /// Uploads files, imports them (adding them to `albums`: album UIDs, best created first with
     /// [`Client::create_album`]) and returns the resulting photos, found by each file's SHA-1.
     /// Files identical to indexed ones yield the existing photo; each photo is returned once.
+    /// A file the server did not import is an [`Error::NotFound`]; [`Client::upload_files`]
+    /// reports such files instead.
     pub async fn upload(
         &self,
         files: &[UploadFile],
         albums: &[String],
     ) -> Result<Vec<Photo>, Error> {
+        let report = self.upload_files(files, albums).await?;
+        if let Some(name) = report.not_imported.first() {
+            return Err(Error::NotFound {
+                method: "GET".to_owned(),
+                path: self.server().api_path("photos"),
+                message: format!("no photo has the file `{name}` after the import"),
+            });
+        }
+        let mut photos: Vec<Photo> = Vec::new();
+        for file in files {
+            let Some(uid) = report.photos.get(&file.sha1()) else {
+                continue;
+            };
+            if !photos.iter().any(|p| &p.uid == uid) {
+                photos.push(self.photo(uid).await?);
+            }
+        }
+        Ok(photos)
+    }
+
+    /// Uploads files in one upload (one multipart request, one import), then finds the photo of
+    /// every file by its SHA-1 in batched searches ([`Client::photo_uids_by_hash`]): a few
+    /// requests however many files. PhotoPrism keeps only each file's base name, so two files
+    /// with the same base name must go in different uploads ([`Error::InvalidInput`] here).
+    pub async fn upload_files(
+        &self,
+        files: &[UploadFile],
+        albums: &[String],
+    ) -> Result<UploadReport, Error> {
         if files.is_empty() {
-            return Ok(Vec::new());
+            return Ok(UploadReport::default());
         }
         let user = self.user_uid();
         if user.is_empty() {
             return Err(Error::invalid_input(
                 "uploading needs a user session (log in with a password or an app password)",
             ));
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for file in files {
+            if !names.insert(base_name(&file.name)) {
+                return Err(Error::invalid_input(format!(
+                    "two files named `{}` in one upload: PhotoPrism keeps only base names, \
+                     so upload them separately",
+                    base_name(&file.name)
+                )));
+            }
         }
         let path = format!("users/{user}/upload/{}", upload_token());
         let parts = files
@@ -108,15 +149,34 @@ impl Client {
         // Not repeated: after an import that acted, the upload folder is gone.
         self.send(Request::put(path).json(json!({"albums": albums})))
             .await?;
-        let mut photos: Vec<Photo> = Vec::new();
-        for file in files {
-            let photo = self.photo_by_hash(&file.sha1()).await?;
-            if !photos.iter().any(|p| p.uid == photo.uid) {
-                photos.push(photo);
-            }
-        }
-        Ok(photos)
+        let hashes: Vec<String> = files.iter().map(UploadFile::sha1).collect();
+        let photos = self.photo_uids_by_hash(&hashes).await?;
+        let not_imported = files
+            .iter()
+            .zip(&hashes)
+            .filter(|(_, hash)| !photos.contains_key(*hash))
+            .map(|(file, _)| file.name.clone())
+            .collect();
+        Ok(UploadReport {
+            photos,
+            not_imported,
+        })
     }
+}
+
+/// What [`Client::upload_files`] made of the files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadReport {
+    /// SHA-1 of each file found in the library afterwards -> the UID of its photo.
+    pub photos: std::collections::BTreeMap<String, String>,
+    /// Names of the files no photo holds after the import (rejected or unsupported by the
+    /// server, or sidecar files, which searches never list).
+    pub not_imported: Vec<String>,
+}
+
+/// The part of a file name PhotoPrism keeps (after the last `/` or `\\`).
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
 }
 
 #[cfg(test)]

@@ -504,21 +504,7 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
             page.items
                 .into_iter()
                 .filter(|album| album.album_type == "album")
-                .map(|album| ServerAlbum {
-                    uid: album.uid,
-                    slug: album.slug,
-                    title: album.title,
-                    description: album.description,
-                    caption: album.caption,
-                    notes: album.notes,
-                    category: album.category,
-                    location: album.location,
-                    country: album.country,
-                    order: album.order,
-                    favorite: album.favorite,
-                    private: album.private,
-                    photo_count: usize::try_from(album.photo_count).unwrap_or(0),
-                }),
+                .map(ServerAlbum::from),
         );
         if !full {
             break;

@@ -109,6 +109,26 @@ pub struct ServerAlbum {
     pub photo_count: usize,
 }
 
+impl From<crate::photoprism::AlbumResult> for ServerAlbum {
+    fn from(album: crate::photoprism::AlbumResult) -> ServerAlbum {
+        ServerAlbum {
+            uid: album.uid,
+            slug: album.slug,
+            title: album.title,
+            description: album.description,
+            caption: album.caption,
+            notes: album.notes,
+            category: album.category,
+            location: album.location,
+            country: album.country,
+            order: album.order,
+            favorite: album.favorite,
+            private: album.private,
+            photo_count: usize::try_from(album.photo_count).unwrap_or(0),
+        }
+    }
+}
+
 /// The detail fields of a photo that were read (only those a rule manages);
 /// `None` means not read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -407,7 +407,7 @@ async fn upload_posts_then_processes_then_finds_photos_by_hash() {
         Reply::json(
             200,
             &format!(
-                r#"{{"UID":"fqzzzzzzzzzzzzzz","PhotoUID":"pqzzzzzzzzzzzzzz","Hash":"{hash}"}}"#
+                r#"[{{"ID":"7","UID":"pqzzzzzzzzzzzzzz","Title":"A","TakenAt":"2024-01-01T00:00:00Z","Hash":"{hash}","FileName":"a.jpg"}}]"#
             ),
         ),
         Reply::json(200, &photo),
@@ -447,7 +447,14 @@ async fn upload_posts_then_processes_then_finds_photos_by_hash() {
         "both calls use the same token"
     );
     assert_eq!(received[2].body, r#"{"albums":["aqzzzzzzzzzzzzzz"]}"#);
-    assert_eq!(received[3].target, format!("/api/v1/files/{hash}"));
+    // One batched hash search finds the photo (no request per file).
+    assert!(
+        received[3].target.starts_with("/api/v1/photos?")
+            && received[3].target.contains(&format!("hash={hash}"))
+            && received[3].target.contains("merged=false"),
+        "{}",
+        received[3].target
+    );
     assert_eq!(received[4].target, "/api/v1/photos/pqzzzzzzzzzzzzzz");
 }
 

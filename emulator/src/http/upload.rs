@@ -144,11 +144,16 @@ pub(crate) async fn upload(
         })
         .collect();
     let n = files.len();
-    store
+    let folder = store
         .uploads
         .entry((session.id.clone(), clean_upload_token(&token)))
-        .or_default()
-        .extend(files);
+        .or_default();
+    // The files are written to one folder under their base names (photoprism-api.md §4.1):
+    // a later file with the same name replaces the earlier one.
+    for (name, data) in files {
+        folder.retain(|(existing, _)| *existing != name);
+        folder.push((name, data));
+    }
     Ok(respond::message_plain(&format!(
         "{n} files uploaded in 0 s"
     )))
