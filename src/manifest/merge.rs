@@ -99,6 +99,7 @@ pub(crate) fn merge(
     check_album_titles(&in_order, problems);
     let albums: Vec<AlbumEntry> = albums.into_values().collect();
     check_rule_conflicts(&photos, problems);
+    super::album_refs::check_album_refs(&albums, &photos, problems);
     check_archive_conflicts(&albums, &photos, problems);
     Manifest {
         version: 1,

@@ -136,6 +136,8 @@ impl Pages {
 struct Wanted {
     hashes: HashSet<String>,
     paths: HashSet<String>,
+    /// Path patterns, matched by prysm against every file name of every row.
+    patterns: BTreeSet<String>,
 }
 
 impl Wanted {
@@ -145,6 +147,9 @@ impl Wanted {
             match &selector.kind {
                 SelectorKind::Hash(hash) => {
                     wanted.hashes.insert(hash.clone());
+                }
+                SelectorKind::Path(path) if selector.kind.is_pattern() => {
+                    wanted.patterns.insert(path.clone());
                 }
                 SelectorKind::Path(path) => {
                     wanted.paths.insert(path.clone());
@@ -165,6 +170,9 @@ struct Part {
     /// Wanted hashes and paths the rows have files for.
     hashes: Vec<(String, Uid)>,
     paths: Vec<(String, Uid)>,
+    /// Wanted patterns the rows have files for, for visible and for archived photos.
+    patterns: Vec<(String, Uid)>,
+    archived_patterns: Vec<(String, Uid)>,
 }
 
 impl Part {
@@ -187,6 +195,20 @@ impl Part {
                 }
             }
         }
+        if !wanted.patterns.is_empty() {
+            let found = if photo.archived {
+                &mut self.archived_patterns
+            } else {
+                &mut self.patterns
+            };
+            for name in row.file_names() {
+                for pattern in &wanted.patterns {
+                    if crate::manifest::path_pattern_matches(pattern, name) {
+                        found.push((pattern.clone(), uid));
+                    }
+                }
+            }
+        }
         self.uids.push(uid);
         self.photos.push(photo);
     }
@@ -200,6 +222,8 @@ struct Collected {
     seen: HashSet<Uid>,
     hashes: BTreeMap<String, Vec<Uid>>,
     paths: BTreeMap<String, Vec<Uid>>,
+    patterns: BTreeMap<String, Vec<Uid>>,
+    archived_patterns: BTreeMap<String, Vec<Uid>>,
 }
 
 impl Collected {
@@ -217,6 +241,12 @@ impl Collected {
         }
         for (path, uid) in part.paths {
             self.paths.entry(path).or_default().push(uid);
+        }
+        for (pattern, uid) in part.patterns {
+            self.patterns.entry(pattern).or_default().push(uid);
+        }
+        for (pattern, uid) in part.archived_patterns {
+            self.archived_patterns.entry(pattern).or_default().push(uid);
         }
         part.uids
     }
@@ -281,6 +311,12 @@ pub async fn fetch(
         .iter()
         .filter(|entry| entry.state == AlbumState::Present && entry.photos.is_some())
         .filter_map(|entry| matched.get(&entry.key).cloned().flatten())
+        .chain(referenced_albums(
+            manifest,
+            &selectors,
+            &matched,
+            &state.albums,
+        ))
         .collect();
     let queries: BTreeSet<String> = selectors
         .iter()
@@ -380,6 +416,8 @@ pub async fn fetch(
         seen,
         hashes,
         paths,
+        patterns,
+        archived_patterns,
     } = collected;
     drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
@@ -388,6 +426,18 @@ pub async fn fetch(
     state.reindex();
     state.selections.hashes = hashes.into_iter().map(|(k, v)| (k, sorted(v))).collect();
     state.selections.paths = paths.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+    state.selections.patterns = wanted
+        .patterns
+        .iter()
+        .map(|pattern| {
+            let found = patterns.get(pattern).cloned().unwrap_or_default();
+            (pattern.clone(), sorted(found))
+        })
+        .collect();
+    state.selections.archived_patterns = archived_patterns
+        .into_iter()
+        .map(|(k, v)| (k, sorted(v)))
+        .collect();
 
     // Phase 4: photos the plan will restore become visible to queries: look up
     // the archived matches of every query too, but only when there are any.
@@ -458,12 +508,39 @@ pub async fn fetch(
     }
 
     // Phase 5: details, only for photos whose rules manage them.
-    super::details::read(client, manifest, &mut state, concurrency, &pages).await?;
+    super::details::read(client, manifest, &mut state, &matched, concurrency, &pages).await?;
 
     Ok(Fetched {
         state,
         albums: matched,
     })
+}
+
+/// The server albums whose current members `album:` selectors need: albums the
+/// manifest declares without managing their photos, and albums it does not declare
+/// (by UID). Albums that do not exist (yet) have no members to read.
+fn referenced_albums(
+    manifest: &Manifest,
+    selectors: &[&Selector],
+    matched: &BTreeMap<String, Option<String>>,
+    albums: &[ServerAlbum],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for selector in selectors {
+        let SelectorKind::Album(value) = &selector.kind else {
+            continue;
+        };
+        let uid = match manifest.album_ref(value) {
+            Some(entry) => matched.get(&entry.key).cloned().flatten(),
+            None => Some(value.clone()),
+        };
+        if let Some(uid) = uid {
+            if albums.binary_search_by(|album| album.uid.cmp(&uid)).is_ok() {
+                out.push(uid);
+            }
+        }
+    }
+    out
 }
 
 /// One read of phase 2.
@@ -532,18 +609,20 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
 }
 
 /// Every selector of the manifest that is looked up: those of present albums
-/// and of photo rules.
+/// and of photo rules, `except` lists included.
 pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     let mut selectors = Vec::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Present {
             if let Some(photos) = &entry.photos {
                 selectors.extend(photos.iter());
+                selectors.extend(entry.except.iter());
             }
         }
     }
     for rule in &manifest.photos {
         selectors.extend(rule.selectors.iter());
+        selectors.extend(rule.except.iter());
     }
     selectors
 }
@@ -557,6 +636,8 @@ enum Lookup {
     Hashes { hashes: Vec<String>, archived: bool },
     /// `filename=a|b|c`.
     Paths { paths: Vec<String>, archived: bool },
+    /// `filename=a|b|c` with patterns, in the server's spelling (see [`server_pattern`]).
+    Patterns { patterns: Vec<String> },
 }
 
 impl Lookup {
@@ -565,7 +646,7 @@ impl Lookup {
         match self {
             Lookup::Uids { .. } => "uid",
             Lookup::Hashes { .. } => "hash",
-            Lookup::Paths { .. } => "path",
+            Lookup::Paths { .. } | Lookup::Patterns { .. } => "path",
         }
     }
 
@@ -574,7 +655,10 @@ impl Lookup {
         match self {
             Lookup::Uids { uids: values, .. }
             | Lookup::Hashes { hashes: values, .. }
-            | Lookup::Paths { paths: values, .. } => values.clone(),
+            | Lookup::Paths { paths: values, .. }
+            | Lookup::Patterns {
+                patterns: values, ..
+            } => values.clone(),
         }
     }
 
@@ -593,6 +677,7 @@ impl Lookup {
                 paths: values,
                 archived: *archived,
             },
+            Lookup::Patterns { .. } => Lookup::Patterns { patterns: values },
         }
     }
 
@@ -616,6 +701,16 @@ impl Lookup {
             Lookup::Paths { paths, archived } => PhotoQuery {
                 filename: Some(paths.join("|")),
                 archived: archived.then_some(true),
+                ..base
+            },
+            Lookup::Patterns { patterns } => PhotoQuery {
+                filename: Some(
+                    patterns
+                        .iter()
+                        .map(|pattern| server_pattern(pattern))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                ),
                 ..base
             },
         }
@@ -655,13 +750,32 @@ fn lookup_requests(
             {
                 hashes.insert(hash.as_str());
             }
-            SelectorKind::Path(path) if !collected.paths.contains_key(path.as_str()) => {
+            SelectorKind::Path(path)
+                if !selector.kind.is_pattern() && !collected.paths.contains_key(path.as_str()) =>
+            {
                 paths.insert(path.as_str());
             }
             _ => {}
         }
     }
     let mut lookups = Vec::new();
+    // Patterns are always looked up (a page read for another reason may hold some of
+    // their matches, never provably all), among visible photos only, like queries.
+    if !archived {
+        let patterns: BTreeSet<&str> = selectors
+            .iter()
+            .filter(|selector| selector.kind.is_pattern())
+            .map(|selector| selector.kind.value())
+            .filter(|value| {
+                !refused
+                    .get("path")
+                    .is_some_and(|values| values.contains(*value))
+            })
+            .collect();
+        for chunk in chunks(patterns) {
+            lookups.push(Lookup::Patterns { patterns: chunk });
+        }
+    }
     for chunk in chunks(uids) {
         lookups.push(Lookup::Uids {
             uids: chunk,
@@ -681,6 +795,15 @@ fn lookup_requests(
         });
     }
     lookups
+}
+
+/// A path pattern as PhotoPrism's `filename` filter takes it: `files.file_name LIKE`,
+/// `*` becoming `%` and `|` separating alternatives (`OrLike` in
+/// `internal/entity/search/photos.go`, photoprism-api.md §3.2). `?` (and a `|`, which
+/// would split the value) become `*`; LIKE also lets `*` cross `/` and takes `_` and `%`
+/// as wildcards, so the server answers a superset that prysm then matches exactly.
+fn server_pattern(pattern: &str) -> String {
+    pattern.replace(['?', '|'], "*")
 }
 
 /// Groups values into lookups of at most [`LOOKUP_CHUNK`] values and about
