@@ -375,3 +375,60 @@ async fn patterns_are_looked_up_in_batches() {
         "one request per batch, not per pattern: {counts:?}"
     );
 }
+
+/// `examples/selectors/best-of.yaml`, beside the example manifests, on the example library.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_selectors_example_applies_and_converges() {
+    let paths = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/manifests"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/selectors/best-of.yaml"
+        ),
+    ]
+    .map(std::path::PathBuf::from);
+    let manifest = match prysm::manifest::load(&paths) {
+        Ok(manifest) => manifest,
+        Err(error) => panic!("{}", prysm::manifest::render_problems(&error, false)),
+    };
+    for generation in GENERATIONS {
+        let env = crate::support::env(generation).await;
+        let planned = make_plan(&env.client, &manifest, &PlanOptions::default())
+            .await
+            .expect("plan");
+        assert!(
+            planned.plan.warnings.is_empty(),
+            "{:?}",
+            planned.plan.warnings
+        );
+        let report = env.apply_manifest(&manifest).await;
+        assert!(report.is_success(), "{report:?}");
+        env.assert_manifest_converged(&manifest).await;
+        let best = env
+            .emulator
+            .albums()
+            .into_iter()
+            .find(|album| album.title == "Best of 2024")
+            .expect("created");
+        let held: BTreeSet<String> = env.emulator.album_members(&best.uid).into_iter().collect();
+        // Portugal 2024's members and Berlin's (pinned by UID, additive: it keeps its own),
+        // the pattern's 2024/03 and 2024/05 photos, minus the two excepted.
+        for (uid, wanted) in [
+            ("psj4uo0k9p34y6n3", true),  // 2024/07/IMG_0001.jpg, in Portugal 2024
+            ("psj4uo02z8iq9y7j", false), // 2024/07/IMG_0004.jpg, excepted
+            ("psj4uo0zb6cn6z43", true),  // 2023/12/IMG_0101.jpg, in Berlin
+            ("psj4uo0dvyrkttnj", false), // 2023/12/IMG_0102.jpg, excepted by a pattern
+            ("psj4uo0fbf5jxvls", true),  // 2024/03/IMG_0200.jpg, by the pattern
+        ] {
+            assert_eq!(held.contains(uid), wanted, "{uid} in {held:?}");
+        }
+        // The rule's except: 2024/03 photos are not made favorites by it (unless another
+        // rule does: the cats rule favours cats).
+        let fav = env
+            .emulator
+            .photo("psj4uo0zb6cn6z43")
+            .expect("photo")
+            .favorite;
+        assert!(fav);
+    }
+}
