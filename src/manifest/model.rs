@@ -200,7 +200,7 @@ pub struct AlbumEntry {
     pub photos: Option<Vec<Selector>>,
     /// Selectors whose photos are taken out of what `photos` selects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<SelectorKind>")]
+    #[schemars(with = "ExceptSchema")]
     pub except: Vec<Selector>,
     /// `exact` (default): photos not selected are removed; `additive`: others are kept.
     #[serde(default)]
@@ -335,6 +335,33 @@ pub fn path_pattern_matches(pattern: &str, path: &str) -> bool {
     }
 }
 
+#[cfg(test)]
+mod pattern_tests {
+    use super::path_pattern_matches as m;
+
+    #[test]
+    fn stars_and_question_marks_stay_inside_a_segment() {
+        assert!(m("2024/*/x.jpg", "2024/07/x.jpg"));
+        assert!(!m("2024/*/x.jpg", "2024/07/sub/x.jpg"));
+        assert!(!m("2024/*", "2024/07/x.jpg"));
+        assert!(m("*", "x.jpg"));
+        assert!(!m("*", "a/x.jpg"));
+        assert!(m("2024/07/IMG_000?.jpg", "2024/07/IMG_0001.jpg"));
+        assert!(!m("2024/07/IMG_000?.jpg", "2024/07/IMG_0010.jpg"));
+        assert!(!m("a?b", "a/b"));
+        assert!(m("Caf? ol?.jpg", "Café olé.jpg"));
+        assert!(m("東京/*_1.jpg", "東京/写真_1.jpg"));
+        assert!(m("**a*", "bab"));
+        assert!(m("*a*b*", "xxaYYbZ"));
+        assert!(!m("*a*b", "xxaYYbZ"));
+        assert!(m("odd/100%_[?].jpg", "odd/100%_[a].jpg"));
+        assert!(!m("odd/1_0*", "odd/1x0a.jpg"));
+        assert!(!m("odd/case.*", "odd/CASE.jpg"));
+        assert!(m("a/*/", "a/b/"));
+        assert!(!m("a/*", "a"));
+    }
+}
+
 /// One segment against a segment pattern (`*` any run, `?` one character).
 fn segment_matches(pattern: &str, segment: &str) -> bool {
     let pattern: Vec<char> = pattern.chars().collect();
@@ -376,6 +403,17 @@ enum MatchSchema {
     Many(#[schemars(length(min = 1))] Vec<SelectorKind>),
 }
 
+/// `except`: one selector, or a list of selectors (the union is taken out).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ExceptSchema {
+    /// One selector.
+    One(SelectorKind),
+    /// Several selectors (their union).
+    Many(Vec<SelectorKind>),
+}
+
 /// A photo property rule: which photos, and the properties to give them.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -395,7 +433,7 @@ pub struct PhotoRule {
     pub selectors: Vec<Selector>,
     /// Selectors whose photos the rule does not apply to (it applies to `match` minus these).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<SelectorKind>")]
+    #[schemars(with = "ExceptSchema")]
     pub except: Vec<Selector>,
     /// Photo title.
     #[serde(skip_serializing_if = "Option::is_none")]

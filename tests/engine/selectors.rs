@@ -432,3 +432,31 @@ async fn the_selectors_example_applies_and_converges() {
         assert!(fav);
     }
 }
+
+/// The text plan of the extended selectors: the warning at its line, `album:` reads ordered
+/// after the album's changes, and `except` (snapshot).
+#[tokio::test(flavor = "multi_thread")]
+async fn selectors_plan_snapshot() {
+    let text = r#"
+version: 1
+albums:
+  base:
+    title: Base
+    photos:
+      - path: "2024/07/IMG_000?.jpg"
+    except:
+      - path: "2024/07/IMG_0002.jpg"
+  copy:
+    title: Copy «東京»
+    photos:
+      - album: base
+      - path: "東京/*"
+      - path: "nowhere/*.jpg"
+photos:
+  - match: { album: copy }
+    except: { path: "東京/写真X1.jpg" }
+    caption: "Selected — 100% \"best\""
+"#;
+    let env = env(ApiGeneration::V2025).await;
+    insta::assert_snapshot!("selectors_plan", env.plan_text(text).await);
+}
