@@ -802,8 +802,19 @@ fn lookup_requests(
 /// `internal/entity/search/photos.go`, photoprism-api.md §3.2). `?` (and a `|`, which
 /// would split the value) become `*`; LIKE also lets `*` cross `/` and takes `_` and `%`
 /// as wildcards, so the server answers a superset that prysm then matches exactly.
+///
+/// `OrLike` also trims the spaces around each alternative of a list, which would make a
+/// pattern that starts or ends with a space stricter: that space becomes `*` too.
 fn server_pattern(pattern: &str) -> String {
-    pattern.replace(['?', '|'], "*")
+    let loose = pattern.replace(['?', '|'], "*");
+    let start = loose.len() - loose.trim_start().len();
+    let end = loose.trim_end().len().max(start);
+    format!(
+        "{}{}{}",
+        "*".repeat(usize::from(start > 0)),
+        &loose[start..end],
+        "*".repeat(usize::from(end < loose.len()))
+    )
 }
 
 /// Groups values into lookups of at most [`LOOKUP_CHUNK`] values and about
@@ -834,6 +845,15 @@ fn chunks<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_are_asked_for_loosely() {
+        assert_eq!(server_pattern("2024/0?/IMG_*.jpg"), "2024/0*/IMG_*.jpg");
+        assert_eq!(server_pattern("a|b?"), "a*b*");
+        assert_eq!(server_pattern(" lead/x*.jpg "), "*lead/x*.jpg*");
+        assert_eq!(server_pattern("東京/*_1.jpg"), "東京/*_1.jpg");
+        assert_eq!(server_pattern(" "), "*");
+    }
 
     #[test]
     fn lookups_are_cut_by_count_and_length() {

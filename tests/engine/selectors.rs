@@ -133,6 +133,29 @@ albums:
 "#;
     for generation in GENERATIONS {
         let env = env(generation).await;
+        // The server's `filename` filter is looser (SQL `LIKE`: `_` is any character, case is
+        // ignored, `*` crosses `/`): prysm must match its answer exactly.
+        let loose = env
+            .client
+            .search_photo_rows(&prysm::photoprism::PhotoQuery {
+                count: 100,
+                filename: Some("odd/1_0*|odd/case.*|2024/*/x.jpg".to_string()),
+                ..prysm::photoprism::PhotoQuery::default()
+            })
+            .await
+            .expect("search");
+        let answered: BTreeSet<String> = loose.items.iter().map(|row| row.uid.clone()).collect();
+        assert_eq!(
+            answered,
+            set(&[
+                "odd/1_0a.jpg",
+                "odd/1x0a.jpg",
+                "odd/100%_[a].jpg",
+                "odd/CASE.jpg",
+                "2024/08/x.jpg",
+                "2024/07/sub/x.jpg"
+            ])
+        );
         apply_and_converge(&env, text).await;
         // `*` stays inside one segment: not 2024/07/sub/x.jpg, not 2024/x.jpg.
         assert_eq!(members(&env, "Segment"), set(&["2024/08/x.jpg"]));
