@@ -161,6 +161,17 @@ impl Wanted {
     }
 }
 
+impl Wanted {
+    /// The same hashes and paths, no patterns.
+    fn without_patterns(&self) -> Wanted {
+        Wanted {
+            hashes: self.hashes.clone(),
+            paths: self.paths.clone(),
+            patterns: BTreeSet::new(),
+        }
+    }
+}
+
 /// What some pages held, reduced to what the plan needs.
 #[derive(Default)]
 struct Part {
@@ -332,6 +343,11 @@ pub async fn fetch(
         .collect();
     pages.expect(jobs.len());
     let wanted_ref = &wanted;
+    // Pattern lookups (phase 3) return every visible match of every pattern, so the pages
+    // of phase 2 are not matched against the patterns (a library's worth of rows times
+    // every pattern).
+    let without_patterns = wanted.without_patterns();
+    let phase2_wanted = &without_patterns;
     let pages_ref = &pages;
     let mut parts = stream::iter(jobs)
         .map(|job| async move {
@@ -349,7 +365,10 @@ pub async fn fetch(
                     ..PhotoQuery::default()
                 },
             };
-            let part = match (read_part(client, query, wanted_ref, pages_ref).await, &job) {
+            let part = match (
+                read_part(client, query, phase2_wanted, pages_ref).await,
+                &job,
+            ) {
                 // A query the server refuses (400) becomes a plan problem (see `narrow`).
                 (Err(error), Job::Query(_)) if narrow::is_refusal(&error) => None,
                 (part, _) => Some(part?),
