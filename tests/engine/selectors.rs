@@ -220,6 +220,15 @@ albums:
         let markdown = render_markdown(&planned.plan, &MarkdownOptions::default());
         assert!(markdown.contains("**Warnings:**"), "{markdown}");
         assert!(markdown.contains(r"1999/\*/\*.jpg"), "{markdown}");
+        let html = prysm::render::render_html(
+            &planned.plan,
+            &prysm::render::HtmlOptions::default(),
+            &Default::default(),
+        );
+        assert!(
+            html.contains("warning: the path pattern 1999/*/*.jpg matches no photo"),
+            "{html}"
+        );
         apply_and_converge(&env, text).await;
         // Still a warning once nothing is left to do.
         let planned = env.plan(text).await.expect("plan");
