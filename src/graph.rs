@@ -65,6 +65,22 @@ pub fn build(
     fingerprint: &str,
     options: &GraphOptions,
 ) -> Result<Plan, Vec<PlanProblem>> {
+    build_with_reads(changes, server, fingerprint, options, &[])
+}
+
+/// Which changes read an album's membership: (address of the reading change, key of the
+/// album read). An `album:` selector reads the album's membership as the plan leaves it,
+/// so the reading change comes after the album's creation and membership changes.
+pub type AlbumReads = [(String, String)];
+
+/// [`build`], with the changes that read an album ordered after that album's changes.
+pub fn build_with_reads(
+    changes: Vec<Change>,
+    server: &str,
+    fingerprint: &str,
+    options: &GraphOptions,
+    reads: &AlbumReads,
+) -> Result<Plan, Vec<PlanProblem>> {
     let mut graph: DiGraph<Change, ()> = DiGraph::new();
     let nodes: Vec<NodeIndex> = changes
         .into_iter()
@@ -109,6 +125,7 @@ pub fn build(
             }
         }
     }
+    edges.extend(read_edges(&graph, &nodes, reads));
     for (from, to) in edges {
         graph.update_edge(from, to, ());
     }
@@ -152,7 +169,48 @@ pub fn build(
         actions,
         budgets: Vec::new(),
         conflicts: Vec::new(),
+        warnings: Vec::new(),
     })
+}
+
+/// Edges from an album's create and membership changes to the changes that read it.
+fn read_edges(
+    graph: &DiGraph<Change, ()>,
+    nodes: &[NodeIndex],
+    reads: &AlbumReads,
+) -> Vec<(NodeIndex, NodeIndex)> {
+    if reads.is_empty() {
+        return Vec::new();
+    }
+    let mut by_address: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
+    for &node in nodes {
+        by_address
+            .entry(address(&graph[node]))
+            .or_default()
+            .push(node);
+    }
+    let mut edges = Vec::new();
+    for (reader, album) in reads {
+        let Some(readers) = by_address.get(reader) else {
+            continue;
+        };
+        let album_address = format!("album.{album}");
+        let photos_address = format!("album.{album}.photos");
+        for address in [&album_address, &photos_address] {
+            for &from in by_address.get(address).into_iter().flatten() {
+                // An album is never deleted while read (`validate` refuses that).
+                if matches!(graph[from], Change::DeleteAlbum { .. }) {
+                    continue;
+                }
+                for &to in readers {
+                    if from != to {
+                        edges.push((from, to));
+                    }
+                }
+            }
+        }
+    }
+    edges
 }
 
 /// The nodes selected by `--target` (all when no target is given), with

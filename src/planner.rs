@@ -98,7 +98,7 @@ pub async fn make_plan(
     let resolution = resolve::resolve(manifest, &state, fetched.albums)?;
     let targets = resolve_targets(client, &state, &resolution, &options.targets).await?;
     let changes = crate::diff::diff(manifest, &state, &resolution)?;
-    let mut plan = graph::build(
+    let mut plan = graph::build_with_reads(
         changes,
         &client.server().to_string(),
         &state.fingerprint(),
@@ -107,7 +107,9 @@ pub async fn make_plan(
             max_destroy: manifest.settings.max_destroy,
             allow_destroy: options.allow_destroy,
         },
+        &resolve::album_reads(manifest, &resolution),
     )?;
+    plan.warnings = resolution.warnings.clone();
     crate::budget::check(
         &mut plan,
         manifest,

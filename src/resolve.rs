@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::manifest::{AlbumEntry, AlbumState, Manifest, Selector, SelectorKind};
-use crate::plan::PlanProblem;
+use crate::manifest::{AlbumEntry, AlbumState, Manifest, Membership, Selector, SelectorKind};
+use crate::plan::{PlanProblem, PlanWarning};
 use crate::state::{LibraryState, ServerAlbum, Uid, sorted};
 
 /// The identity of every manifest entry on the server.
@@ -19,6 +19,8 @@ pub struct Resolution {
     pub album_photos: BTreeMap<String, Vec<Uid>>,
     /// Photo rule index -> the photos it applies to, sorted.
     pub rule_photos: Vec<Vec<Uid>>,
+    /// Warnings about the manifest (path patterns that match no photo).
+    pub warnings: Vec<PlanWarning>,
 }
 
 /// Matches album entries to the server's manual albums.
@@ -146,6 +148,10 @@ pub fn match_albums(
 }
 
 /// Resolves every selector of the manifest to photo UIDs.
+///
+/// A list of selectors selects their union, minus the union of its `except` list. An
+/// `album:` selector selects the album's members as the plan leaves them (see
+/// [`AlbumSets`]). A path pattern that matches nothing is a warning, not a problem.
 pub fn resolve(
     manifest: &Manifest,
     state: &LibraryState,
@@ -153,29 +159,264 @@ pub fn resolve(
 ) -> Result<Resolution, Vec<PlanProblem>> {
     let mut problems = Vec::new();
     let restoring = photos_to_restore(manifest, state);
+    let mut sets = AlbumSets {
+        manifest,
+        state,
+        albums: &albums,
+        restoring: &restoring,
+        done: BTreeMap::new(),
+        visiting: Vec::new(),
+    };
     let mut album_photos = BTreeMap::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Absent {
             continue;
         }
-        if let Some(selectors) = &entry.photos {
-            let set = resolve_selectors(selectors, state, &restoring, &mut problems);
+        if entry.photos.is_some() {
+            let set = sets.desired(entry, &mut problems);
             album_photos.insert(entry.key.clone(), set);
         }
     }
     let rule_photos = manifest
         .photos
         .iter()
-        .map(|rule| resolve_selectors(&rule.selectors, state, &restoring, &mut problems))
+        .map(|rule| {
+            let selected = sets.select(&rule.selectors, &mut problems);
+            let except = sets.select(&rule.except, &mut problems);
+            minus(selected, &except)
+        })
         .collect();
     if problems.is_empty() {
         Ok(Resolution {
             albums,
             album_photos,
             rule_photos,
+            warnings: warnings(manifest, state),
         })
     } else {
         Err(problems)
+    }
+}
+
+/// Which changes read which album (see [`crate::graph::AlbumReads`]): an album whose
+/// `photos` or `except` has an `album:` selector reads that album, and so does every photo
+/// of a rule with one. Only albums the manifest declares have changes to wait for.
+pub fn album_reads(manifest: &Manifest, resolution: &Resolution) -> Vec<(String, String)> {
+    let named = |selector: &Selector| -> Option<String> {
+        let SelectorKind::Album(value) = &selector.kind else {
+            return None;
+        };
+        let entry = manifest.album_ref(value).or_else(|| {
+            resolution
+                .albums
+                .iter()
+                .find(|(_, uid)| uid.as_deref() == Some(value.as_str()))
+                .and_then(|(key, _)| manifest.album_ref(key))
+        })?;
+        Some(entry.key.clone())
+    };
+    let mut reads = Vec::new();
+    for entry in &manifest.albums {
+        for read in entry
+            .photos
+            .iter()
+            .flatten()
+            .chain(&entry.except)
+            .filter_map(named)
+        {
+            reads.push((format!("album.{}", entry.key), read.clone()));
+            reads.push((format!("album.{}.photos", entry.key), read));
+        }
+    }
+    for rule in &manifest.photos {
+        let albums: Vec<String> = rule
+            .selectors
+            .iter()
+            .chain(&rule.except)
+            .filter_map(named)
+            .collect();
+        if albums.is_empty() {
+            continue;
+        }
+        for uid in resolution.rule_photos.get(rule.index).into_iter().flatten() {
+            for album in &albums {
+                reads.push((format!("photo.{uid}"), album.clone()));
+            }
+        }
+    }
+    reads.sort();
+    reads.dedup();
+    reads
+}
+
+/// The warnings of a resolution: every path pattern that matches no photo.
+pub fn warnings(manifest: &Manifest, state: &LibraryState) -> Vec<PlanWarning> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for selector in crate::state::all_selectors(manifest) {
+        if selector.kind.is_pattern() && state.found(&selector.kind).is_empty() {
+            let location = selector.loc.display();
+            if seen.insert(location.clone()) {
+                out.push(PlanWarning {
+                    code: "prysm::plan::pattern_unmatched".to_owned(),
+                    message: format!(
+                        "the path pattern {} matches no photo",
+                        selector.kind.value()
+                    ),
+                    location: Some(location),
+                });
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The photos the `album:` selectors among `selectors` select (other selectors are left
+/// out); problems are left to [`resolve`].
+pub(crate) fn album_selections(
+    manifest: &Manifest,
+    state: &LibraryState,
+    albums: &BTreeMap<String, Option<String>>,
+    selectors: &[Selector],
+) -> Vec<Uid> {
+    let restoring = photos_to_restore(manifest, state);
+    let mut sets = AlbumSets {
+        manifest,
+        state,
+        albums,
+        restoring: &restoring,
+        done: BTreeMap::new(),
+        visiting: Vec::new(),
+    };
+    let mut problems = Vec::new();
+    let mut union = Vec::new();
+    for selector in selectors {
+        if let SelectorKind::Album(value) = &selector.kind {
+            union.extend(sets.members(selector, value, &mut problems));
+        }
+    }
+    sorted(union)
+}
+
+/// `set` without the photos of `except` (both sorted).
+fn minus(set: Vec<Uid>, except: &[Uid]) -> Vec<Uid> {
+    if except.is_empty() {
+        return set;
+    }
+    set.into_iter()
+        .filter(|uid| except.binary_search(uid).is_err())
+        .collect()
+}
+
+/// The membership every album will have after the plan, as `album:` selectors see it,
+/// computed once per album.
+///
+/// - an album whose `photos` the manifest manages: `exact` -> the desired set;
+///   `additive` -> its current members plus the desired set;
+/// - an album the manifest declares without `photos`, or an album it does not declare
+///   (by UID): its current members on the server (none when it does not exist yet).
+struct AlbumSets<'a> {
+    manifest: &'a Manifest,
+    state: &'a LibraryState,
+    albums: &'a BTreeMap<String, Option<String>>,
+    restoring: &'a [Uid],
+    /// Album key (or UID, for albums the manifest does not declare) -> final members.
+    done: BTreeMap<String, Vec<Uid>>,
+    /// Albums being computed (a cycle, which `validate` refuses, ends here).
+    visiting: Vec<String>,
+}
+
+impl AlbumSets<'_> {
+    /// What a managed album must hold: `photos` minus `except`.
+    fn desired(&mut self, entry: &AlbumEntry, problems: &mut Vec<PlanProblem>) -> Vec<Uid> {
+        self.visiting.push(entry.key.clone());
+        let selected = self.select(entry.photos.as_deref().unwrap_or_default(), problems);
+        let except = self.select(&entry.except, problems);
+        self.visiting.pop();
+        minus(selected, &except)
+    }
+
+    /// The union of what the selectors select.
+    fn select(&mut self, selectors: &[Selector], problems: &mut Vec<PlanProblem>) -> Vec<Uid> {
+        let mut union = Vec::new();
+        for selector in selectors {
+            match &selector.kind {
+                SelectorKind::Album(value) => union.extend(self.members(selector, value, problems)),
+                _ => union.extend(resolve_selector(
+                    selector,
+                    self.state,
+                    self.restoring,
+                    problems,
+                )),
+            }
+        }
+        sorted(union)
+    }
+
+    /// The final members of the album an `album:` selector names.
+    fn members(
+        &mut self,
+        selector: &Selector,
+        value: &str,
+        problems: &mut Vec<PlanProblem>,
+    ) -> Vec<Uid> {
+        // A UID of an album the manifest declares (pinned, or matched by title) is that entry.
+        let entry = self.manifest.album_ref(value).or_else(|| {
+            self.albums
+                .iter()
+                .find(|(_, uid)| uid.as_deref() == Some(value))
+                .and_then(|(key, _)| self.manifest.album_ref(key))
+        });
+        let memo = entry.map_or(value, |entry| entry.key.as_str()).to_owned();
+        if let Some(done) = self.done.get(&memo) {
+            return done.clone();
+        }
+        if self.visiting.contains(&memo) {
+            return Vec::new();
+        }
+        let server_uid = match entry {
+            Some(entry) => self.albums.get(&entry.key).cloned().flatten(),
+            None => Some(value.to_owned()),
+        };
+        let current = || {
+            server_uid
+                .as_ref()
+                .and_then(|uid| self.state.members.get(uid))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let set = match entry {
+            Some(entry) if entry.photos.is_some() => {
+                let desired = self.desired(entry, problems);
+                match entry.membership {
+                    Membership::Exact => desired,
+                    Membership::Additive => {
+                        let mut all = current();
+                        all.extend(desired);
+                        sorted(all)
+                    }
+                }
+            }
+            Some(_) => current(),
+            None if self.state.album(value).is_some() => current(),
+            None => {
+                problems.push(
+                    PlanProblem::new(
+                        "prysm::plan::album_not_found",
+                        format!("no manual album has the UID {value}"),
+                    )
+                    .at(&selector.loc, "no album with this UID")
+                    .help(
+                        "select a manual album by its UID (`prysm export` lists them) or by the \
+                         key of a manifest entry",
+                    ),
+                );
+                Vec::new()
+            }
+        };
+        self.done.insert(memo, set.clone());
+        set
     }
 }
 
@@ -190,65 +431,92 @@ pub fn photos_to_restore(manifest: &Manifest, state: &LibraryState) -> Vec<Uid> 
     if !state.any_archived() {
         return restoring;
     }
-    let mut add = |selector: &Selector| {
+    // A photo an `except` takes out is not selected, so not restored either.
+    let excepted = |except: &[Selector]| -> Vec<Uid> {
+        sorted(
+            except
+                .iter()
+                .flat_map(|selector| state.found(&selector.kind).into_owned())
+                .collect(),
+        )
+    };
+    let mut add = |selector: &Selector, except: &[Uid]| {
         restoring.extend(
             state
                 .found(&selector.kind)
                 .iter()
-                .filter(|uid| state.is_archived(**uid)),
+                .filter(|uid| state.is_archived(**uid) && except.binary_search(uid).is_err()),
         );
     };
     for entry in &manifest.albums {
         if entry.state == AlbumState::Absent {
             continue;
         }
+        let except = excepted(&entry.except);
         for selector in entry.photos.iter().flatten() {
             if selector.kind.is_exact() {
-                add(selector);
+                add(selector, &except);
             }
         }
     }
     for rule in &manifest.photos {
         if rule.archived == Some(false) {
+            let except = excepted(&rule.except);
             for selector in &rule.selectors {
-                add(selector);
+                add(selector, &except);
             }
         }
     }
     sorted(restoring)
 }
 
-fn resolve_selectors(
-    selectors: &[Selector],
+/// What one selector other than `album:` selects.
+fn resolve_selector(
+    selector: &Selector,
     state: &LibraryState,
     restoring: &[Uid],
     problems: &mut Vec<PlanProblem>,
 ) -> Vec<Uid> {
-    let mut union = Vec::new();
-    for selector in selectors {
-        if let SelectorKind::Uid(uid) = &selector.kind {
-            match state.found_uid(uid) {
-                Some(uid) => union.push(uid),
-                None => problems.push(unresolved(selector, &[], state)),
+    if let SelectorKind::Uid(uid) = &selector.kind {
+        return match state.found_uid(uid) {
+            Some(uid) => vec![uid],
+            None => {
+                problems.push(unresolved(selector, &[], state));
+                Vec::new()
             }
-            continue;
-        }
-        let found = state.found(&selector.kind);
-        match &selector.kind {
-            SelectorKind::Query(query) => {
-                union.extend_from_slice(&found);
-                union.extend(
-                    state
-                        .found_archived(query)
-                        .iter()
-                        .filter(|uid| restoring.binary_search(uid).is_ok()),
-                );
-            }
-            _ if found.len() != 1 => problems.push(unresolved(selector, &found, state)),
-            _ => union.extend_from_slice(&found),
-        }
+        };
     }
-    sorted(union)
+    let found = state.found(&selector.kind);
+    match &selector.kind {
+        SelectorKind::Query(query) => {
+            let mut out = found.to_vec();
+            out.extend(
+                state
+                    .found_archived(query)
+                    .iter()
+                    .filter(|uid| restoring.binary_search(uid).is_ok()),
+            );
+            out
+        }
+        // Zero or more photos (none is a warning, see `warnings`); like a query, counting
+        // the archived photos the plan restores.
+        SelectorKind::Path(pattern) if selector.kind.is_pattern() => {
+            let mut out = found.to_vec();
+            out.extend(
+                state
+                    .found_archived_pattern(pattern)
+                    .iter()
+                    .filter(|uid| restoring.binary_search(uid).is_ok()),
+            );
+            out
+        }
+        SelectorKind::Album(_) => Vec::new(),
+        _ if found.len() != 1 => {
+            problems.push(unresolved(selector, &found, state));
+            Vec::new()
+        }
+        _ => found.to_vec(),
+    }
 }
 
 fn unresolved(selector: &Selector, found: &[Uid], state: &LibraryState) -> PlanProblem {
@@ -267,7 +535,9 @@ fn unresolved(selector: &Selector, found: &[Uid], state: &LibraryState) -> PlanP
                 format!("no photo has a file at the path {value}"),
                 "the path is relative to the originals folder, e.g. 2024/07/IMG_0001.jpg",
             ),
-            SelectorKind::Query(_) => (format!("query {value} found nothing"), ""),
+            SelectorKind::Query(_) | SelectorKind::Album(_) => {
+                (format!("{what} {value} found nothing"), "")
+            }
         };
         PlanProblem::new("prysm::plan::selector_unresolved", message)
             .at(&selector.loc, format!("this {what} matches no photo"))

@@ -411,7 +411,14 @@ impl PhotoFilters {
         if !self.hash.is_empty() && !self.hash.contains(&file.hash) {
             return false;
         }
-        if !self.filename.is_empty() && !self.filename.iter().any(|p| text::like(&file.name, p)) {
+        // `OrLike("files.file_name", …)` (`internal/entity/search/conditions.go`): `*` becomes
+        // `%`, then SQL `LIKE`, where `_` is any one character and ASCII case is ignored.
+        if !self.filename.is_empty()
+            && !self
+                .filename
+                .iter()
+                .any(|p| text::sql_like(&file.name, &p.replace('*', "%")))
+        {
             return false;
         }
         true

@@ -35,6 +35,7 @@ const ALBUM_FIELDS: &[&str] = &[
     "favorite",
     "private",
     "photos",
+    "except",
     "membership",
     "state",
 ];
@@ -42,6 +43,7 @@ const ALBUM_FIELDS: &[&str] = &[
 const ABSENT_FIELDS: &[&str] = &["uid", "title", "state"];
 const RULE_FIELDS: &[&str] = &[
     "match",
+    "except",
     "title",
     "caption",
     "description",
@@ -60,7 +62,9 @@ const RULE_FIELDS: &[&str] = &[
     "copyright",
     "license",
 ];
-const SELECTOR_KEYS: &[&str] = &["uid", "hash", "path", "query"];
+const SELECTOR_KEYS: &[&str] = &["uid", "hash", "path", "query", "album"];
+/// Photo rule fields that set nothing (they say which photos).
+const RULE_SELECTING_FIELDS: &[&str] = &["match", "except"];
 const MEMBERSHIPS: &[&str] = &["exact", "additive"];
 const STATES: &[&str] = &["present", "absent"];
 
@@ -433,6 +437,7 @@ impl<'a> Ctx<'a> {
             favorite: None,
             private: None,
             photos: None,
+            except: Vec::new(),
             membership: Membership::Exact,
             state: AlbumState::Present,
             field_locs: BTreeMap::new(),
@@ -456,6 +461,7 @@ impl<'a> Ctx<'a> {
                 "favorite" => album.favorite = self.bool(v, &label),
                 "private" => album.private = self.bool(v, &label),
                 "photos" => album.photos = self.selector_list(v),
+                "except" => album.except = self.except_list(v).unwrap_or_default(),
                 "membership" => {
                     if let Some(m) = self.choice(v, "membership", MEMBERSHIPS, "invalid_membership")
                     {
@@ -535,6 +541,7 @@ impl<'a> Ctx<'a> {
             .with_help("add `title: ...`; only an album with `state: absent` may leave it out");
             self.report(problem);
         }
+        self.except_rules(album, fields);
         if !state_absent && fields.get("membership").is_some() && fields.get("photos").is_none() {
             if let Some(f) = fields.get("membership") {
                 let problem = Problem::at(
@@ -692,7 +699,39 @@ impl<'a> Ctx<'a> {
         ok.then_some(out)
     }
 
-    /// One selector mapping with exactly one of `uid`, `hash`, `path`, `query`.
+    /// An `except` list (of an album or a photo rule): one selector or a list of them.
+    fn except_list(&mut self, node: &Node) -> Option<Vec<Selector>> {
+        match &node.value {
+            Value::Map(_) => self.selector(node).map(|s| vec![s]),
+            Value::Seq(_) => self.selector_list(node),
+            _ => {
+                self.wrong_type(node, "`except`", "a list of selectors");
+                None
+            }
+        }
+    }
+
+    /// `except` on an album needs `photos` (it takes photos out of what they select).
+    fn except_rules(&mut self, album: &AlbumEntry, fields: &Fields<'_>) {
+        if fields.get("photos").is_some() || album.state == AlbumState::Absent {
+            return;
+        }
+        if let Some(f) = fields.get("except") {
+            let problem = Problem::at(
+                "except_without_photos",
+                format!("album `{}` has `except` but no `photos`", album.key),
+                &self.loc(f.key),
+                "except from what?",
+            )
+            .with_help(
+                "`except` takes photos out of what `photos` selects: add a `photos` list, or \
+                 remove `except`",
+            );
+            self.report(problem);
+        }
+    }
+
+    /// One selector mapping with exactly one of `uid`, `hash`, `path`, `query`, `album`.
     fn selector(&mut self, node: &Node) -> Option<Selector> {
         let tree = self.tree;
         let mut entries = tree.entries(node);
@@ -701,7 +740,7 @@ impl<'a> Ctx<'a> {
             self.wrong_type(
                 node,
                 "a selector",
-                "a mapping with one key (`uid`, `hash`, `path` or `query`)",
+                "a mapping with one key (`uid`, `hash`, `path`, `query` or `album`)",
             );
             return None;
         };
@@ -712,7 +751,7 @@ impl<'a> Ctx<'a> {
                 &self.loc(node),
                 "no key",
             )
-            .with_help("a selector has exactly one key: `uid`, `hash`, `path` or `query`");
+            .with_help("a selector has exactly one key: `uid`, `hash`, `path`, `query` or `album`");
             self.report(problem);
             return None;
         }
@@ -735,6 +774,7 @@ impl<'a> Ctx<'a> {
             "hash" => "`hash`",
             "path" => "`path`",
             "query" => "`query`",
+            "album" => "`album`",
             _ => {
                 // Reports the unknown key (with a suggestion).
                 self.fields(node, "a selector", SELECTOR_KEYS)?;
@@ -820,6 +860,23 @@ impl<'a> Ctx<'a> {
                 }
                 SelectorKind::Path(text)
             }
+            "album" => {
+                if text.trim().is_empty() || text.chars().any(char::is_whitespace) {
+                    self.report(
+                        Problem::at(
+                            "invalid_album_ref",
+                            format!("`{text}` cannot name an album"),
+                            &value_loc,
+                            "not an album key or UID",
+                        )
+                        .with_help(
+                            "write a manifest album key (`summer-2024`) or an album UID (`a…`)",
+                        ),
+                    );
+                    return None;
+                }
+                SelectorKind::Album(text)
+            }
             _ => {
                 if text.trim().is_empty() {
                     self.report(
@@ -857,6 +914,7 @@ impl<'a> Ctx<'a> {
             index: 0,
             loc: self.loc(head),
             selectors: Vec::new(),
+            except: Vec::new(),
             title: None,
             caption: None,
             favorite: None,
@@ -890,6 +948,10 @@ impl<'a> Ctx<'a> {
             match *name {
                 "match" => match self.match_selectors(v) {
                     Some(sels) => rule.selectors = sels,
+                    None => valid = false,
+                },
+                "except" => match self.except_list(v) {
+                    Some(sels) => rule.except = sels,
                     None => valid = false,
                 },
                 "title" => rule.title = self.photo_title(v),
@@ -942,14 +1004,21 @@ impl<'a> Ctx<'a> {
                 self.report(problem);
                 valid = false;
             }
-            Some(m) if fields.entries.len() == 1 => {
+            Some(m)
+                if fields
+                    .names()
+                    .all(|name| RULE_SELECTING_FIELDS.contains(&name)) =>
+            {
                 let problem = Problem::at(
                     "rule_without_properties",
                     "this photo rule selects photos but sets nothing",
                     &self.loc(m.key),
                     "no properties",
                 )
-                .with_help(format!("add a property: {}", list(&RULE_FIELDS[1..])));
+                .with_help(format!(
+                    "add a property: {}",
+                    list(&RULE_FIELDS[RULE_SELECTING_FIELDS.len()..])
+                ));
                 self.report(problem);
             }
             Some(_) => {}

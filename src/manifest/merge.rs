@@ -99,6 +99,7 @@ pub(crate) fn merge(
     check_album_titles(&in_order, problems);
     let albums: Vec<AlbumEntry> = albums.into_values().collect();
     check_rule_conflicts(&photos, problems);
+    super::album_refs::check_album_refs(&albums, &photos, problems);
     check_archive_conflicts(&albums, &photos, problems);
     Manifest {
         version: 1,
@@ -299,15 +300,18 @@ fn rule_values(rule: &PhotoRule) -> Vec<(&'static str, FieldValue)> {
     out
 }
 
-/// Two rules with the same selectors that set a field to different values.
+/// Two rules with the same selectors (and the same `except`) that set a field to different
+/// values.
 ///
 /// Rules whose selectors differ can still hit the same photo; that is only known once the
 /// server resolves them, so the planner checks it.
 fn check_rule_conflicts(rules: &[PhotoRule], problems: &mut Vec<Problem>) {
-    let mut groups: BTreeMap<BTreeSet<&SelectorKind>, Vec<&PhotoRule>> = BTreeMap::new();
+    type Key<'a> = (BTreeSet<&'a SelectorKind>, BTreeSet<&'a SelectorKind>);
+    let mut groups: BTreeMap<Key<'_>, Vec<&PhotoRule>> = BTreeMap::new();
     for rule in rules {
         let set: BTreeSet<&SelectorKind> = rule.selectors.iter().map(|s| &s.kind).collect();
-        groups.entry(set).or_default().push(rule);
+        let except: BTreeSet<&SelectorKind> = rule.except.iter().map(|s| &s.kind).collect();
+        groups.entry((set, except)).or_default().push(rule);
     }
     for group in groups.values() {
         for (j, later) in group.iter().enumerate() {

@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod album_refs;
 mod decode;
 mod merge;
 mod model;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,
+    is_path_pattern, path_pattern_matches,
 };
 pub use normalize::{normalize_album_title, normalize_category, normalize_keywords, slugify};
 pub use problem::{ManifestError, Problem, render_problems};

@@ -198,6 +198,10 @@ pub struct AlbumEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<Vec<SelectorKind>>")]
     pub photos: Option<Vec<Selector>>,
+    /// Selectors whose photos are taken out of what `photos` selects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "ExceptSchema")]
+    pub except: Vec<Selector>,
     /// `exact` (default): photos not selected are removed; `additive`: others are kept.
     #[serde(default)]
     pub membership: Membership,
@@ -242,12 +246,18 @@ pub enum SelectorKind {
     /// SHA-1 of any file of the photo (lower-case hex): matches exactly one photo.
     #[schemars(with = "Sha1Schema")]
     Hash(String),
-    /// A file path relative to the originals folder: matches exactly one photo.
+    /// A file path relative to the originals folder: matches exactly one photo. With `*`
+    /// (any run of characters within one folder or file name) or `?` (one character) it
+    /// is a pattern: zero or more photos (none is a warning).
     #[schemars(with = "NonEmptySchema")]
     Path(String),
     /// A PhotoPrism search filter, resolved by the server at plan time: zero or more photos.
     #[schemars(with = "NonEmptySchema")]
     Query(String),
+    /// The members of an album, by manifest album key or album UID, as the manifest
+    /// leaves them: zero or more photos.
+    #[schemars(with = "NonEmptySchema")]
+    Album(String),
 }
 
 /// Schema of a photo UID.
@@ -273,6 +283,7 @@ impl SelectorKind {
             SelectorKind::Hash(_) => "hash",
             SelectorKind::Path(_) => "path",
             SelectorKind::Query(_) => "query",
+            SelectorKind::Album(_) => "album",
         }
     }
 
@@ -282,14 +293,103 @@ impl SelectorKind {
             SelectorKind::Uid(v)
             | SelectorKind::Hash(v)
             | SelectorKind::Path(v)
-            | SelectorKind::Query(v) => v,
+            | SelectorKind::Query(v)
+            | SelectorKind::Album(v) => v,
         }
     }
 
-    /// Whether the selector must match exactly one photo (`uid`, `hash`, `path`).
+    /// Whether the selector must match exactly one photo (`uid`, `hash`, a `path`
+    /// that is not a pattern).
     pub fn is_exact(&self) -> bool {
-        !matches!(self, SelectorKind::Query(_))
+        match self {
+            SelectorKind::Uid(_) | SelectorKind::Hash(_) => true,
+            SelectorKind::Path(path) => !is_path_pattern(path),
+            SelectorKind::Query(_) | SelectorKind::Album(_) => false,
+        }
     }
+
+    /// Whether this is a `path` pattern (a path containing `*` or `?`).
+    pub fn is_pattern(&self) -> bool {
+        matches!(self, SelectorKind::Path(path) if is_path_pattern(path))
+    }
+}
+
+/// Whether a `path` selector's value is a pattern: it contains `*` or `?`.
+pub fn is_path_pattern(path: &str) -> bool {
+    path.contains(['*', '?'])
+}
+
+/// Whether `path` matches the pattern: `*` is any run of characters within one path
+/// segment (never `/`), `?` exactly one character that is not `/`; every other character
+/// matches itself exactly (case included).
+pub fn path_pattern_matches(pattern: &str, path: &str) -> bool {
+    // Neither `*` nor `?` matches `/`, so the segments pair up one to one.
+    let mut patterns = pattern.split('/');
+    let mut segments = path.split('/');
+    loop {
+        match (patterns.next(), segments.next()) {
+            (None, None) => return true,
+            (Some(p), Some(s)) if segment_matches(p, s) => {}
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::path_pattern_matches as m;
+
+    #[test]
+    fn stars_and_question_marks_stay_inside_a_segment() {
+        assert!(m("2024/*/x.jpg", "2024/07/x.jpg"));
+        assert!(!m("2024/*/x.jpg", "2024/07/sub/x.jpg"));
+        assert!(!m("2024/*", "2024/07/x.jpg"));
+        assert!(m("*", "x.jpg"));
+        assert!(!m("*", "a/x.jpg"));
+        assert!(m("2024/07/IMG_000?.jpg", "2024/07/IMG_0001.jpg"));
+        assert!(!m("2024/07/IMG_000?.jpg", "2024/07/IMG_0010.jpg"));
+        assert!(!m("a?b", "a/b"));
+        assert!(m("Caf? ol?.jpg", "Café olé.jpg"));
+        assert!(m("東京/*_1.jpg", "東京/写真_1.jpg"));
+        assert!(m("**a*", "bab"));
+        assert!(m("*a*b*", "xxaYYbZ"));
+        assert!(!m("*a*b", "xxaYYbZ"));
+        assert!(m("odd/100%_[?].jpg", "odd/100%_[a].jpg"));
+        assert!(!m("odd/1_0*", "odd/1x0a.jpg"));
+        assert!(!m("odd/case.*", "odd/CASE.jpg"));
+        assert!(m("a/*/", "a/b/"));
+        assert!(!m("a/*", "a"));
+    }
+}
+
+/// One segment against a segment pattern (`*` any run, `?` one character).
+fn segment_matches(pattern: &str, segment: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = segment.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    // After a mismatch, the last `*` takes one more character: (after the `*`, text position).
+    let mut resume: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                resume = Some((p + 1, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match resume {
+                Some((after, start)) => {
+                    resume = Some((after, start + 1));
+                    p = after;
+                    t = start + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
 }
 
 /// One selector, or a list of selectors (their union).
@@ -301,6 +401,17 @@ enum MatchSchema {
     One(SelectorKind),
     /// Several selectors (their union).
     Many(#[schemars(length(min = 1))] Vec<SelectorKind>),
+}
+
+/// `except`: one selector, or a list of selectors (the union is taken out).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ExceptSchema {
+    /// One selector.
+    One(SelectorKind),
+    /// Several selectors (their union).
+    Many(Vec<SelectorKind>),
 }
 
 /// A photo property rule: which photos, and the properties to give them.
@@ -320,6 +431,10 @@ pub struct PhotoRule {
     #[serde(rename = "match")]
     #[schemars(with = "MatchSchema")]
     pub selectors: Vec<Selector>,
+    /// Selectors whose photos the rule does not apply to (it applies to `match` minus these).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "ExceptSchema")]
+    pub except: Vec<Selector>,
     /// Photo title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

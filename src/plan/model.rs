@@ -30,6 +30,21 @@ pub struct Plan {
     /// because the server changed them since the apply being undone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// Things worth a look that do not stop the plan (a path pattern that matches no photo).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<PlanWarning>,
+}
+
+/// A warning about the manifest found while planning; the plan is still made.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct PlanWarning {
+    /// Machine-readable kind (`prysm::plan::pattern_unmatched`).
+    pub code: String,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Where in the manifest: `file.yaml:LINE:COL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// Why a change is in the plan, measured against the last apply (the common ancestor).

@@ -491,6 +491,18 @@ fn body(
             options.max_bytes / 1024
         );
     }
+    for warning in &plan.warnings {
+        let at = warning
+            .location
+            .as_deref()
+            .map(|location| format!(" (<code>{}</code>)", escape(location)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">warning: {}{at}</p>",
+            escape(&warning.message)
+        );
+    }
     for budget in plan.budgets.iter().filter(|budget| budget.exceeded) {
         let _ = writeln!(
             out,

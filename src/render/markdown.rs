@@ -168,6 +168,7 @@ fn head(plan: &Plan, options: &MarkdownOptions) -> String {
         let _ = writeln!(out, "### prysm plan: no changes\n");
         let _ = writeln!(out, "The library matches the manifest.\n");
         origin(&mut out, plan, options);
+        warnings(&mut out, plan);
         return out;
     }
     let _ = writeln!(
@@ -197,6 +198,7 @@ fn head(plan: &Plan, options: &MarkdownOptions) -> String {
     out.push('\n');
     drift(&mut out, plan);
     budgets(&mut out, plan);
+    warnings(&mut out, plan);
     out
 }
 
@@ -281,6 +283,39 @@ fn origin(out: &mut String, plan: &Plan, options: &MarkdownOptions) {
         }
     }
     out.push_str("\n\n");
+}
+
+/// Text shown as it is inside a Markdown paragraph: controls escaped, and a backslash
+/// before every character Markdown or HTML would read as markup (`*` of a path pattern).
+fn escape_inline(text: &str) -> String {
+    let mut out = String::new();
+    for c in escape_controls(text).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The plan's warnings (a path pattern that matches no photo), as a list.
+fn warnings(out: &mut String, plan: &Plan) {
+    if plan.warnings.is_empty() {
+        return;
+    }
+    out.push_str("**Warnings:**\n\n");
+    for warning in &plan.warnings {
+        let at = warning
+            .location
+            .as_deref()
+            .map(|location| format!(" ({})", code(location, false)))
+            .unwrap_or_default();
+        let _ = writeln!(out, "- ⚠️ {}{at}", escape_inline(&warning.message));
+    }
+    out.push('\n');
 }
 
 fn budgets(out: &mut String, plan: &Plan) {

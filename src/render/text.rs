@@ -75,6 +75,7 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
         color: options.color,
     };
     let mut out = String::new();
+    warning_lines(&mut out, plan, &painter);
     if plan.is_empty() {
         let _ = writeln!(out, "{}", painter.bold(NO_CHANGES));
         return out;
@@ -95,6 +96,27 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
     }
     let _ = writeln!(out, "{}", painter.bold(&summary_line(plan)));
     out
+}
+
+/// The plan's warnings (a path pattern that matches no photo), one line each, then a blank line.
+fn warning_lines(out: &mut String, plan: &Plan, painter: &Painter) {
+    if plan.warnings.is_empty() {
+        return;
+    }
+    for warning in &plan.warnings {
+        let at = warning
+            .location
+            .as_deref()
+            .map(|location| format!(" ({})", terminal_safe(location)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} {}{at}",
+            painter.paint("33", "Warning:"),
+            terminal_safe(&warning.message)
+        );
+    }
+    out.push('\n');
 }
 
 /// Why each change is there (drift attribution against the last apply), conflicts

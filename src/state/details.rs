@@ -40,7 +40,11 @@ const AGGREGATED: [(u8, &str); 4] = [
 const LEAF: usize = 32;
 
 /// Which detail fields of which photos the rules manage.
-fn needs(manifest: &Manifest, state: &LibraryState) -> BTreeMap<Uid, u8> {
+fn needs(
+    manifest: &Manifest,
+    state: &LibraryState,
+    albums: &BTreeMap<String, Option<String>>,
+) -> BTreeMap<Uid, u8> {
     let mut needs: BTreeMap<Uid, u8> = BTreeMap::new();
     for rule in &manifest.photos {
         let mut mask = 0;
@@ -58,6 +62,10 @@ fn needs(manifest: &Manifest, state: &LibraryState) -> BTreeMap<Uid, u8> {
         }
         if mask == 0 {
             continue;
+        }
+        // `album:` selectors select what the plan leaves in the album.
+        for uid in crate::resolve::album_selections(manifest, state, albums, &rule.selectors) {
+            *needs.entry(uid).or_default() |= mask;
         }
         for selector in &rule.selectors {
             for uid in state.found(&selector.kind).iter() {
@@ -78,10 +86,11 @@ pub(super) async fn read(
     client: &Client,
     manifest: &Manifest,
     state: &mut LibraryState,
+    albums: &BTreeMap<String, Option<String>>,
     concurrency: usize,
     pages: &Pages,
 ) -> Result<(), Error> {
-    let needs = needs(manifest, state);
+    let needs = needs(manifest, state, albums);
     if needs.is_empty() {
         return Ok(());
     }

@@ -136,6 +136,8 @@ impl Pages {
 struct Wanted {
     hashes: HashSet<String>,
     paths: HashSet<String>,
+    /// Path patterns, matched by prysm against every file name of every row.
+    patterns: BTreeSet<String>,
 }
 
 impl Wanted {
@@ -146,6 +148,9 @@ impl Wanted {
                 SelectorKind::Hash(hash) => {
                     wanted.hashes.insert(hash.clone());
                 }
+                SelectorKind::Path(path) if selector.kind.is_pattern() => {
+                    wanted.patterns.insert(path.clone());
+                }
                 SelectorKind::Path(path) => {
                     wanted.paths.insert(path.clone());
                 }
@@ -153,6 +158,17 @@ impl Wanted {
             }
         }
         wanted
+    }
+}
+
+impl Wanted {
+    /// The same hashes and paths, no patterns.
+    fn without_patterns(&self) -> Wanted {
+        Wanted {
+            hashes: self.hashes.clone(),
+            paths: self.paths.clone(),
+            patterns: BTreeSet::new(),
+        }
     }
 }
 
@@ -165,6 +181,9 @@ struct Part {
     /// Wanted hashes and paths the rows have files for.
     hashes: Vec<(String, Uid)>,
     paths: Vec<(String, Uid)>,
+    /// Wanted patterns the rows have files for, for visible and for archived photos.
+    patterns: Vec<(String, Uid)>,
+    archived_patterns: Vec<(String, Uid)>,
 }
 
 impl Part {
@@ -187,6 +206,20 @@ impl Part {
                 }
             }
         }
+        if !wanted.patterns.is_empty() {
+            let found = if photo.archived {
+                &mut self.archived_patterns
+            } else {
+                &mut self.patterns
+            };
+            for name in row.file_names() {
+                for pattern in &wanted.patterns {
+                    if crate::manifest::path_pattern_matches(pattern, name) {
+                        found.push((pattern.clone(), uid));
+                    }
+                }
+            }
+        }
         self.uids.push(uid);
         self.photos.push(photo);
     }
@@ -200,6 +233,8 @@ struct Collected {
     seen: HashSet<Uid>,
     hashes: BTreeMap<String, Vec<Uid>>,
     paths: BTreeMap<String, Vec<Uid>>,
+    patterns: BTreeMap<String, Vec<Uid>>,
+    archived_patterns: BTreeMap<String, Vec<Uid>>,
 }
 
 impl Collected {
@@ -217,6 +252,12 @@ impl Collected {
         }
         for (path, uid) in part.paths {
             self.paths.entry(path).or_default().push(uid);
+        }
+        for (pattern, uid) in part.patterns {
+            self.patterns.entry(pattern).or_default().push(uid);
+        }
+        for (pattern, uid) in part.archived_patterns {
+            self.archived_patterns.entry(pattern).or_default().push(uid);
         }
         part.uids
     }
@@ -281,6 +322,12 @@ pub async fn fetch(
         .iter()
         .filter(|entry| entry.state == AlbumState::Present && entry.photos.is_some())
         .filter_map(|entry| matched.get(&entry.key).cloned().flatten())
+        .chain(referenced_albums(
+            manifest,
+            &selectors,
+            &matched,
+            &state.albums,
+        ))
         .collect();
     let queries: BTreeSet<String> = selectors
         .iter()
@@ -296,6 +343,11 @@ pub async fn fetch(
         .collect();
     pages.expect(jobs.len());
     let wanted_ref = &wanted;
+    // Pattern lookups (phase 3) return every visible match of every pattern, so the pages
+    // of phase 2 are not matched against the patterns (a library's worth of rows times
+    // every pattern).
+    let without_patterns = wanted.without_patterns();
+    let phase2_wanted = &without_patterns;
     let pages_ref = &pages;
     let mut parts = stream::iter(jobs)
         .map(|job| async move {
@@ -313,7 +365,10 @@ pub async fn fetch(
                     ..PhotoQuery::default()
                 },
             };
-            let part = match (read_part(client, query, wanted_ref, pages_ref).await, &job) {
+            let part = match (
+                read_part(client, query, phase2_wanted, pages_ref).await,
+                &job,
+            ) {
                 // A query the server refuses (400) becomes a plan problem (see `narrow`).
                 (Err(error), Job::Query(_)) if narrow::is_refusal(&error) => None,
                 (part, _) => Some(part?),
@@ -380,6 +435,8 @@ pub async fn fetch(
         seen,
         hashes,
         paths,
+        patterns,
+        archived_patterns,
     } = collected;
     drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
@@ -388,6 +445,18 @@ pub async fn fetch(
     state.reindex();
     state.selections.hashes = hashes.into_iter().map(|(k, v)| (k, sorted(v))).collect();
     state.selections.paths = paths.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+    state.selections.patterns = wanted
+        .patterns
+        .iter()
+        .map(|pattern| {
+            let found = patterns.get(pattern).cloned().unwrap_or_default();
+            (pattern.clone(), sorted(found))
+        })
+        .collect();
+    state.selections.archived_patterns = archived_patterns
+        .into_iter()
+        .map(|(k, v)| (k, sorted(v)))
+        .collect();
 
     // Phase 4: photos the plan will restore become visible to queries: look up
     // the archived matches of every query too, but only when there are any.
@@ -458,12 +527,39 @@ pub async fn fetch(
     }
 
     // Phase 5: details, only for photos whose rules manage them.
-    super::details::read(client, manifest, &mut state, concurrency, &pages).await?;
+    super::details::read(client, manifest, &mut state, &matched, concurrency, &pages).await?;
 
     Ok(Fetched {
         state,
         albums: matched,
     })
+}
+
+/// The server albums whose current members `album:` selectors need: albums the
+/// manifest declares without managing their photos, and albums it does not declare
+/// (by UID). Albums that do not exist (yet) have no members to read.
+fn referenced_albums(
+    manifest: &Manifest,
+    selectors: &[&Selector],
+    matched: &BTreeMap<String, Option<String>>,
+    albums: &[ServerAlbum],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for selector in selectors {
+        let SelectorKind::Album(value) = &selector.kind else {
+            continue;
+        };
+        let uid = match manifest.album_ref(value) {
+            Some(entry) => matched.get(&entry.key).cloned().flatten(),
+            None => Some(value.clone()),
+        };
+        if let Some(uid) = uid {
+            if albums.binary_search_by(|album| album.uid.cmp(&uid)).is_ok() {
+                out.push(uid);
+            }
+        }
+    }
+    out
 }
 
 /// One read of phase 2.
@@ -518,18 +614,20 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
 }
 
 /// Every selector of the manifest that is looked up: those of present albums
-/// and of photo rules.
+/// and of photo rules, `except` lists included.
 pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     let mut selectors = Vec::new();
     for entry in &manifest.albums {
         if entry.state == AlbumState::Present {
             if let Some(photos) = &entry.photos {
                 selectors.extend(photos.iter());
+                selectors.extend(entry.except.iter());
             }
         }
     }
     for rule in &manifest.photos {
         selectors.extend(rule.selectors.iter());
+        selectors.extend(rule.except.iter());
     }
     selectors
 }
@@ -543,6 +641,8 @@ enum Lookup {
     Hashes { hashes: Vec<String>, archived: bool },
     /// `filename=a|b|c`.
     Paths { paths: Vec<String>, archived: bool },
+    /// `filename=a|b|c` with patterns, in the server's spelling (see [`server_pattern`]).
+    Patterns { patterns: Vec<String> },
 }
 
 impl Lookup {
@@ -551,7 +651,7 @@ impl Lookup {
         match self {
             Lookup::Uids { .. } => "uid",
             Lookup::Hashes { .. } => "hash",
-            Lookup::Paths { .. } => "path",
+            Lookup::Paths { .. } | Lookup::Patterns { .. } => "path",
         }
     }
 
@@ -560,7 +660,10 @@ impl Lookup {
         match self {
             Lookup::Uids { uids: values, .. }
             | Lookup::Hashes { hashes: values, .. }
-            | Lookup::Paths { paths: values, .. } => values.clone(),
+            | Lookup::Paths { paths: values, .. }
+            | Lookup::Patterns {
+                patterns: values, ..
+            } => values.clone(),
         }
     }
 
@@ -579,6 +682,7 @@ impl Lookup {
                 paths: values,
                 archived: *archived,
             },
+            Lookup::Patterns { .. } => Lookup::Patterns { patterns: values },
         }
     }
 
@@ -602,6 +706,16 @@ impl Lookup {
             Lookup::Paths { paths, archived } => PhotoQuery {
                 filename: Some(paths.join("|")),
                 archived: archived.then_some(true),
+                ..base
+            },
+            Lookup::Patterns { patterns } => PhotoQuery {
+                filename: Some(
+                    patterns
+                        .iter()
+                        .map(|pattern| server_pattern(pattern))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                ),
                 ..base
             },
         }
@@ -641,13 +755,32 @@ fn lookup_requests(
             {
                 hashes.insert(hash.as_str());
             }
-            SelectorKind::Path(path) if !collected.paths.contains_key(path.as_str()) => {
+            SelectorKind::Path(path)
+                if !selector.kind.is_pattern() && !collected.paths.contains_key(path.as_str()) =>
+            {
                 paths.insert(path.as_str());
             }
             _ => {}
         }
     }
     let mut lookups = Vec::new();
+    // Patterns are always looked up (a page read for another reason may hold some of
+    // their matches, never provably all), among visible photos only, like queries.
+    if !archived {
+        let patterns: BTreeSet<&str> = selectors
+            .iter()
+            .filter(|selector| selector.kind.is_pattern())
+            .map(|selector| selector.kind.value())
+            .filter(|value| {
+                !refused
+                    .get("path")
+                    .is_some_and(|values| values.contains(*value))
+            })
+            .collect();
+        for chunk in chunks(patterns) {
+            lookups.push(Lookup::Patterns { patterns: chunk });
+        }
+    }
     for chunk in chunks(uids) {
         lookups.push(Lookup::Uids {
             uids: chunk,
@@ -667,6 +800,26 @@ fn lookup_requests(
         });
     }
     lookups
+}
+
+/// A path pattern as PhotoPrism's `filename` filter takes it: `files.file_name LIKE`,
+/// `*` becoming `%` and `|` separating alternatives (`OrLike` in
+/// `internal/entity/search/photos.go`, photoprism-api.md §3.2). `?` (and a `|`, which
+/// would split the value) become `*`; LIKE also lets `*` cross `/` and takes `_` and `%`
+/// as wildcards, so the server answers a superset that prysm then matches exactly.
+///
+/// `OrLike` also trims the spaces around each alternative of a list, which would make a
+/// pattern that starts or ends with a space stricter: that space becomes `*` too.
+fn server_pattern(pattern: &str) -> String {
+    let loose = pattern.replace(['?', '|'], "*");
+    let start = loose.len() - loose.trim_start().len();
+    let end = loose.trim_end().len().max(start);
+    format!(
+        "{}{}{}",
+        "*".repeat(usize::from(start > 0)),
+        &loose[start..end],
+        "*".repeat(usize::from(end < loose.len()))
+    )
 }
 
 /// Groups values into lookups of at most [`LOOKUP_CHUNK`] values and about
@@ -697,6 +850,15 @@ fn chunks<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_are_asked_for_loosely() {
+        assert_eq!(server_pattern("2024/0?/IMG_*.jpg"), "2024/0*/IMG_*.jpg");
+        assert_eq!(server_pattern("a|b?"), "a*b*");
+        assert_eq!(server_pattern(" lead/x*.jpg "), "*lead/x*.jpg*");
+        assert_eq!(server_pattern("東京/*_1.jpg"), "東京/*_1.jpg");
+        assert_eq!(server_pattern(" "), "*");
+    }
 
     #[test]
     fn lookups_are_cut_by_count_and_length() {

@@ -12,6 +12,7 @@ mod details;
 mod fetch;
 mod rows;
 
+pub(crate) use fetch::all_selectors;
 pub use fetch::{FetchError, FetchOptions, Fetched, ReadProgress, fetch};
 
 use std::collections::BTreeMap;
@@ -329,6 +330,14 @@ pub struct Selections {
     pub queries: BTreeMap<String, Vec<Uid>>,
     /// Query -> the archived photos it finds (read only when the plan restores photos).
     pub archived_queries: BTreeMap<String, Vec<Uid>>,
+    /// Path pattern (`2024/*/IMG_?.jpg`) -> the photos (not archived) with a file whose
+    /// path matches it exactly.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub patterns: BTreeMap<String, Vec<Uid>>,
+    /// Path pattern -> the archived photos read (those looked up by `uid`, `hash` or `path`)
+    /// with a file whose path matches it: a photo the plan restores is counted in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub archived_patterns: BTreeMap<String, Vec<Uid>>,
 }
 
 /// Everything the plan needs to know about the server.
@@ -434,9 +443,20 @@ impl LibraryState {
                 }
             }
             SelectorKind::Hash(hash) => of(&self.selections.hashes, hash),
+            SelectorKind::Path(path) if kind.is_pattern() => of(&self.selections.patterns, path),
             SelectorKind::Path(path) => of(&self.selections.paths, path),
             SelectorKind::Query(query) => of(&self.selections.queries, query),
+            // The members of an album depend on the plan: see `resolve`.
+            SelectorKind::Album(_) => Cow::Borrowed(&[]),
         }
+    }
+
+    /// The archived photos read whose files match a path pattern.
+    pub fn found_archived_pattern(&self, pattern: &str) -> &[Uid] {
+        self.selections
+            .archived_patterns
+            .get(pattern)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// The archived photos a query finds (empty unless the plan restores photos).

@@ -366,6 +366,7 @@ fn plan_of(changes: Vec<(&str, Change)>) -> Plan {
         actions,
         budgets: Vec::new(),
         conflicts: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

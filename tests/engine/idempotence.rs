@@ -183,6 +183,70 @@ struct AlbumStateGen {
 enum Sel {
     Uid(usize),
     Label(usize),
+    /// A path pattern (index into [`PATTERNS`]).
+    Pattern(usize),
+    /// `album:` another declared entry, [`album_target`] (albums' `photos` only).
+    Album(usize),
+}
+
+/// Folders of the seeded photos (by photo index): spaces, accents, CJK, SQL wildcards, `[`.
+const FOLDERS: [&str; 5] = ["2024/05", "2024/06", "Ferien 2024", "東京", "odd%_[x]"];
+/// File name stems (by photo index): `_`, quotes, accents.
+const STEMS: [&str; 3] = ["IMG_", "it's \"q\" ", "Café "];
+
+/// Path patterns the generator selects with; the last ones match nothing (a warning).
+const PATTERNS: [&str; 9] = [
+    "2024/*/*",
+    "*/IMG_?.jpg",
+    "Ferien 2024/*",
+    "東京/*",
+    "odd%_[x]/*_*",
+    "*/Caf? *",
+    "*/it's \"q\" *",
+    "2024/*",
+    "1999/*/*.jpg",
+];
+
+/// The declared entry `Sel::Album(k)` in entry `own`'s photos names: another entry that is
+/// not `state: absent`, or `own` when there is none (a cycle, which validation refuses).
+fn album_target(k: usize, own: usize, declared: &[&AlbumGen]) -> usize {
+    let others: Vec<usize> = (0..declared.len())
+        .filter(|i| *i != own && !declared[*i].absent)
+        .collect();
+    if others.is_empty() {
+        own
+    } else {
+        others[k % others.len()]
+    }
+}
+
+/// A photo's path (folder and file name), as seeded.
+fn photo_path(index: usize) -> (String, String) {
+    (
+        FOLDERS[index % FOLDERS.len()].to_owned(),
+        format!("{}{index}.jpg", STEMS[index % STEMS.len()]),
+    )
+}
+
+/// Whether `path` matches `pattern` (manifest.md: `*` any run within one segment, `?` one
+/// character, never `/`), written here by recursion, not with prysm's matcher.
+fn glob(pattern: &[char], path: &[char]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some(('*', rest)) => {
+            glob(rest, path)
+                || (path.first().is_some_and(|c| *c != '/') && glob(pattern, &path[1..]))
+        }
+        Some(('?', rest)) => path.first().is_some_and(|c| *c != '/') && glob(rest, &path[1..]),
+        Some((c, rest)) => path.first() == Some(c) && glob(rest, &path[1..]),
+    }
+}
+
+fn pattern_matches(pattern: &str, index: usize) -> bool {
+    let (folder, name) = photo_path(index);
+    let pattern: Vec<char> = pattern.chars().collect();
+    let path: Vec<char> = format!("{folder}/{name}").chars().collect();
+    glob(&pattern, &path)
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +255,8 @@ struct AlbumGen {
     /// `uid:` of this server album (index into the seeded albums).
     pin: Option<usize>,
     photos: Option<Vec<Sel>>,
+    /// `except` (written only when `photos` is).
+    except: Vec<Sel>,
     additive: bool,
     favorite: Option<bool>,
     description: Option<String>,
@@ -211,6 +277,7 @@ struct Taken {
 #[derive(Debug, Clone)]
 struct RuleGen {
     selector: Sel,
+    except: Option<Sel>,
     favorite: Option<bool>,
     private: Option<bool>,
     archived: Option<bool>,
@@ -329,9 +396,25 @@ fn taken() -> impl Strategy<Value = Taken> {
 
 fn sel(photos: usize) -> impl Strategy<Value = Sel> {
     prop_oneof![
-        (0..photos).prop_map(Sel::Uid),
-        (0..LABELS.len()).prop_map(Sel::Label)
+        3 => (0..photos).prop_map(Sel::Uid),
+        3 => (0..LABELS.len()).prop_map(Sel::Label),
+        2 => (0..PATTERNS.len()).prop_map(Sel::Pattern),
     ]
+}
+
+/// A rule's selector: patterns less often (they select many photos, and rules that share
+/// photos and disagree are refused).
+fn rule_sel(photos: usize) -> impl Strategy<Value = Sel> {
+    prop_oneof![
+        4 => (0..photos).prop_map(Sel::Uid),
+        4 => (0..LABELS.len()).prop_map(Sel::Label),
+        1 => (0..PATTERNS.len()).prop_map(Sel::Pattern),
+    ]
+}
+
+/// A selector of an album's `photos`: also `album:`.
+fn album_sel(photos: usize) -> impl Strategy<Value = Sel> {
+    prop_oneof![8 => sel(photos), 1 => (0usize..4).prop_map(Sel::Album)]
 }
 
 /// The values rules agree on, so that most rules touching one photo do not conflict.
@@ -394,7 +477,7 @@ enum Mode {
 }
 
 type RawRule = (
-    Sel,
+    (Sel, Option<Sel>),
     Mode,
     (
         Option<Option<bool>>,
@@ -412,7 +495,7 @@ type RawRule = (
 
 fn raw_rule(photos: usize) -> impl Strategy<Value = RawRule> {
     (
-        sel(photos),
+        (rule_sel(photos), prop::option::weighted(0.2, sel(photos))),
         prop_oneof![
             5 => Just(Mode::Mixed),
             1 => Just(Mode::OnlyCaption),
@@ -436,12 +519,18 @@ fn raw_rule(photos: usize) -> impl Strategy<Value = RawRule> {
 }
 
 fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
-    let (selector, mode, (favorite, private, archived, title), (caption, notes, kw, taken)) = raw;
+    let (
+        (selector, except),
+        mode,
+        (favorite, private, archived, title),
+        (caption, notes, kw, taken),
+    ) = raw;
     fn value<T: Clone>(f: Option<Option<T>>, canon: &T) -> Option<T> {
         f.map(|own| own.unwrap_or_else(|| canon.clone()))
     }
     let mut rule = RuleGen {
         selector,
+        except,
         favorite: value(favorite, &canon.favorite),
         private: value(private, &canon.private),
         archived: value(archived, &canon.archived),
@@ -454,6 +543,7 @@ fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
     let only = |rule: &mut RuleGen| {
         *rule = RuleGen {
             selector: rule.selector.clone(),
+            except: rule.except.clone(),
             favorite: None,
             private: None,
             archived: None,
@@ -563,8 +653,9 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                     } else {
                         Just(None).boxed()
                     },
-                    prop::option::of(prop::collection::vec(sel(n), 0..4)),
+                    prop::option::of(prop::collection::vec(album_sel(n), 0..4)),
                     any::<bool>(),
+                    prop::collection::vec(sel(n), 0..2),
                 ),
                 (
                     prop::option::of(any::<bool>()),
@@ -579,11 +670,15 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                 ),
             )
                 .prop_map(
-                    |((title, pin, photos, additive), (favorite, description, absent, extra))| {
+                    |(
+                        (title, pin, photos, additive, except),
+                        (favorite, description, absent, extra),
+                    )| {
                         AlbumGen {
                             title,
                             pin,
                             photos,
+                            except,
                             additive,
                             favorite,
                             description,
@@ -686,10 +781,12 @@ fn q(s: &str) -> String {
     out
 }
 
-fn selector_yaml(selector: &Sel) -> String {
+fn selector_yaml(selector: &Sel, own: usize, declared: &[&AlbumGen]) -> String {
     match selector {
         Sel::Uid(index) => format!("{{ uid: {} }}", uid(*index)),
         Sel::Label(label) => format!("{{ query: \"label:{}\" }}", LABELS[*label]),
+        Sel::Pattern(pattern) => format!("{{ path: {} }}", q(PATTERNS[*pattern])),
+        Sel::Album(k) => format!("{{ album: a{} }}", album_target(*k, own, declared)),
     }
 }
 
@@ -772,7 +869,19 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
             } else {
                 text.push_str("    photos:\n");
                 for selector in photos {
-                    text.push_str(&format!("      - {}\n", selector_yaml(selector)));
+                    text.push_str(&format!(
+                        "      - {}\n",
+                        selector_yaml(selector, index, &albums)
+                    ));
+                }
+            }
+            if !album.except.is_empty() {
+                text.push_str("    except:\n");
+                for selector in &album.except {
+                    text.push_str(&format!(
+                        "      - {}\n",
+                        selector_yaml(selector, index, &albums)
+                    ));
                 }
             }
             if album.additive {
@@ -784,7 +893,16 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
         text.push_str("photos:\n");
     }
     for rule in &case.rules {
-        text.push_str(&format!("  - match: {}\n", selector_yaml(&rule.selector)));
+        text.push_str(&format!(
+            "  - match: {}\n",
+            selector_yaml(&rule.selector, 0, &albums)
+        ));
+        if let Some(except) = &rule.except {
+            text.push_str(&format!(
+                "    except: {}\n",
+                selector_yaml(except, 0, &albums)
+            ));
+        }
         if let Some(favorite) = rule.favorite {
             text.push_str(&format!("    favorite: {favorite}\n"));
         }
@@ -838,6 +956,10 @@ struct Expected {
     /// Photos each rule applies to, and each present album must hold.
     rule_photos: Vec<BTreeSet<usize>>,
     album_photos: BTreeMap<usize, BTreeSet<usize>>,
+    /// Declared album index -> photos it may hold beyond `album_photos`: archived members of
+    /// an album an `album:` selector reads that the plan restores (whether a restored photo
+    /// comes back into an album depends on when it was added, photoprism-api.md §7).
+    album_loose: BTreeMap<usize, BTreeSet<usize>>,
     /// Archived photos the plan restores.
     restoring: BTreeSet<usize>,
 }
@@ -852,12 +974,100 @@ fn photos_with_label(case: &Case, label: usize) -> impl Iterator<Item = usize> +
 
 /// A selector's photos (manifest.md: `uid` finds archived photos too; a query leaves them
 /// out, except those the plan restores, which it counts in so one apply converges).
+/// A path pattern leaves archived photos out like a query (and counts the restored ones in).
+/// `album:` selectors are resolved by [`AlbumOracle`]; here they select nothing.
 fn resolve(case: &Case, selector: &Sel, restoring: &BTreeSet<usize>) -> BTreeSet<usize> {
+    let visible = |i: &usize| !case.photos[*i].archived || restoring.contains(i);
     match selector {
         Sel::Uid(i) => BTreeSet::from([*i]),
-        Sel::Label(label) => photos_with_label(case, *label)
-            .filter(|i| !case.photos[*i].archived || restoring.contains(i))
+        Sel::Label(label) => photos_with_label(case, *label).filter(visible).collect(),
+        Sel::Pattern(pattern) => (0..case.photos.len())
+            .filter(|i| pattern_matches(PATTERNS[*pattern], *i))
+            .filter(visible)
             .collect(),
+        Sel::Album(_) => BTreeSet::new(),
+    }
+}
+
+/// What an album holds after the plan, as `album:` selectors see it (manifest.md
+/// "Extensions"): an exact album its desired set, an additive one its visible members plus
+/// the desired set, an undeclared-photos one its visible members.
+struct AlbumOracle<'a> {
+    case: &'a Case,
+    declared: &'a [&'a AlbumGen],
+    before: &'a Before,
+    matched: &'a BTreeMap<usize, usize>,
+    restoring: &'a BTreeSet<usize>,
+    /// Entry -> (certain, possible) members.
+    done: BTreeMap<usize, (BTreeSet<usize>, BTreeSet<usize>)>,
+    visiting: Vec<usize>,
+    parse: BTreeSet<&'static str>,
+}
+
+impl AlbumOracle<'_> {
+    /// `photos` minus `except` of entry `j`: (certain, possible).
+    fn desired(&mut self, j: usize) -> (BTreeSet<usize>, BTreeSet<usize>) {
+        let entry = self.declared[j];
+        self.visiting.push(j);
+        let mut certain = BTreeSet::new();
+        let mut loose = BTreeSet::new();
+        for sel in entry.photos.iter().flatten() {
+            if let Sel::Album(k) = sel {
+                let (c, l) = self.members(album_target(*k, j, self.declared));
+                certain.extend(c);
+                loose.extend(l);
+            } else {
+                certain.extend(resolve(self.case, sel, self.restoring));
+            }
+        }
+        self.visiting.pop();
+        let except: BTreeSet<usize> = entry
+            .except
+            .iter()
+            .flat_map(|sel| resolve(self.case, sel, self.restoring))
+            .collect();
+        (
+            certain.difference(&except).copied().collect(),
+            loose.difference(&except).copied().collect(),
+        )
+    }
+
+    fn members(&mut self, k: usize) -> (BTreeSet<usize>, BTreeSet<usize>) {
+        if let Some(done) = self.done.get(&k) {
+            return done.clone();
+        }
+        let entry = self.declared[k];
+        if entry.absent {
+            self.parse.insert("album_ref_absent");
+            return Default::default();
+        }
+        if self.visiting.contains(&k) {
+            self.parse.insert("album_ref_cycle");
+            return Default::default();
+        }
+        let (mut certain, mut loose) = (BTreeSet::new(), BTreeSet::new());
+        if entry.photos.is_none() || entry.additive {
+            if let Some(&seeded) = self.matched.get(&k) {
+                for uid_now in before_members(self.before, &self.before.albums[seeded]) {
+                    let Some(i) = (0..self.case.photos.len()).find(|i| uid(*i) == uid_now) else {
+                        continue;
+                    };
+                    if !self.case.photos[i].archived {
+                        certain.insert(i);
+                    } else if self.restoring.contains(&i) {
+                        loose.insert(i);
+                    }
+                }
+            }
+        }
+        if entry.photos.is_some() {
+            let (c, l) = self.desired(k);
+            certain.extend(c);
+            loose.extend(l);
+        }
+        let loose: BTreeSet<usize> = loose.difference(&certain).copied().collect();
+        self.done.insert(k, (certain.clone(), loose.clone()));
+        (certain, loose)
     }
 }
 
@@ -895,7 +1105,10 @@ fn expected(case: &Case, before: &Before) -> Expected {
     // selects by uid.
     for (j, later) in case.rules.iter().enumerate() {
         for earlier in &case.rules[..j] {
-            if earlier.selector == later.selector && differ(earlier, later) {
+            if earlier.selector == later.selector
+                && earlier.except == later.except
+                && differ(earlier, later)
+            {
                 out.parse.insert("conflicting_rules");
             }
         }
@@ -975,10 +1188,11 @@ fn expected(case: &Case, before: &Before) -> Expected {
 
     // Photos.
     let mut restoring = BTreeSet::new();
+    // (A photo an `except` names by uid is not selected, so not restored.)
     for album in declared.iter().filter(|album| !album.absent) {
         for sel in album.photos.iter().flatten() {
             if let Sel::Uid(i) = sel {
-                if case.photos[*i].archived {
+                if case.photos[*i].archived && !album.except.contains(sel) {
                     restoring.insert(*i);
                 }
             }
@@ -986,7 +1200,7 @@ fn expected(case: &Case, before: &Before) -> Expected {
     }
     for rule in &case.rules {
         if let (Sel::Uid(i), Some(false)) = (&rule.selector, rule.archived) {
-            if case.photos[*i].archived {
+            if case.photos[*i].archived && rule.except.as_ref() != Some(&rule.selector) {
                 restoring.insert(*i);
             }
         }
@@ -994,21 +1208,49 @@ fn expected(case: &Case, before: &Before) -> Expected {
     out.rule_photos = case
         .rules
         .iter()
-        .map(|rule| resolve(case, &rule.selector, &restoring))
+        .map(|rule| {
+            let except = rule
+                .except
+                .as_ref()
+                .map(|sel| resolve(case, sel, &restoring))
+                .unwrap_or_default();
+            resolve(case, &rule.selector, &restoring)
+                .difference(&except)
+                .copied()
+                .collect()
+        })
         .collect();
+    let mut oracle = AlbumOracle {
+        case,
+        declared: &declared,
+        before,
+        matched: &out.matched,
+        restoring: &restoring,
+        done: BTreeMap::new(),
+        visiting: Vec::new(),
+        parse: BTreeSet::new(),
+    };
+    let mut album_photos = BTreeMap::new();
+    let mut album_loose = BTreeMap::new();
     for (index, album) in declared.iter().enumerate() {
-        if album.absent {
+        if album.absent || album.photos.is_none() {
             continue;
         }
-        if let Some(photos) = &album.photos {
-            let set = photos
-                .iter()
-                .flat_map(|sel| resolve(case, sel, &restoring))
-                .collect();
-            out.album_photos.insert(index, set);
+        let (certain, loose) = oracle.desired(index);
+        album_photos.insert(index, certain);
+        if !loose.is_empty() {
+            album_loose.insert(index, loose);
         }
     }
-    out.restoring = restoring;
+    let parse = std::mem::take(&mut oracle.parse);
+    out.parse.extend(parse);
+    // The plan restores the archived photos that end up selected (an album's set, which an
+    // `except` may have taken them out of again); `restoring` above is what queries and
+    // patterns count in while resolving.
+    let selected: BTreeSet<usize> = album_photos.values().flatten().copied().collect();
+    out.album_photos = album_photos;
+    out.album_loose = album_loose;
+    out.restoring = restoring.intersection(&selected).copied().collect();
 
     // After resolving: rules that disagree on one photo; archiving a photo an album holds.
     for (j, later) in case.rules.iter().enumerate() {
@@ -1102,6 +1344,8 @@ pub(crate) fn seed(emulator: &Emulator, case: &Case) {
             private: photo.private,
             archived: photo.archived,
             taken_at: "2024-05-01T10:00:00Z".to_string(),
+            path: photo_path(index).0,
+            file_name: photo_path(index).1,
             ..PhotoSeed::default()
         })
         .collect();
@@ -1475,10 +1719,17 @@ fn check_server(
         if let Some(wanted) = expected.album_photos.get(&index) {
             let wanted: BTreeSet<String> = wanted.iter().map(|&i| uid(i)).collect();
             let current = members(emulator, &album.uid);
+            let loose: BTreeSet<String> = expected
+                .album_loose
+                .get(&index)
+                .into_iter()
+                .flatten()
+                .map(|&i| uid(i))
+                .collect();
             let ok = if entry.additive {
                 wanted.is_subset(&current)
             } else {
-                wanted == current
+                wanted.is_subset(&current) && current.difference(&wanted).all(|u| loose.contains(u))
             };
             if !ok {
                 return Err(format!(
@@ -1741,6 +1992,7 @@ fn plain_album(title: &str) -> AlbumGen {
         title: title.to_owned(),
         pin: None,
         photos: None,
+        except: Vec::new(),
         additive: false,
         favorite: None,
         description: None,
@@ -1752,6 +2004,7 @@ fn plain_album(title: &str) -> AlbumGen {
 fn no_rule(selector: Sel) -> RuleGen {
     RuleGen {
         selector,
+        except: None,
         favorite: None,
         private: None,
         archived: None,

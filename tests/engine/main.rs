@@ -18,6 +18,7 @@ mod real_server;
 mod review;
 mod scale_tests;
 mod secrets;
+mod selectors;
 mod snapshot;
 mod support;
 mod terminal;

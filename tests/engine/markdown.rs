@@ -403,6 +403,7 @@ fn big_plan(removed: usize, updates: usize, description_lines: usize) -> Plan {
         actions,
         budgets: Vec::new(),
         conflicts: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

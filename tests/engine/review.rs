@@ -341,6 +341,7 @@ fn graph_labels_cannot_break_out_of_their_quotes() {
         actions,
         budgets: Vec::new(),
         conflicts: Vec::new(),
+        warnings: Vec::new(),
     };
     plan.server = "http://x/\"];evil".to_string();
     let dot = render_dot(&plan);

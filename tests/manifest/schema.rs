@@ -60,6 +60,7 @@ fn schema_describes_the_format() {
             "category",
             "country",
             "description",
+            "except",
             "favorite",
             "location",
             "membership",
@@ -84,6 +85,9 @@ fn schema_describes_the_format() {
     let rule = def(&schema, "PhotoRule");
     assert!(property_names(rule).contains(&"description".to_string()));
     assert!(property_names(rule).contains(&"match".to_string()));
+    assert!(property_names(rule).contains(&"except".to_string()));
+    let selector = def(&schema, "SelectorKind").to_string();
+    assert!(selector.contains("\"album\""), "{selector}");
     assert_eq!(rule["required"], serde_json::json!(["match"]));
     assert_eq!(rule["additionalProperties"], false);
 
