@@ -97,6 +97,7 @@ fn photo_state(photo: &crate::photoprism::Photo) -> Option<ServerPhoto> {
         favorite: photo.favorite,
         private: photo.private,
         archived: photo.is_archived(),
+        review: photo.quality < 3,
         taken_at: photo.taken_at.as_str().into(),
         time_zone: photo.time_zone.as_str().into(),
         lat: photo.lat,
@@ -447,6 +448,7 @@ pub async fn undo_plan(
                             && journal.done(other.id) != Done::No
                     });
                     builder.changes.push(Change::UpdatePhoto {
+                        label_refs: Vec::new(),
                         photo: photo.clone(),
                         fields: reverted,
                         archived: state.archived && !restored_here,
@@ -510,6 +512,19 @@ pub async fn undo_plan(
                         photo: photo.clone(),
                     });
                 }
+            }
+            // PhotoPrism cannot send a photo back to review: an approval is not undone.
+            Change::ApprovePhoto { photo, .. } => {
+                builder.conflict(
+                    address,
+                    Some("approved"),
+                    None,
+                    None,
+                    &format!(
+                        "photo {} stays approved: PhotoPrism cannot send a photo back to review",
+                        photo.name
+                    ),
+                );
             }
         }
     }

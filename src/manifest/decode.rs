@@ -13,6 +13,8 @@ use super::validate::{
 };
 use super::yaml::{self, Node, Tree, Value};
 
+mod labels;
+
 const TOP_FIELDS: &[&str] = &["version", "settings", "albums", "photos"];
 const SETTINGS_FIELDS: &[&str] = &[
     "prune",
@@ -59,6 +61,8 @@ const RULE_FIELDS: &[&str] = &[
     "artist",
     "copyright",
     "license",
+    "labels",
+    "approved",
 ];
 const SELECTOR_KEYS: &[&str] = &["uid", "hash", "path", "query"];
 const MEMBERSHIPS: &[&str] = &["exact", "additive"];
@@ -873,6 +877,8 @@ impl<'a> Ctx<'a> {
             artist: None,
             copyright: None,
             license: None,
+            labels: None,
+            approved: None,
             field_locs: BTreeMap::new(),
         };
         let mut valid = true;
@@ -913,6 +919,8 @@ impl<'a> Ctx<'a> {
                 "artist" => rule.artist = self.string(v, &label),
                 "copyright" => rule.copyright = self.string(v, &label),
                 "license" => rule.license = self.string(v, &label),
+                "labels" => rule.labels = self.labels(v),
+                "approved" => rule.approved = self.approved(v),
                 _ => {}
             }
         }
@@ -927,6 +935,7 @@ impl<'a> Ctx<'a> {
             .with_help("keep one of them");
             self.report(problem);
         }
+        self.check_labels_and_review(&rule, &fields);
         match fields.get("match") {
             None if fields.was_suggested("match") => valid = false,
             None => {

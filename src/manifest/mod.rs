@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod decode;
+mod labels;
 mod merge;
 mod model;
 mod normalize;
@@ -19,6 +20,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use labels::{LabelRule, label_slug};
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,
 };

@@ -440,6 +440,7 @@ fn nasty_plan() -> Plan {
                     new: Value::Text("Ёлка <3".to_string()),
                 }],
                 archived: false,
+                label_refs: Vec::new(),
             },
         ),
         (
