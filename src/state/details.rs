@@ -386,4 +386,43 @@ mod tests {
             Settled::Unknown
         ));
     }
+
+    #[test]
+    fn labels_shared_by_a_batch_belong_to_every_photo_and_managed_mixed_ones_split_it() {
+        let (a, b) = (uid("p000000000000001"), uid("p000000000000002"));
+        let read = answer(serde_json::json!({
+            "models": [
+                {"UID": "p000000000000001", "DetailsKeywords": ""},
+                {"UID": "p000000000000002", "DetailsKeywords": ""}
+            ],
+            "values": {"Labels": {"action": "none", "mixed": true, "items": [
+                {"value": "lt1", "title": "Beach House", "mixed": false, "action": "none"},
+                {"value": "lt2", "title": "Кот", "mixed": true, "action": "none"}
+            ]}}
+        }));
+        // `Кот` is on one photo only, but no rule names it: the answer settles.
+        let managed: BTreeSet<String> = ["beach-house".to_owned()].into();
+        let Settled::Read(read_labels, missing) = settle(LABELS, &[a, b], &read, &managed) else {
+            panic!("expected labels");
+        };
+        assert!(missing.is_empty());
+        for (_, details) in &read_labels {
+            let labels = details.labels.as_deref().expect("labels read");
+            assert_eq!(labels.len(), 1);
+            assert_eq!(&*labels[0].uid, "lt1");
+            assert!(labels[0].is("beach-house"));
+        }
+        // A rule names `Кот`: which photo has it is unknown, so the group is split.
+        let managed: BTreeSet<String> = [label_slug("Кот")].into();
+        assert!(matches!(
+            settle(LABELS, &[a, b], &read, &managed),
+            Settled::Mixed
+        ));
+        // An answer without `Labels` (an older release) is read whole.
+        let bare = answer(serde_json::json!({"models": [], "values": {}}));
+        assert!(matches!(
+            settle(LABELS, &[a, b], &bare, &managed),
+            Settled::Unknown
+        ));
+    }
 }

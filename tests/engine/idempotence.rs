@@ -623,14 +623,10 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                     prop::bool::weighted(0.3),
                     prop::option::weighted(0.3, text()),
                     prop::collection::vec(keyword(), 0..3),
-                    prop::bool::weighted(0.2),
                 ),
             )
                 .prop_map(
-                    |(
-                        (label, favorite, private, archived),
-                        (auto_title, caption, keywords, review),
-                    )| {
+                    |((label, favorite, private, archived), (auto_title, caption, keywords))| {
                         PhotoState {
                             label,
                             favorite,
@@ -639,7 +635,7 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                             auto_title,
                             caption: caption.unwrap_or_default(),
                             keywords,
-                            review: review && !archived,
+                            review: false,
                         }
                     },
                 ),
@@ -700,21 +696,22 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                 ),
             0..4,
         );
+        let rules = (canon(), prop::collection::vec(raw_rule(n), 0..4)).prop_map(|(canon, raw)| {
+            raw.into_iter()
+                .map(|raw| make_rule(raw, &canon))
+                .collect::<Vec<_>>()
+        });
+        // Labels, approvals and photos in review are drawn last, so that the draws of
+        // everything else stay those of the cases before they existed.
         let extras = (
-            prop::option::weighted(0.25, labels_gen()),
-            prop::bool::weighted(0.12),
-        );
-        let rules = (canon(), prop::collection::vec((raw_rule(n), extras), 0..4)).prop_map(
-            |(canon, raw)| {
-                raw.into_iter()
-                    .map(|(raw, (labels, approved))| {
-                        let mut rule = make_rule(raw, &canon);
-                        rule.labels = labels;
-                        rule.approved = approved;
-                        rule
-                    })
-                    .collect::<Vec<_>>()
-            },
+            prop::collection::vec(
+                (
+                    prop::option::weighted(0.25, labels_gen()),
+                    prop::bool::weighted(0.12),
+                ),
+                4,
+            ),
+            prop::collection::vec(prop::bool::weighted(0.2), 9),
         );
         (
             any::<bool>(),
@@ -723,15 +720,28 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
             manifest_albums,
             rules,
             prop::bool::weighted(0.2),
+            extras,
         )
             .prop_map(
-                |(v2024, photos, albums, manifest_albums, rules, prune)| Case {
-                    v2024,
-                    photos,
-                    albums,
-                    manifest_albums,
-                    rules,
-                    prune,
+                |(v2024, mut photos, albums, manifest_albums, mut rules, prune, extras)| {
+                    let (rule_extras, reviews) = extras;
+                    for (rule, (labels, approved)) in rules.iter_mut().zip(rule_extras) {
+                        rule.labels = labels;
+                        rule.approved = approved;
+                    }
+                    for (photo, review) in photos.iter_mut().zip(reviews) {
+                        // Never archived: approving an archived photo restores it, which
+                        // moves it into `label:` queries only on the next plan.
+                        photo.review = review && !photo.archived;
+                    }
+                    Case {
+                        v2024,
+                        photos,
+                        albums,
+                        manifest_albums,
+                        rules,
+                        prune,
+                    }
                 },
             )
     })

@@ -205,3 +205,101 @@ impl Ctx<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::{LabelRule, parse_str};
+
+    fn codes(text: &str) -> Vec<String> {
+        match parse_str("t.yaml", text) {
+            Ok(_) => Vec::new(),
+            Err(error) => error
+                .problems()
+                .iter()
+                .map(|p| p.code().rsplit("::").next().unwrap_or_default().to_owned())
+                .collect(),
+        }
+    }
+
+    fn rule(fields: &str) -> String {
+        format!("version: 1\nphotos:\n  - match: {{ uid: psj4uo0k9p34y6n3 }}\n{fields}")
+    }
+
+    #[test]
+    fn both_forms_decode() {
+        let text =
+            rule("    labels: [Cat, \"東京 Tower\", \"50% _off\", Кот]\n    approved: true\n");
+        let manifest = parse_str("t.yaml", &text).expect("valid");
+        let photo = &manifest.photos[0];
+        assert_eq!(
+            photo.labels,
+            Some(LabelRule {
+                add: vec![
+                    "Cat".into(),
+                    "東京 Tower".into(),
+                    "50% _off".into(),
+                    "Кот".into()
+                ],
+                remove: vec![],
+            })
+        );
+        assert_eq!(photo.approved, Some(true));
+        let text = rule("    labels: { remove: [Dog] }\n");
+        let manifest = parse_str("t.yaml", &text).expect("valid");
+        assert_eq!(
+            manifest.photos[0].labels.as_ref().map(|l| l.remove.clone()),
+            Some(vec!["Dog".to_owned()])
+        );
+    }
+
+    #[test]
+    fn bad_labels_are_refused_at_their_node() {
+        assert_eq!(codes(&rule("    labels: [\"  \"]\n")), ["invalid_label"]);
+        assert_eq!(codes(&rule("    labels: [\"🐱\"]\n")), ["invalid_label"]);
+        assert_eq!(codes(&rule("    labels: []\n")), ["empty_labels"]);
+        assert_eq!(codes(&rule("    labels: {}\n")), ["empty_labels"]);
+        assert_eq!(
+            codes(&rule("    labels: [Beach House, beach-house]\n")),
+            ["duplicate_label"]
+        );
+        assert_eq!(
+            codes(&rule("    labels: { add: [Café], remove: [cafe] }\n")),
+            ["label_added_and_removed"]
+        );
+        assert_eq!(
+            codes(&rule("    labels: { ad: [Cat] }\n")),
+            ["empty_labels", "unknown_field"]
+        );
+        assert_eq!(codes(&rule("    labels: Cat\n")), ["wrong_type"]);
+        assert_eq!(codes(&rule("    labels: [[Cat]]\n")), ["wrong_type"]);
+    }
+
+    #[test]
+    fn approval_checks() {
+        assert_eq!(codes(&rule("    approved: false\n")), ["approved_false"]);
+        assert_eq!(codes(&rule("    approved: yes please\n")), ["wrong_type"]);
+        assert_eq!(
+            codes(&rule("    approved: true\n    archived: true\n")),
+            ["approve_and_archive"]
+        );
+        assert!(codes(&rule("    approved: true\n    archived: false\n")).is_empty());
+    }
+
+    #[test]
+    fn a_keyword_naming_a_removed_label_is_refused() {
+        assert_eq!(
+            codes(&rule(
+                "    keywords: [Sunset, sea]\n    labels: { remove: [sunset] }\n"
+            )),
+            ["keyword_relinks_label"]
+        );
+        // A keyword that is only part of a removed label's name settles (the keyword is
+        // written after the removal).
+        assert!(
+            codes(&rule(
+                "    keywords: [beach]\n    labels: { remove: [Beach House] }\n"
+            ))
+            .is_empty()
+        );
+    }
+}
