@@ -332,3 +332,58 @@ photos:
         assert_eq!(tram.subject, "Seaside", "{generation:?}");
     }
 }
+
+#[tokio::test]
+async fn labels_and_approvals_render_in_markdown_html_and_json() {
+    let env = env(ApiGeneration::V2025).await;
+    env.emulator
+        .seed_photo(review_seed("psj4uo0aaaaaaa01", false));
+    let planned = env
+        .plan(
+            r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    labels: { add: ["Red Fox"], remove: [beach] }
+  - match: { uid: psj4uo0aaaaaaa01 }
+    approved: true
+"#,
+        )
+        .await
+        .expect("plan");
+    let markdown =
+        prysm::render::render_markdown(&planned.plan, &prysm::render::MarkdownOptions::default());
+    assert!(
+        markdown.contains("✅ Approve 1 photo in review"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("labels"), "{markdown}");
+    assert!(markdown.contains("Red Fox"), "{markdown}");
+    let html = prysm::render::render_html(
+        &planned.plan,
+        &prysm::render::HtmlOptions::default(),
+        &prysm::render::html::Previews::new(),
+    );
+    assert!(html.contains("Approved photos (1)"), "{html}");
+    assert!(html.contains("Red Fox"), "{html}");
+    let json: serde_json::Value =
+        serde_json::from_str(&prysm::render::render_json(&planned.plan)).expect("json");
+    let kinds: Vec<&str> = json["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"approve_photo"), "{json}");
+    let update = json["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| a["kind"] == "update_photo")
+        .expect("update");
+    assert_eq!(update["label_refs"][0]["name"], "Beach", "{update}");
+    // The saved form reads back to the same plan.
+    let back: prysm::plan::Plan =
+        serde_json::from_value(json.clone()).expect("the plan reads back");
+    assert_eq!(back, planned.plan);
+}
