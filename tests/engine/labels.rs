@@ -387,3 +387,80 @@ photos:
         serde_json::from_value(json.clone()).expect("the plan reads back");
     assert_eq!(back, planned.plan);
 }
+
+#[tokio::test]
+async fn six_hundred_photos_get_a_label_in_two_batch_edits() {
+    let env = env(ApiGeneration::V2025).await;
+    let seeds: Vec<PhotoSeed> = (0..600)
+        .map(|i| PhotoSeed {
+            title: format!("Bulk {i}"),
+            path: "2025/02".to_owned(),
+            name: format!("B_{i:04}"),
+            labels: vec!["bulk".into()],
+            ..PhotoSeed::default()
+        })
+        .collect();
+    env.emulator.seed_photos(seeds);
+    let text = r#"
+version: 1
+photos:
+  - match: { query: "label:bulk" }
+    labels: ["Trip 2025"]
+"#;
+    let manifest = manifest(text);
+    let before = env.emulator.request_count("POST /api/v1/batch/photos/edit");
+    let report = env.apply_manifest(&manifest).await;
+    assert!(report.is_success(), "{}", report.render());
+    let used = env.emulator.request_count("POST /api/v1/batch/photos/edit") - before;
+    // Reading: 2 read-only batch edits (500 + 100 photos, all labels shared); writing: 2
+    // edits (chunks of 500). No per-photo request.
+    assert_eq!(used, 4, "{:?}", env.emulator.request_counts());
+    assert_eq!(env.emulator.request_count("GET /api/v1/photos/:uid"), 0);
+    env.assert_manifest_converged(&manifest).await;
+}
+
+#[tokio::test]
+async fn approval_plan_snapshot() {
+    let env = env(ApiGeneration::V2024).await;
+    env.emulator
+        .seed_photo(review_seed("psj4uo0aaaaaaa01", false));
+    env.emulator
+        .seed_photo(review_seed("psj4uo0aaaaaaa02", true));
+    let out = env
+        .plan_text(
+            r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0aaaaaaa01 }
+    approved: true
+  - match: { uid: psj4uo0aaaaaaa02 }
+    approved: true
+    labels: [Holiday]
+"#,
+        )
+        .await;
+    assert_snapshot!(out);
+}
+
+#[tokio::test]
+async fn an_archived_photo_in_review_is_approved_then_labelled() {
+    let text = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0aaaaaaa02 }
+    approved: true
+    labels: [Holiday]
+"#;
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        env.emulator
+            .seed_photo(review_seed("psj4uo0aaaaaaa02", true));
+        apply_and_converge(&env, text, generation).await;
+        let photo = env.emulator.photo("psj4uo0aaaaaaa02").expect("photo");
+        assert!(!photo.archived && photo.quality >= 3, "{generation:?}");
+        assert!(
+            photo.labels.iter().any(|l| l == "holiday"),
+            "{generation:?}"
+        );
+    }
+}
