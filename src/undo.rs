@@ -103,10 +103,11 @@ fn photo_state(photo: &crate::photoprism::Photo) -> Option<ServerPhoto> {
         lat: photo.lat,
         lng: photo.lng,
         altitude: photo.altitude.round() as i64,
-        details: photo
-            .details
-            .as_ref()
-            .map(|details| Box::new(ServerDetails::from_photo(details))),
+        details: photo.details.as_ref().map(|details| {
+            let mut details = ServerDetails::from_photo(details);
+            details.labels = Some(crate::state::ServerLabel::of_photo(photo));
+            Box::new(details)
+        }),
     })
 }
 
@@ -420,7 +421,11 @@ pub async fn undo_plan(
                 };
                 let mut reverted = Vec::new();
                 for field in fields {
-                    let now = crate::diff::current_photo_value(&state, &field.field);
+                    let now = if field.field == "labels" {
+                        crate::diff::current_labels(&state, field)
+                    } else {
+                        crate::diff::current_photo_value(&state, &field.field)
+                    };
                     let revert = match judge(field, now.as_ref()) {
                         Verdict::Revert => true,
                         Verdict::Nothing => false,

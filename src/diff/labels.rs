@@ -258,6 +258,26 @@ pub fn removed_labels(field: &FieldChange) -> Vec<String> {
         .collect()
 }
 
+/// A photo's current value of a `labels` change: the present labels among those the change
+/// names (in `old` or `new`), each spelled as the change spells it, sorted as the plan sorts.
+/// `None` when the photo's labels were not read. (Used by undo to compare with the change.)
+pub fn current_labels(photo: &ServerPhoto, field: &FieldChange) -> Option<Value> {
+    let have = photo.details.as_deref()?.labels.as_deref()?;
+    let mut spelled: Vec<String> = names(field.old.as_ref());
+    spelled.extend(names(Some(&field.new)));
+    let mut present: Vec<String> = spelled
+        .into_iter()
+        .filter(|name| {
+            let slug = label_slug(name);
+            have.iter().any(|label| label.is(&slug))
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    present.retain(|name| seen.insert(label_slug(name)));
+    sort_names(&mut present);
+    Some(Value::List(present))
+}
+
 /// The keywords a photo has after apply changed its labels (removals first, then additions,
 /// as apply sends them): a removal drops every keyword that is part of the label's name;
 /// with `words_join` (2024 servers) an addition adds the name's words.

@@ -464,3 +464,46 @@ photos:
         );
     }
 }
+
+#[tokio::test]
+async fn undo_brings_labels_back_and_leaves_approvals() {
+    use prysm::journal::{self, Operation};
+    use prysm::undo::{UndoOptions, undo_plan};
+
+    let text = r#"
+version: 1
+photos:
+  - match: { uid: psj4uo0k9p34y6n3 }
+    labels: { add: ["Red Fox"], remove: [beach] }
+  - match: { uid: psj4uo0aaaaaaa01 }
+    approved: true
+"#;
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        env.emulator
+            .seed_photo(review_seed("psj4uo0aaaaaaa01", false));
+        let before = labels_of(&env, SUNSET);
+        let dir = tempfile::tempdir().expect("dir");
+        let planned = env.plan(text).await.expect("plan");
+        let report =
+            crate::undo::journaled_apply(&env.client, &planned.plan, Operation::Apply, dir.path())
+                .await;
+        assert!(report.is_success(), "{generation:?}: {}", report.render());
+        let journal = journal::latest(dir.path()).expect("journal");
+        let undo = undo_plan(&env.client, &journal, UndoOptions::default())
+            .await
+            .expect("undo plan");
+        // The approval stays (reported), the labels go back.
+        assert_eq!(
+            undo.conflicts.len(),
+            1,
+            "{generation:?}: {:?}",
+            undo.conflicts
+        );
+        assert_eq!(undo.conflicts[0].field.as_deref(), Some("approved"));
+        let report =
+            crate::undo::journaled_apply(&env.client, &undo, Operation::Undo, dir.path()).await;
+        assert!(report.is_success(), "{generation:?}: {}", report.render());
+        assert_eq!(labels_of(&env, SUNSET), before, "{generation:?}");
+    }
+}
