@@ -507,3 +507,29 @@ photos:
         assert_eq!(labels_of(&env, SUNSET), before, "{generation:?}");
     }
 }
+
+#[tokio::test]
+async fn adopt_reports_server_label_edits_instead_of_rewriting_labels() {
+    let env = env(ApiGeneration::V2024).await;
+    let text = "version: 1\nphotos:\n  - match: { uid: psj4uo0k9p34y6n3 }\n    labels: { add: [\"Red Fox\"] }\n";
+    let manifest = manifest(text);
+    assert!(env.apply_manifest(&manifest).await.is_success());
+    // On the server: someone removes the label again.
+    env.apply("version: 1\nphotos:\n  - match: { uid: psj4uo0k9p34y6n3 }\n    labels: { remove: [\"Red Fox\"] }\n")
+        .await;
+    let planned = env.plan(text).await.expect("plan");
+    assert!(!planned.plan.is_empty());
+    let adopted = prysm::adopt::adopt(&manifest, &planned.plan, &[]).expect("adopt");
+    assert!(adopted.files.is_empty(), "labels are not rewritten");
+    assert!(
+        adopted.problems.iter().any(|p| p
+            .message()
+            .contains("its labels were changed on the server")),
+        "{:?}",
+        adopted
+            .problems
+            .iter()
+            .map(|p| p.message())
+            .collect::<Vec<_>>()
+    );
+}
