@@ -486,6 +486,22 @@ fn set_photo_field(
         return;
     };
     let loc = rule.field_loc(&field.field);
+    if field.field == "labels" {
+        // `labels` adds and removes; the server's labels are no value to write back.
+        out.push(problem(
+            loc,
+            format!(
+                "photo.{}: its labels were changed on the server; prysm does not rewrite `labels`",
+                photo.uid
+            ),
+            "labels managed here",
+            format!(
+                "the rule's labels present there now: {}; edit `add`/`remove` by hand",
+                show(old)
+            ),
+        ));
+        return;
+    }
     let only_this = rule.selectors.len() == 1 && names(&rule.selectors[0].kind, photo);
     if only_this {
         set_value(loc, old, field, edits, out);

@@ -13,6 +13,10 @@ use crate::plan::{AlbumRef, Change, DeleteReason, FieldChange, PlanProblem, Valu
 use crate::resolve::Resolution;
 use crate::state::{LibraryState, ServerAlbum, ServerPhoto, Uid};
 
+mod labels;
+
+pub use labels::{added_labels, current_labels, removed_labels};
+
 /// The photo fields a rule can set, in display order.
 pub const PHOTO_FIELDS: &[&str] = &[
     "title",
@@ -58,6 +62,7 @@ pub fn diff(
         .collect();
 
     let desired_photos = desired_photo_values(manifest, resolution, state, &mut problems);
+    let wanted_labels = labels::WantedLabels::collect(manifest, resolution, state, &mut problems);
     let archive_wanted = |uid: Uid| {
         matches!(
             desired_photos.get(uid, "archived"),
@@ -166,12 +171,26 @@ pub fn diff(
             }
             _ => {}
         }
-        let updates = photo_field_changes(photo, |field| desired_photos.get(uid, field));
+        let approving = approve_change(uid, photo, &desired_photos, state, &mut problems);
+        if let Some(approve) = approving.clone() {
+            changes.push(approve);
+        }
+        let mut updates = photo_field_changes(photo, |field| desired_photos.get(uid, field));
+        let label_refs = label_changes(
+            uid,
+            photo,
+            &desired_photos,
+            &wanted_labels,
+            state,
+            &mut updates,
+            &mut problems,
+        );
         if !updates.is_empty() {
             changes.push(Change::UpdatePhoto {
                 photo: state.photo_ref(uid),
                 fields: updates,
-                archived: photo.archived && !restore.contains(&uid),
+                archived: photo.archived && !restore.contains(&uid) && approving.is_none(),
+                label_refs,
             });
         }
     }
@@ -186,6 +205,99 @@ pub fn diff(
     } else {
         Err(problems)
     }
+}
+
+/// The approval a photo needs (`approved: true` on a photo in review), or a problem when a
+/// rule also archives it (approving restores an archived photo).
+fn approve_change(
+    uid: Uid,
+    photo: &ServerPhoto,
+    desired: &Desired<'_>,
+    state: &LibraryState,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<Change> {
+    let (Value::Bool(true), approve_loc) = desired.get(uid, "approved")? else {
+        return None;
+    };
+    if let Some((Value::Bool(true), archive_loc)) = desired.get(uid, "archived") {
+        let photo_ref = state.photo_ref(uid);
+        problems.push(
+            PlanProblem::new(
+                "prysm::plan::approve_conflict",
+                format!(
+                    "photo {} ({}) is approved by one rule and archived by another; approving \
+                     a photo in review restores it from the archive",
+                    photo_ref.uid, photo_ref.name
+                ),
+            )
+            .at(approve_loc, "approves the photo")
+            .at(archive_loc, "archives the photo")
+            .help("make the rules agree, or narrow their `match` so they do not select the same photo"),
+        );
+        return None;
+    }
+    photo.review.then(|| Change::ApprovePhoto {
+        photo: state.photo_ref(uid),
+        restores: photo.archived,
+    })
+}
+
+/// Adds the `labels` change a photo needs to `updates`, and the keyword change its side
+/// effects make necessary; returns the labels to remove.
+#[allow(clippy::too_many_arguments)]
+fn label_changes(
+    uid: Uid,
+    photo: &ServerPhoto,
+    desired: &Desired<'_>,
+    wanted_labels: &labels::WantedLabels<'_>,
+    state: &LibraryState,
+    updates: &mut Vec<FieldChange>,
+    problems: &mut Vec<PlanProblem>,
+) -> Vec<crate::plan::LabelRef> {
+    let wanted = wanted_labels.of(uid);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let keywords = match desired.get(uid, "keywords") {
+        Some((Value::List(keywords), loc)) => Some((keywords, loc)),
+        _ => None,
+    };
+    if let Some((keywords, loc)) = keywords {
+        if let Some(problem) = labels::keyword_conflict(uid, keywords, loc, &wanted, state) {
+            problems.push(problem);
+            return Vec::new();
+        }
+    }
+    let Some(edit) = labels::label_edit(photo, &wanted) else {
+        return Vec::new();
+    };
+    // Label changes move keywords on the server; apply sends them first, so a keyword list
+    // the manifest sets is written after them whenever they would change it.
+    if let Some((keywords, _)) = keywords {
+        let has_change = updates.iter().any(|field| field.field == "keywords");
+        let current = current_photo_value(photo, "keywords");
+        if let (false, Some(Value::List(current))) = (has_change, &current) {
+            let words_join = state.text_field != Some(crate::state::TextField::Caption);
+            if &labels::keywords_after(current, &edit, words_join) != keywords {
+                updates.push(FieldChange {
+                    field: "keywords".to_owned(),
+                    old: Some(Value::List(current.clone())),
+                    new: Value::List(keywords.clone()),
+                });
+            }
+        }
+    }
+    updates.push(edit.field);
+    updates.sort_by_key(|field| field_rank(&field.field));
+    edit.refs
+}
+
+/// Display position of a photo field (`labels` last).
+fn field_rank(field: &str) -> usize {
+    PHOTO_FIELDS
+        .iter()
+        .position(|name| *name == field)
+        .unwrap_or(PHOTO_FIELDS.len())
 }
 
 /// The UIDs of sorted `a` that are not in sorted `b`, in order.
@@ -465,6 +577,9 @@ fn rule_values(rule: &PhotoRule) -> Vec<(&'static str, Value, &Loc)> {
     text("artist", &rule.artist, &mut values);
     text("copyright", &rule.copyright, &mut values);
     text("license", &rule.license, &mut values);
+    if let Some(approved) = rule.approved {
+        values.push(("approved", Value::Bool(approved), loc("approved")));
+    }
     values
 }
 

@@ -90,6 +90,7 @@ fn items(action: &Action) -> Vec<(String, String)> {
         Change::DeleteAlbum { .. } => vec![("delete".to_string(), String::new())],
         Change::ArchivePhoto { .. } => vec![("archived".to_string(), "true".to_string())],
         Change::RestorePhoto { .. } => vec![("archived".to_string(), "false".to_string())],
+        Change::ApprovePhoto { .. } => vec![("approved".to_string(), "true".to_string())],
     }
 }
 

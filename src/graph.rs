@@ -39,7 +39,8 @@ pub fn address(change: &Change) -> String {
         },
         Change::UpdatePhoto { photo, .. }
         | Change::ArchivePhoto { photo }
-        | Change::RestorePhoto { photo } => format!("photo.{}", photo.uid),
+        | Change::RestorePhoto { photo }
+        | Change::ApprovePhoto { photo, .. } => format!("photo.{}", photo.uid),
     }
 }
 
@@ -47,6 +48,7 @@ pub fn address(change: &Change) -> String {
 fn sort_key(change: &Change) -> (u8, String, u8) {
     let (group, rank) = match change {
         Change::RestorePhoto { .. } => (0, 0),
+        Change::ApprovePhoto { .. } => (0, 1),
         Change::CreateAlbum { .. } => (1, 0),
         Change::UpdateAlbum { .. } => (1, 1),
         Change::RemovePhotos { .. } => (1, 2),
@@ -91,7 +93,10 @@ pub fn build_with_reads(
     let restores: BTreeMap<String, NodeIndex> = nodes
         .iter()
         .filter_map(|&node| match &graph[node] {
-            Change::RestorePhoto { photo } => Some((photo.uid.clone(), node)),
+            // Approving an archived photo in review restores it.
+            Change::RestorePhoto { photo } | Change::ApprovePhoto { photo, .. } => {
+                Some((photo.uid.clone(), node))
+            }
             _ => None,
         })
         .collect();

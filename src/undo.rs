@@ -97,15 +97,17 @@ fn photo_state(photo: &crate::photoprism::Photo) -> Option<ServerPhoto> {
         favorite: photo.favorite,
         private: photo.private,
         archived: photo.is_archived(),
+        review: photo.quality < 3,
         taken_at: photo.taken_at.as_str().into(),
         time_zone: photo.time_zone.as_str().into(),
         lat: photo.lat,
         lng: photo.lng,
         altitude: photo.altitude.round() as i64,
-        details: photo
-            .details
-            .as_ref()
-            .map(|details| Box::new(ServerDetails::from_photo(details))),
+        details: photo.details.as_ref().map(|details| {
+            let mut details = ServerDetails::from_photo(details);
+            details.labels = Some(crate::state::ServerLabel::of_photo(photo));
+            Box::new(details)
+        }),
     })
 }
 
@@ -419,7 +421,11 @@ pub async fn undo_plan(
                 };
                 let mut reverted = Vec::new();
                 for field in fields {
-                    let now = crate::diff::current_photo_value(&state, &field.field);
+                    let now = if field.field == "labels" {
+                        crate::diff::current_labels(&state, field)
+                    } else {
+                        crate::diff::current_photo_value(&state, &field.field)
+                    };
                     let revert = match judge(field, now.as_ref()) {
                         Verdict::Revert => true,
                         Verdict::Nothing => false,
@@ -447,6 +453,7 @@ pub async fn undo_plan(
                             && journal.done(other.id) != Done::No
                     });
                     builder.changes.push(Change::UpdatePhoto {
+                        label_refs: Vec::new(),
                         photo: photo.clone(),
                         fields: reverted,
                         archived: state.archived && !restored_here,
@@ -510,6 +517,19 @@ pub async fn undo_plan(
                         photo: photo.clone(),
                     });
                 }
+            }
+            // PhotoPrism cannot send a photo back to review: an approval is not undone.
+            Change::ApprovePhoto { photo, .. } => {
+                builder.conflict(
+                    address,
+                    Some("approved"),
+                    None,
+                    None,
+                    &format!(
+                        "photo {} stays approved: PhotoPrism cannot send a photo back to review",
+                        photo.name
+                    ),
+                );
             }
         }
     }

@@ -1690,3 +1690,120 @@ async fn probe_03_keywords_keep_digits_inside_words() {
         }
     }
 }
+
+/// The links of a photo as `(label name, LabelSrc, Uncertainty)`.
+async fn links(api: &Api, uid: &str) -> Vec<(String, String, i64)> {
+    let photo = api.get(&format!("/api/v1/photos/{uid}")).await.body;
+    photo["Labels"]
+        .as_array()
+        .map(|links| {
+            links
+                .iter()
+                .map(|l| {
+                    (
+                        l["Label"]["Name"].as_str().unwrap_or_default().to_owned(),
+                        l["LabelSrc"].as_str().unwrap_or_default().to_owned(),
+                        l["Uncertainty"].as_i64().unwrap_or(-1),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Transcripts `local-server-2026-11-labels-links/real-kwlabels-24.txt` and `-26.txt`: a
+/// keyword written through the photo PUT links the label it names (`keyword`, 25); writing
+/// the keywords without it leaves the link; removing the label unlinks it on 2024 and keeps
+/// it hidden as a `manual` link on 2026.
+#[tokio::test]
+async fn keywords_written_by_put_link_the_labels_they_name() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emu = start(generation).await;
+        let a = emu.seed_photo(photo("A", "2024-01-01T10:00:00Z"));
+        let b = emu.seed_photo(photo("B", "2024-01-02T10:00:00Z"));
+        let api = Api::login(&emu).await;
+        let added = api
+            .post(
+                &format!("/api/v1/photos/{a}/label"),
+                json!({"Name": "Ppemuprobeamlrx"}),
+            )
+            .await;
+        assert_eq!(added.status, 200, "{generation:?}");
+        let label_id = added.body["Labels"][0]["LabelID"].as_i64().unwrap();
+        let id = api.get(&format!("/api/v1/photos/{b}")).await.body["ID"].clone();
+        let put = |keywords: &'static str| json!({"Details": {"PhotoID": id, "Keywords": keywords, "KeywordsSrc": "manual"}});
+        let answer = api
+            .put(
+                &format!("/api/v1/photos/{b}"),
+                put("gen, gold, ppemuprobeamlrx"),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{generation:?}: {}", answer.body);
+        let linked = vec![("Ppemuprobeamlrx".to_owned(), "keyword".to_owned(), 25)];
+        assert_eq!(links(&api, &b).await, linked, "{generation:?}");
+        // `PUT B restore kw`: the link stays.
+        api.put(&format!("/api/v1/photos/{b}"), put("gen, gold"))
+            .await;
+        assert_eq!(links(&api, &b).await, linked, "{generation:?}");
+        // `del B`: 2024 unlinks, 2026 keeps a hidden manual link.
+        let deleted = api
+            .delete(&format!("/api/v1/photos/{b}/label/{label_id}"), None)
+            .await;
+        assert_eq!(deleted.status, 200, "{generation:?}");
+        let expected = match generation {
+            ApiGeneration::V2024 => vec![],
+            ApiGeneration::V2025 => vec![("Ppemuprobeamlrx".to_owned(), "manual".to_owned(), 100)],
+        };
+        assert_eq!(links(&api, &b).await, expected, "{generation:?}");
+        let keywords = emu.photo(&b).unwrap().keywords;
+        assert_eq!(keywords, "gen, gold", "{generation:?}");
+    }
+}
+
+/// Batch edit label items (photoprism-api.md §9; `batch.ApplyLabels`): add by title, remove by
+/// UID; a removal that changes a link drops the label's words from the keywords, as the
+/// single DELETE does; a classifier link is hidden (`batch`, 100) rather than unlinked.
+#[tokio::test]
+async fn batch_edit_label_items_add_by_title_and_remove_by_uid() {
+    let emu = start(ApiGeneration::V2025).await;
+    let seed = |title: &str| PhotoSeed {
+        labels: vec!["beach".into()],
+        keywords: "gen".into(),
+        ..photo(title, "2024-01-01T10:00:00Z")
+    };
+    let a = emu.seed_photo(seed("A"));
+    let b = emu.seed_photo(seed("B"));
+    let api = Api::login(&emu).await;
+    let read = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            json!({"photos": [a.clone(), b.clone()]}),
+        )
+        .await;
+    let beach = read.body["values"]["Labels"]["items"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(emu.photo(&a).unwrap().keywords, "beach, gen");
+    let edit = api
+        .post(
+            "/api/v1/batch/photos/edit",
+            json!({"photos": [a.clone(), b.clone()], "values": {"Labels": {"action": "update",
+                "items": [{"value": "", "title": "Red Fox", "action": "add"},
+                          {"value": beach, "title": "Beach", "action": "remove"}]}}}),
+        )
+        .await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+    for uid in [&a, &b] {
+        let mut found = links(&api, uid).await;
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("Beach".to_owned(), "batch".to_owned(), 100),
+                ("Red Fox".to_owned(), "batch".to_owned(), 0),
+            ]
+        );
+        assert_eq!(emu.photo(uid).unwrap().keywords, "gen");
+    }
+}

@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use super::ops::{Op, OpKind, build_ops, op_actions};
+use super::ops::{LabelOps, Op, OpKind, build_ops, op_actions};
 use super::report::{ActionResult, ApplyReport, Status};
 use crate::photoprism::text as server_text;
 use crate::photoprism::{AlbumUpdate, BatchValues, Client, CreateOutcome, PhotoUpdate};
-use crate::plan::{Action, Change, FieldChange, Plan, Value};
+use crate::plan::{Action, Change, FieldChange, LabelRef, Plan, Value};
 use crate::state::{LibraryState, Uid};
 
 /// Receives progress events while a plan is applied.
@@ -115,7 +115,7 @@ pub async fn apply(
     let mut remaining: Vec<usize> = deps.iter().map(BTreeSet::len).collect();
     let mut ready: BTreeSet<usize> = (0..ops.len()).filter(|&i| remaining[i] == 0).collect();
     let mut non_deletes_left = ops.iter().filter(|op| !op.is_delete).count();
-    let is_batch = |index: usize| matches!(ops[index].kind, OpKind::BatchEdit(_));
+    let is_batch = |index: usize| matches!(ops[index].kind, OpKind::BatchEdit(..));
     let mut batch_running = false;
 
     let mut states = vec![OpState::Waiting; ops.len()];
@@ -266,6 +266,7 @@ async fn run_op(
             .filter_map(|action| match &action.change {
                 Change::RestorePhoto { photo }
                 | Change::ArchivePhoto { photo }
+                | Change::ApprovePhoto { photo, .. }
                 | Change::UpdatePhoto { photo, .. } => Some(photo.uid.clone()),
                 _ => None,
             })
@@ -274,9 +275,10 @@ async fn run_op(
     match &op.kind {
         OpKind::Restore => client.restore_photos(&photo_uids()).await,
         OpKind::Archive => client.archive_photos(&photo_uids()).await,
-        OpKind::BatchEdit(values) => {
+        OpKind::Approve => client.approve_photos(&photo_uids()).await,
+        OpKind::BatchEdit(values, labels) => {
             let uids = photo_uids();
-            let batch = batch_values(values);
+            let batch = with_label_ops(batch_values(values), labels);
             match client.batch_edit(&uids, &batch).await {
                 Ok(_) => Ok(()),
                 Err(crate::photoprism::Error::Unsupported { .. }) if batch_edit => {
@@ -370,8 +372,22 @@ async fn run_action(
             let uids: Vec<String> = photos.iter().map(|photo| photo.uid.clone()).collect();
             client.remove_photos_from_album(uid_of(album)?, &uids).await
         }
-        Change::UpdatePhoto { photo, fields, .. } => {
-            update_photo(client, &photo.uid, fields, known).await
+        Change::UpdatePhoto {
+            photo,
+            fields,
+            label_refs,
+            archived,
+        } => {
+            let labels = PhotoLabels {
+                refs: label_refs,
+                archived: *archived,
+            };
+            update_photo(client, &photo.uid, fields, labels, known).await
+        }
+        Change::ApprovePhoto { photo, .. } => {
+            client
+                .approve_photos(std::slice::from_ref(&photo.uid))
+                .await
         }
         Change::RestorePhoto { photo } => {
             client
@@ -519,6 +535,119 @@ async fn send_photo_update(
 /// otherwise one PUT that the client completes with the `…Src` markers and
 /// the full `Details`.
 async fn update_photo(
+    client: &Client,
+    uid: &str,
+    fields: &[FieldChange],
+    photo_labels: PhotoLabels<'_>,
+    known: Option<&LibraryState>,
+) -> Result<(), crate::photoprism::Error> {
+    let (labels, rest): (Vec<&FieldChange>, Vec<&FieldChange>) =
+        fields.iter().partition(|field| field.field == "labels");
+    let mut known = known;
+    if let Some(labels) = labels.first() {
+        update_labels(client, uid, labels, photo_labels).await?;
+        if rest.is_empty() {
+            return Ok(());
+        }
+        // Label changes move keywords on the server: what the plan read is stale now, so
+        // the update reads the photo again.
+        known = None;
+    }
+    let rest: Vec<FieldChange> = rest.into_iter().cloned().collect();
+    update_fields(client, uid, &rest, known).await
+}
+
+/// Adds and removes the labels a `labels` change names: removals first (they drop keywords
+/// that are part of the label's name), then additions. With batch edit (2025+) one edit of
+/// this photo does both, adding by title (the server finds the label by slug); otherwise
+/// `DELETE /photos/:uid/label/:id` and `POST /photos/:uid/label` per label (§3.11).
+async fn update_labels(
+    client: &Client,
+    uid: &str,
+    field: &FieldChange,
+    photo: PhotoLabels<'_>,
+) -> Result<(), crate::photoprism::Error> {
+    // Batch edit skips archived photos (photoprism-api-changes.md §2): those get the
+    // per-label endpoints, which work on archived photos.
+    let batch = client.server_info().batch_edit && !photo.archived;
+    let label_refs = photo.refs;
+    let refs_complete = |ops: &LabelOps| {
+        ops.remove
+            .iter()
+            .all(|r| if batch { !r.uid.is_empty() } else { r.id > 0 })
+    };
+    let fields = std::slice::from_ref(field);
+    let ops = match LabelOps::of(fields, label_refs) {
+        Some(ops) if refs_complete(&ops) => ops,
+        // Plans that do not carry the removed labels' identifiers (an undo plan, a plan
+        // from a batch read on a server without batch edit now): read them from the photo.
+        _ => {
+            let photo = client.photo(uid).await?;
+            let removed = crate::diff::removed_labels(field);
+            let refs: Vec<LabelRef> = crate::state::ServerLabel::of_photo(&photo)
+                .into_iter()
+                .filter(|label| {
+                    removed
+                        .iter()
+                        .any(|name| label.is(&crate::manifest::label_slug(name)))
+                })
+                .map(|label| LabelRef {
+                    name: label.name.to_string(),
+                    uid: label.uid.to_string(),
+                    id: label.id,
+                })
+                .collect();
+            LabelOps {
+                add: crate::diff::added_labels(field),
+                remove: refs,
+            }
+        }
+    };
+    if batch {
+        let values = with_label_ops(BatchValues::new(), &ops);
+        if values.is_empty() {
+            return Ok(());
+        }
+        return client
+            .batch_edit(&[uid.to_owned()], &values)
+            .await
+            .map(|_| ());
+    }
+    for removed in &ops.remove {
+        match client.remove_photo_label(uid, removed.id).await {
+            // Already gone (a repeated apply): nothing to remove.
+            Ok(_) | Err(crate::photoprism::Error::NotFound { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    for name in &ops.add {
+        client.add_photo_label(uid, name).await?;
+    }
+    Ok(())
+}
+
+/// What a photo update needs to change labels.
+#[derive(Clone, Copy)]
+struct PhotoLabels<'a> {
+    /// The labels to remove, as the plan knows them.
+    refs: &'a [LabelRef],
+    /// The photo is archived and stays so.
+    archived: bool,
+}
+
+/// Adds label changes to batch-edit values.
+fn with_label_ops(mut values: BatchValues, labels: &LabelOps) -> BatchValues {
+    for removed in &labels.remove {
+        values = values.remove_label(removed.uid.clone(), removed.name.clone());
+    }
+    for name in &labels.add {
+        values = values.add_label(name.clone());
+    }
+    values
+}
+
+/// The field changes of one photo other than labels.
+async fn update_fields(
     client: &Client,
     uid: &str,
     fields: &[FieldChange],

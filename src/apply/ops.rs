@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::plan::{Action, Change, FieldChange, Plan, Value};
+use crate::diff::{added_labels, removed_labels};
+use crate::plan::{Action, Change, FieldChange, LabelRef, Plan, Value};
 
 /// Photos per batch request (well under PhotoPrism's 1 MiB selection cap).
 pub const BATCH_CHUNK: usize = 500;
@@ -22,6 +23,7 @@ pub const BATCH_EDIT_FIELDS: &[&str] = &[
     "artist",
     "copyright",
     "license",
+    "labels",
 ];
 
 /// What an operation does.
@@ -33,10 +35,44 @@ pub enum OpKind {
     Restore,
     /// Archive these photos in one batch request.
     Archive,
-    /// Set the same field values on these photos with one batch edit.
-    BatchEdit(Vec<FieldChange>),
+    /// Approve these photos (out of review) in one batch request.
+    Approve,
+    /// Set the same field values, and make the same label changes, on these photos with
+    /// one batch edit.
+    BatchEdit(Vec<FieldChange>, LabelOps),
     /// Update one photo with its own request(s).
     PhotoUpdate,
+}
+
+/// The label changes of a batch edit: names to add (by title: the server finds the label by
+/// slug or creates it) and labels to remove (by UID).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelOps {
+    /// Names to add.
+    pub add: Vec<String>,
+    /// Labels to remove (each with its UID).
+    pub remove: Vec<LabelRef>,
+}
+
+impl LabelOps {
+    /// The label changes of an update: added names from its `labels` field, removals from
+    /// its label references. `None` when a removed label has no UID in the plan (a batch
+    /// edit removes by UID only).
+    pub fn of(fields: &[FieldChange], refs: &[LabelRef]) -> Option<LabelOps> {
+        let Some(field) = fields.iter().find(|field| field.field == "labels") else {
+            return Some(LabelOps::default());
+        };
+        let removed = removed_labels(field);
+        let mut remove: Vec<LabelRef> = refs.to_vec();
+        let known = |name: &String| refs.iter().any(|r| &r.name == name);
+        if remove.iter().any(|r| r.uid.is_empty()) || !removed.iter().all(known) {
+            return None;
+        }
+        remove.sort();
+        let mut add = added_labels(field);
+        add.sort();
+        Some(LabelOps { add, remove })
+    }
 }
 
 /// A unit of work: one or more actions carried out together.
@@ -55,21 +91,26 @@ pub fn build_ops(plan: &Plan, batch_edit: bool) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut restores = Vec::new();
     let mut archives = Vec::new();
-    let mut batch_groups: BTreeMap<String, (Vec<FieldChange>, Vec<usize>)> = BTreeMap::new();
+    let mut approvals = Vec::new();
+    let mut batch_groups: BTreeMap<String, (Vec<FieldChange>, LabelOps, Vec<usize>)> =
+        BTreeMap::new();
     for action in &plan.actions {
         match &action.change {
             Change::RestorePhoto { .. } => restores.push(action.id),
             Change::ArchivePhoto { .. } => archives.push(action.id),
+            Change::ApprovePhoto { .. } => approvals.push(action.id),
             Change::UpdatePhoto {
                 fields,
                 archived: false,
+                label_refs,
                 ..
-            } if batch_edit && batchable(fields) => {
-                let key = group_key(fields);
+            } if batch_edit && batchable(fields) && LabelOps::of(fields, label_refs).is_some() => {
+                let labels = LabelOps::of(fields, label_refs).unwrap_or_default();
+                let key = group_key(fields, &labels);
                 let group = batch_groups
                     .entry(key)
-                    .or_insert_with(|| (new_values(fields), Vec::new()));
-                group.1.push(action.id);
+                    .or_insert_with(|| (new_values(fields), labels, Vec::new()));
+                group.2.push(action.id);
             }
             Change::UpdatePhoto { .. } => ops.push(Op {
                 kind: OpKind::PhotoUpdate,
@@ -102,10 +143,17 @@ pub fn build_ops(plan: &Plan, batch_edit: bool) -> Vec<Op> {
             is_delete: false,
         });
     }
-    for (values, ids) in batch_groups.into_values() {
+    for chunk in approvals.chunks(BATCH_CHUNK) {
+        ops.push(Op {
+            kind: OpKind::Approve,
+            actions: chunk.to_vec(),
+            is_delete: false,
+        });
+    }
+    for (values, labels, ids) in batch_groups.into_values() {
         for chunk in ids.chunks(BATCH_CHUNK) {
             ops.push(Op {
-                kind: OpKind::BatchEdit(values.clone()),
+                kind: OpKind::BatchEdit(values.clone(), labels.clone()),
                 actions: chunk.to_vec(),
                 is_delete: false,
             });
@@ -120,10 +168,12 @@ fn batchable(fields: &[FieldChange]) -> bool {
         .all(|field| BATCH_EDIT_FIELDS.contains(&field.field.as_str()))
 }
 
-/// The values a batch edit sets (old values are per photo and dropped).
+/// The values a batch edit sets (old values are per photo and dropped; labels are in
+/// [`LabelOps`]).
 fn new_values(fields: &[FieldChange]) -> Vec<FieldChange> {
     fields
         .iter()
+        .filter(|field| field.field != "labels")
         .map(|field| FieldChange {
             field: field.field.clone(),
             old: None,
@@ -132,12 +182,14 @@ fn new_values(fields: &[FieldChange]) -> Vec<FieldChange> {
         .collect()
 }
 
-fn group_key(fields: &[FieldChange]) -> String {
+fn group_key(fields: &[FieldChange], labels: &LabelOps) -> String {
     let pairs: Vec<(&str, &Value)> = fields
         .iter()
+        .filter(|field| field.field != "labels")
         .map(|field| (field.field.as_str(), &field.new))
         .collect();
-    serde_json::to_string(&pairs).unwrap_or_default()
+    let removed: Vec<&str> = labels.remove.iter().map(|r| r.uid.as_str()).collect();
+    serde_json::to_string(&(pairs, &labels.add, removed)).unwrap_or_default()
 }
 
 /// The actions of an op, looked up in the plan.

@@ -91,6 +91,7 @@ pub fn describe(action: &Action) -> String {
         ),
         Change::RestorePhoto { photo } => format!("restore photo {}", photo.name),
         Change::ArchivePhoto { photo } => format!("archive photo {}", photo.name),
+        Change::ApprovePhoto { photo, .. } => format!("approve photo {}", photo.name),
     }
 }
 

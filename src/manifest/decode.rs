@@ -13,6 +13,8 @@ use super::validate::{
 };
 use super::yaml::{self, Node, Tree, Value};
 
+mod labels;
+
 const TOP_FIELDS: &[&str] = &["version", "settings", "albums", "photos"];
 const SETTINGS_FIELDS: &[&str] = &[
     "prune",
@@ -61,6 +63,8 @@ const RULE_FIELDS: &[&str] = &[
     "artist",
     "copyright",
     "license",
+    "labels",
+    "approved",
 ];
 const SELECTOR_KEYS: &[&str] = &["uid", "hash", "path", "query", "album"];
 /// Photo rule fields that set nothing (they say which photos).
@@ -931,6 +935,8 @@ impl<'a> Ctx<'a> {
             artist: None,
             copyright: None,
             license: None,
+            labels: None,
+            approved: None,
             field_locs: BTreeMap::new(),
         };
         let mut valid = true;
@@ -975,6 +981,8 @@ impl<'a> Ctx<'a> {
                 "artist" => rule.artist = self.string(v, &label),
                 "copyright" => rule.copyright = self.string(v, &label),
                 "license" => rule.license = self.string(v, &label),
+                "labels" => rule.labels = self.labels(v),
+                "approved" => rule.approved = self.approved(v),
                 _ => {}
             }
         }
@@ -989,6 +997,7 @@ impl<'a> Ctx<'a> {
             .with_help("keep one of them");
             self.report(problem);
         }
+        self.check_labels_and_review(&rule, &fields);
         match fields.get("match") {
             None if fields.was_suggested("match") => valid = false,
             None => {

@@ -8,6 +8,7 @@
 
 mod album_refs;
 mod decode;
+mod labels;
 mod merge;
 mod model;
 mod normalize;
@@ -20,6 +21,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use labels::{LabelRule, label_slug};
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,
     is_path_pattern, path_pattern_matches,

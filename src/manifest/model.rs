@@ -487,6 +487,15 @@ pub struct PhotoRule {
     /// License.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    /// Labels to make present (a list, or `add:`) and absent (`remove:`); labels not named
+    /// are left alone. Compared by PhotoPrism's label slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "super::labels::LabelsSchema")]
+    pub labels: Option<super::labels::LabelRule>,
+    /// `true`: approve the photos in review (quality below 3). `false` is not accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "super::labels::ApprovedSchema")]
+    pub approved: Option<bool>,
     /// Manifest field name to the location of its value (`description` is stored as
     /// `caption`).
     #[serde(skip)]

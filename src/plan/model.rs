@@ -252,6 +252,23 @@ pub struct PhotoRef {
     pub name: String,
 }
 
+/// A label linked to a photo on the server, as a plan removes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct LabelRef {
+    /// The label's name on the server.
+    pub name: String,
+    /// The label UID (`l…`; what a batch edit removes by); empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
+    /// The numeric label ID (what `DELETE /photos/:uid/label/:id` takes); 0 when unknown.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub id: i64,
+}
+
+fn is_zero(id: &i64) -> bool {
+    *id == 0
+}
+
 /// A value in a field change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -348,6 +365,18 @@ pub enum Change {
         /// photos, so apply edits it on its own).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         archived: bool,
+        /// The server's labels that the `labels` field change removes, with the identifiers
+        /// the removal needs (plans without them let apply look them up).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        label_refs: Vec<LabelRef>,
+    },
+    /// Approve a photo in review (quality below 3); approving restores an archived photo.
+    ApprovePhoto {
+        /// The photo.
+        photo: PhotoRef,
+        /// The photo is archived: approving it restores it too.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        restores: bool,
     },
     /// Archive a photo (it leaves every album).
     ArchivePhoto {

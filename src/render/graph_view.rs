@@ -60,6 +60,7 @@ fn describe(action: &Action) -> String {
         ),
         Change::ArchivePhoto { .. } => "archive".to_string(),
         Change::RestorePhoto { .. } => "restore".to_string(),
+        Change::ApprovePhoto { .. } => "approve".to_string(),
     }
 }
 
@@ -74,6 +75,7 @@ fn kind(change: &Change) -> &'static str {
         Change::UpdatePhoto { .. } => "update",
         Change::ArchivePhoto { .. } => "archive",
         Change::RestorePhoto { .. } => "restore",
+        Change::ApprovePhoto { .. } => "approve",
     }
 }
 

@@ -112,6 +112,7 @@ pub fn photos_to_show(plan: &Plan, options: &HtmlOptions) -> Vec<String> {
     }
     take(&mut page.updates.iter().map(|(photo, _, _)| *photo));
     take(&mut page.restored.iter().copied());
+    take(&mut page.approved.iter().copied());
     out
 }
 
@@ -184,6 +185,7 @@ struct Page<'a> {
     albums: Vec<AlbumCard<'a>>,
     updates: Vec<(&'a PhotoRef, &'a [FieldChange], bool)>,
     restored: Vec<&'a PhotoRef>,
+    approved: Vec<&'a PhotoRef>,
 }
 
 impl<'a> Page<'a> {
@@ -193,16 +195,19 @@ impl<'a> Page<'a> {
             albums: Vec::new(),
             updates: Vec::new(),
             restored: Vec::new(),
+            approved: Vec::new(),
         };
         let mut index: BTreeMap<&str, usize> = BTreeMap::new();
         for action in &plan.actions {
             match &action.change {
                 Change::ArchivePhoto { photo } => page.archived.push(photo),
                 Change::RestorePhoto { photo } => page.restored.push(photo),
+                Change::ApprovePhoto { photo, .. } => page.approved.push(photo),
                 Change::UpdatePhoto {
                     photo,
                     fields,
                     archived,
+                    ..
                 } => page.updates.push((photo, fields, *archived)),
                 change => {
                     let Some(album) = change.album() else {
@@ -596,6 +601,16 @@ fn body(
         pictures.grid(&mut out, &page.restored, "restored", cap);
         out.push_str("</div>\n</section>\n");
     }
+    if !page.approved.is_empty() {
+        let _ = writeln!(
+            out,
+            "<section id=\"approved\">\n<h2>Approved photos ({})</h2>\n<div class=\"card\">\n\
+             <h3><span class=\"badge b-restore\">approve</span>out of review</h3>",
+            page.approved.len()
+        );
+        pictures.grid(&mut out, &page.approved, "approved", cap);
+        out.push_str("</div>\n</section>\n");
+    }
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
@@ -613,6 +628,7 @@ fn summary(out: &mut String, plan: &Plan, page: &Page<'_>) {
         (page.updates.len(), "photo", "updated", "b-update"),
         (page.archived.len(), "photo", "archived", "b-archive"),
         (page.restored.len(), "photo", "restored", "b-restore"),
+        (page.approved.len(), "photo", "approved", "b-restore"),
     ];
     let _ = writeln!(
         out,
@@ -620,6 +636,10 @@ fn summary(out: &mut String, plan: &Plan, page: &Page<'_>) {
         escape(&super::summary_line(plan))
     );
     for (n, noun, what, class) in rows {
+        if n == 0 && what == "approved" {
+            // Shown only when the plan approves photos.
+            continue;
+        }
         let _ = writeln!(
             out,
             "<li class=\"{class}-count\"><b>{n}</b> {noun}{} {what}</li>",

@@ -388,6 +388,7 @@ struct Counts {
     update_photo: usize,
     archive: usize,
     restore: usize,
+    approve: usize,
 }
 
 impl Counts {
@@ -415,6 +416,7 @@ impl Counts {
                 Change::UpdatePhoto { .. } => counts.update_photo += 1,
                 Change::ArchivePhoto { .. } => counts.archive += 1,
                 Change::RestorePhoto { .. } => counts.restore += 1,
+                Change::ApprovePhoto { .. } => counts.approve += 1,
             }
         }
         counts
@@ -475,6 +477,7 @@ impl Counts {
             Some(self.update_photo),
         );
         row("♻️ restore photo", self.restore, Some(self.restore));
+        row("✅ approve photo", self.approve, Some(self.approve));
         rows
     }
 }
@@ -490,6 +493,8 @@ enum SectionKind {
     Archive,
     /// Photos restored.
     Restore,
+    /// Photos approved (out of review).
+    Approve,
 }
 
 /// One section of the comment: its actions, rendered together.
@@ -520,6 +525,7 @@ impl Section<'_> {
             },
             SectionKind::Archive => format!("{} photo archives", self.actions.len()),
             SectionKind::Restore => format!("{} photo restores", self.actions.len()),
+            SectionKind::Approve => format!("{} photo approvals", self.actions.len()),
         }
     }
 
@@ -580,6 +586,28 @@ impl Section<'_> {
                 );
                 photo_list(&mut out, &photos, "to restore", cap, false);
             }
+            SectionKind::Approve => {
+                let photos = self.photos();
+                let _ = writeln!(
+                    out,
+                    "#### ✅ Approve {} photo{} in review\n",
+                    photos.len(),
+                    plural(photos.len())
+                );
+                let restoring = self
+                    .actions
+                    .iter()
+                    .filter(|a| matches!(a.change, Change::ApprovePhoto { restores: true, .. }))
+                    .count();
+                if restoring > 0 {
+                    let _ = writeln!(
+                        out,
+                        "Approving restores {restoring} archived photo{} too.\n",
+                        plural(restoring)
+                    );
+                }
+                photo_list(&mut out, &photos, "to approve", cap, false);
+            }
         }
         out
     }
@@ -590,7 +618,8 @@ impl Section<'_> {
             .filter_map(|action| match &action.change {
                 Change::UpdatePhoto { photo, .. }
                 | Change::ArchivePhoto { photo }
-                | Change::RestorePhoto { photo } => Some(photo.clone()),
+                | Change::RestorePhoto { photo }
+                | Change::ApprovePhoto { photo, .. } => Some(photo.clone()),
                 _ => None,
             })
             .collect()
@@ -684,6 +713,7 @@ impl Section<'_> {
             photo,
             fields,
             archived,
+            ..
         } = &first.change
         else {
             return;
@@ -728,6 +758,7 @@ fn sections(plan: &Plan) -> Vec<Section<'_>> {
             ),
             Change::ArchivePhoto { .. } => (SectionKind::Archive, (1, String::new())),
             Change::RestorePhoto { .. } => (SectionKind::Restore, (2, String::new())),
+            Change::ApprovePhoto { .. } => (SectionKind::Approve, (2, "approve".to_owned())),
             _ => {
                 let base = action
                     .address

@@ -227,6 +227,7 @@ fn photo_group_key(action: &Action) -> Option<(&'static str, String)> {
         }
         Change::RestorePhoto { .. } => Some(("restore", String::new())),
         Change::ArchivePhoto { .. } => Some(("archive", String::new())),
+        Change::ApprovePhoto { restores, .. } => Some(("approve", restores.to_string())),
         _ => None,
     }
 }
@@ -403,6 +404,18 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
                 quoted(&photo.name)
             );
         }
+        Change::ApprovePhoto { photo, restores } => {
+            let _ = writeln!(out, "  # {addr} will be approved (it leaves review)");
+            if *restores {
+                let note = "note: approving restores it from the archive";
+                let _ = writeln!(out, "  # {}", painter.dim(note));
+            }
+            let _ = writeln!(
+                out,
+                "  {sym} photo {} {{ approved = false -> true }}",
+                quoted(&photo.name)
+            );
+        }
     }
 }
 
@@ -418,7 +431,8 @@ fn render_photo_group(
         .filter_map(|action| match &action.change {
             Change::UpdatePhoto { photo, .. }
             | Change::RestorePhoto { photo }
-            | Change::ArchivePhoto { photo } => Some(photo.clone()),
+            | Change::ArchivePhoto { photo }
+            | Change::ApprovePhoto { photo, .. } => Some(photo.clone()),
             _ => None,
         })
         .collect();
@@ -437,6 +451,18 @@ fn render_photo_group(
             );
             let _ = writeln!(out, "  {sym} {n} photos {{");
             let _ = writeln!(out, "      {sym} archived = false -> true");
+        }
+        "approve" => {
+            let _ = writeln!(out, "  # {n} photos will be approved (they leave review)");
+            if matches!(
+                actions.first().map(|a| &a.change),
+                Some(Change::ApprovePhoto { restores: true, .. })
+            ) {
+                let note = "note: approving restores them from the archive";
+                let _ = writeln!(out, "  # {}", painter.dim(note));
+            }
+            let _ = writeln!(out, "  {sym} {n} photos {{");
+            let _ = writeln!(out, "      {sym} approved = false -> true");
         }
         _ => {
             let _ = writeln!(

@@ -10,14 +10,16 @@
 //! small mixed groups are read one photo at a time (`GET /photos/:uid`, which
 //! also gives notes and the `…Src` fields an update needs). Servers without
 //! batch edit are read one photo at a time.
+//!
+//! Labels are read here too, for the photos of rules that manage labels.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::fetch::Pages;
-use super::{LibraryState, ServerDetails, Uid};
-use crate::manifest::{Manifest, SelectorKind};
+use super::{LibraryState, ServerDetails, ServerLabel, Uid};
+use crate::manifest::{Manifest, SelectorKind, label_slug};
 use crate::photoprism::{BATCH_EDIT_CHUNK, BatchValues, Client, Error};
 
 /// Bits of the detail fields a photo's rules manage.
@@ -27,6 +29,10 @@ const SUBJECT: u8 = 4;
 const ARTIST: u8 = 8;
 const COPYRIGHT: u8 = 16;
 const LICENSE: u8 = 32;
+/// Labels are not a detail field, but are read the same way: a batch read lists the visible
+/// labels of the selection (`values.Labels.items`, `mixed` when only some photos have one),
+/// a whole read gives every link with its uncertainty and numeric `LabelID`.
+const LABELS: u8 = 64;
 
 /// The batch-edit `values` key of each field a batch read aggregates.
 const AGGREGATED: [(u8, &str); 4] = [
@@ -55,6 +61,7 @@ fn needs(
             (rule.artist.is_some(), ARTIST),
             (rule.copyright.is_some(), COPYRIGHT),
             (rule.license.is_some(), LICENSE),
+            (rule.labels.is_some(), LABELS),
         ] {
             if set {
                 mask |= bit;
@@ -94,6 +101,7 @@ pub(super) async fn read(
     if needs.is_empty() {
         return Ok(());
     }
+    let managed = managed_label_slugs(manifest);
     let mut whole: Vec<Uid> = Vec::new();
     let mut groups: BTreeMap<u8, Vec<Uid>> = BTreeMap::new();
     let batch = state.batch_edit;
@@ -107,7 +115,7 @@ pub(super) async fn read(
     }
     let mut found: Vec<(Uid, ServerDetails)> = Vec::new();
     if !groups.is_empty() {
-        match read_batches(client, groups, concurrency, pages).await {
+        match read_batches(client, groups, concurrency, pages, &managed).await {
             Ok((details, rest)) => {
                 found.extend(details);
                 whole.extend(rest);
@@ -137,6 +145,7 @@ async fn read_batches(
     groups: BTreeMap<u8, Vec<Uid>>,
     concurrency: usize,
     pages: &Pages,
+    managed: &BTreeSet<String>,
 ) -> Result<(Vec<(Uid, ServerDetails)>, Vec<Uid>), BatchFailure> {
     let mut pending: Vec<(u8, Vec<Uid>)> = Vec::new();
     for (mask, uids) in groups {
@@ -166,7 +175,7 @@ async fn read_batches(
                 Err(Error::Unsupported { .. }) => return Err(BatchFailure::Unsupported(all)),
                 Err(error) => return Err(BatchFailure::Server(error)),
             };
-            match settle(mask, &uids, &answer) {
+            match settle(mask, &uids, &answer, managed) {
                 Settled::Read(details, missing) => {
                     found.extend(details);
                     rest.extend(missing);
@@ -201,11 +210,60 @@ enum Settled {
     Unknown,
 }
 
+/// The slugs of every label a rule names: a batch read only needs to settle these.
+fn managed_label_slugs(manifest: &Manifest) -> BTreeSet<String> {
+    manifest
+        .photos
+        .iter()
+        .filter_map(|rule| rule.labels.as_ref())
+        .flat_map(|labels| labels.add.iter().chain(&labels.remove))
+        .map(|name| label_slug(name))
+        .collect()
+}
+
+/// The labels every photo of a batch answer has, or `Mixed` when a managed label is on some
+/// of them only (labels no rule names may differ: they are not compared).
+fn shared_labels(
+    answer: &crate::photoprism::models::BatchEditResponse,
+    managed: &BTreeSet<String>,
+) -> Result<Vec<ServerLabel>, Settled> {
+    let Some(labels) = answer.values.get("Labels") else {
+        return Err(Settled::Unknown);
+    };
+    let mut shared = Vec::new();
+    for item in &labels.items {
+        let slug = label_slug(&item.title);
+        if item.mixed {
+            if managed.contains(&slug) {
+                return Err(Settled::Mixed);
+            }
+            continue;
+        }
+        shared.push(ServerLabel {
+            name: item.title.as_str().into(),
+            slug: slug.into(),
+            uid: item.value.as_str().into(),
+            id: 0,
+        });
+    }
+    shared.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(shared)
+}
+
 fn settle(
     mask: u8,
     uids: &[Uid],
     answer: &crate::photoprism::models::BatchEditResponse,
+    managed: &BTreeSet<String>,
 ) -> Settled {
+    let labels = if mask & LABELS != 0 {
+        match shared_labels(answer, managed) {
+            Ok(labels) => Some(labels),
+            Err(settled) => return settled,
+        }
+    } else {
+        None
+    };
     let mut shared: Vec<(u8, Box<str>)> = Vec::new();
     for (bit, key) in AGGREGATED {
         if mask & bit == 0 {
@@ -233,7 +291,10 @@ fn settle(
             missing.push(*uid);
             continue;
         };
-        let mut read = ServerDetails::default();
+        let mut read = ServerDetails {
+            labels: labels.clone(),
+            ..ServerDetails::default()
+        };
         if mask & KEYWORDS != 0 {
             read.keywords = Some((*keywords).into());
         }
@@ -267,13 +328,14 @@ async fn read_whole(
         .map(|uid| async move {
             let photo = client.photo(uid.as_str()).await?;
             pages.done();
-            let details = photo
+            let mut details = photo
                 .details
                 .as_ref()
                 .map(ServerDetails::from_photo)
                 .unwrap_or_else(|| {
                     ServerDetails::from_photo(&crate::photoprism::PhotoDetails::default())
                 });
+            details.labels = Some(ServerLabel::of_photo(&photo));
             Ok::<_, Error>((uid, details))
         })
         .buffer_unordered(concurrency)
@@ -312,7 +374,9 @@ mod tests {
             }
         }));
         // c is not in the answer (archived): it is read whole.
-        let Settled::Read(read, missing) = settle(KEYWORDS | ARTIST, &[a, b, c], &shared) else {
+        let Settled::Read(read, missing) =
+            settle(KEYWORDS | ARTIST, &[a, b, c], &shared, &BTreeSet::new())
+        else {
             panic!("expected values");
         };
         assert_eq!(missing, vec![c]);
@@ -321,10 +385,52 @@ mod tests {
         assert_eq!(read[1].1.artist.as_deref(), Some("Zoë"));
         assert_eq!(read[1].1.license, None);
         // The license differs between the photos: narrow down.
-        assert!(matches!(settle(LICENSE, &[a, b], &shared), Settled::Mixed));
+        assert!(matches!(
+            settle(LICENSE, &[a, b], &shared, &BTreeSet::new()),
+            Settled::Mixed
+        ));
         // A release that does not aggregate the subject: read whole, no halving.
         assert!(matches!(
-            settle(SUBJECT, &[a, b], &shared),
+            settle(SUBJECT, &[a, b], &shared, &BTreeSet::new()),
+            Settled::Unknown
+        ));
+    }
+
+    #[test]
+    fn labels_shared_by_a_batch_belong_to_every_photo_and_managed_mixed_ones_split_it() {
+        let (a, b) = (uid("p000000000000001"), uid("p000000000000002"));
+        let read = answer(serde_json::json!({
+            "models": [
+                {"UID": "p000000000000001", "DetailsKeywords": ""},
+                {"UID": "p000000000000002", "DetailsKeywords": ""}
+            ],
+            "values": {"Labels": {"action": "none", "mixed": true, "items": [
+                {"value": "lt1", "title": "Beach House", "mixed": false, "action": "none"},
+                {"value": "lt2", "title": "Кот", "mixed": true, "action": "none"}
+            ]}}
+        }));
+        // `Кот` is on one photo only, but no rule names it: the answer settles.
+        let managed: BTreeSet<String> = ["beach-house".to_owned()].into();
+        let Settled::Read(read_labels, missing) = settle(LABELS, &[a, b], &read, &managed) else {
+            panic!("expected labels");
+        };
+        assert!(missing.is_empty());
+        for (_, details) in &read_labels {
+            let labels = details.labels.as_deref().expect("labels read");
+            assert_eq!(labels.len(), 1);
+            assert_eq!(&*labels[0].uid, "lt1");
+            assert!(labels[0].is("beach-house"));
+        }
+        // A rule names `Кот`: which photo has it is unknown, so the group is split.
+        let managed: BTreeSet<String> = [label_slug("Кот")].into();
+        assert!(matches!(
+            settle(LABELS, &[a, b], &read, &managed),
+            Settled::Mixed
+        ));
+        // An answer without `Labels` (an older release) is read whole.
+        let bare = answer(serde_json::json!({"models": [], "values": {}}));
+        assert!(matches!(
+            settle(LABELS, &[a, b], &bare, &managed),
             Settled::Unknown
         ));
     }

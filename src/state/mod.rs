@@ -149,6 +149,53 @@ pub struct ServerDetails {
     /// The `…Src` of every detail field, when the photo was read whole
     /// (`GET /photos/:uid`): a photo update then needs no second read.
     pub sources: Option<Box<DetailSources>>,
+    /// The labels linked with uncertainty below 100 (present), when read: only for photos
+    /// whose rules manage labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<ServerLabel>>,
+}
+
+/// A label linked to a photo (and visible: uncertainty below 100).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLabel {
+    /// The label's name as the server stores it.
+    pub name: Box<str>,
+    /// The label's slug as the server stores it (2025+ servers give a second spelling of a
+    /// name its own slug with a hash suffix).
+    pub slug: Box<str>,
+    /// The label UID (`l…`); empty when unknown.
+    pub uid: Box<str>,
+    /// The numeric label ID (`LabelID`, what `DELETE /photos/:uid/label/:id` takes); 0 when
+    /// unknown (a batch read gives UIDs only).
+    pub id: i64,
+}
+
+impl ServerLabel {
+    /// Whether this is the label the manifest calls `slug` (a label slug of a name): the
+    /// server's slug or the slug of the server's name equals it.
+    pub fn is(&self, slug: &str) -> bool {
+        &*self.slug == slug || crate::manifest::label_slug(&self.name) == slug
+    }
+
+    /// The visible labels of a whole photo (`GET /photos/:uid`).
+    pub fn of_photo(photo: &crate::photoprism::Photo) -> Vec<ServerLabel> {
+        let mut labels: Vec<ServerLabel> = photo
+            .labels
+            .iter()
+            .filter(|link| link.uncertainty < crate::photoprism::HIDDEN_UNCERTAINTY)
+            .filter_map(|link| {
+                let label = link.label.as_ref()?;
+                Some(ServerLabel {
+                    name: label.name.as_str().into(),
+                    slug: label.slug.as_str().into(),
+                    uid: label.uid.as_str().into(),
+                    id: link.label_id,
+                })
+            })
+            .collect();
+        labels.sort_by(|a, b| a.name.cmp(&b.name));
+        labels
+    }
 }
 
 /// The sources (`KeywordsSrc`, `NotesSrc`, …) of a photo's details.
@@ -187,14 +234,22 @@ impl ServerDetails {
                 copyright: details.copyright_src.clone(),
                 license: details.license_src.clone(),
             })),
+            labels: None,
         }
     }
 
     /// Adds what `other` read to what is known (whole reads win).
     pub fn merge(&mut self, other: ServerDetails) {
         if other.sources.is_some() {
+            let labels = self.labels.take();
             *self = other;
+            if self.labels.is_none() {
+                self.labels = labels;
+            }
             return;
+        }
+        if other.labels.is_some() {
+            self.labels = other.labels;
         }
         let take = |mine: &mut Option<Box<str>>, theirs: Option<Box<str>>| {
             if theirs.is_some() {
@@ -240,6 +295,9 @@ pub struct ServerPhoto {
     pub private: bool,
     /// Archived (soft-deleted) flag.
     pub archived: bool,
+    /// In review (`Quality` below 3): `approved: true` approves it.
+    #[serde(default)]
+    pub review: bool,
     /// Details, when some were read.
     pub details: Option<Box<ServerDetails>>,
 }
@@ -261,6 +319,7 @@ impl ServerPhoto {
             favorite: row.favorite,
             private: row.private,
             archived: row.is_archived(),
+            review: row.quality < 3,
             details: None,
         })
     }

@@ -82,6 +82,9 @@ pub(crate) struct RowRef<'a> {
     pub altitude: f64,
     pub lat: f64,
     pub lng: f64,
+    /// `Quality`: below 3 the photo is in review. A row without it counts as reviewed.
+    #[serde(default = "reviewed")]
+    pub quality: i64,
     #[serde(borrow)]
     pub file_name: Text<'a>,
     #[serde(borrow)]
@@ -90,6 +93,11 @@ pub(crate) struct RowRef<'a> {
     pub deleted_at: Option<Text<'a>>,
     #[serde(borrow, deserialize_with = "files")]
     pub files: Vec<FileRef<'a>>,
+}
+
+/// The quality of a photo not in review (PhotoPrism's threshold is 3).
+fn reviewed() -> i64 {
+    3
 }
 
 /// A file of a [`RowRef`].

@@ -441,6 +441,7 @@ fn nasty_plan() -> Plan {
                     new: Value::Text("Ёлка <3".to_string()),
                 }],
                 archived: false,
+                label_refs: Vec::new(),
             },
         ),
         (

@@ -169,6 +169,9 @@ struct PhotoState {
     auto_title: bool,
     caption: String,
     keywords: Vec<String>,
+    /// In review (quality 1); never archived, as approving an archived photo restores it,
+    /// which moves it into `label:` queries only on the next plan.
+    review: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +289,89 @@ struct RuleGen {
     notes: Option<String>,
     keywords: Option<Vec<String>>,
     taken: Option<Taken>,
+    /// `labels:` (indexes into [`LABEL_NAMES`] to add, and into [`REMOVABLE`] to remove).
+    labels: Option<LabelsGen>,
+    /// `approved: true`.
+    approved: bool,
+}
+
+/// A rule's `labels`: names to add and to remove (never the same slug twice in a rule).
+#[derive(Debug, Clone)]
+struct LabelsGen {
+    add: Vec<usize>,
+    remove: Vec<usize>,
+    /// Written as the short list form (only when nothing is removed).
+    short: bool,
+}
+
+/// Label names a rule adds, with the slug PhotoPrism gives them (`txt.Slug`: transliterated,
+/// lower-cased, anything but letters and digits a `-`): digits, accents, CJK, Cyrillic,
+/// multi-word, punctuation, SQL wildcards and an emoji. None names a label of [`LABELS`]
+/// (adding one would move photos into `label:` queries on the next plan) or equals a
+/// keyword's slug (a keyword links the label it names).
+const LABEL_NAMES: &[(&str, &str)] = &[
+    ("Holiday", "holiday"),
+    ("Café 2024", "cafe-2024"),
+    ("東京 Tower", "dong-jing-tower"),
+    ("Кот Мурзик", "kot-murzik"),
+    ("Don't Panic", "dont-panic"),
+    ("50% _off", "50-_off"),
+    ("Red Fox", "red-fox"),
+    ("red-fox", "red-fox"),
+    ("São Paulo 2", "sao-paulo-2"),
+    ("🐱 Kitty", "kitty"),
+];
+
+/// Label names a rule removes: those it can add, and the classifier labels of the library
+/// (removing those hides them: uncertainty 100, and `label:` queries still find them).
+const REMOVABLE: &[(&str, &str)] = &[
+    ("Holiday", "holiday"),
+    ("Red Fox", "red-fox"),
+    ("Кот Мурзик", "kot-murzik"),
+    ("50% _off", "50-_off"),
+    ("Beach", "beach"),
+    ("cat", "cat"),
+    ("City", "city"),
+];
+
+impl LabelsGen {
+    fn added(&self) -> impl Iterator<Item = &'static (&'static str, &'static str)> + '_ {
+        self.add.iter().filter_map(|&i| LABEL_NAMES.get(i))
+    }
+
+    fn removed(&self) -> impl Iterator<Item = &'static (&'static str, &'static str)> + '_ {
+        self.remove.iter().filter_map(|&i| REMOVABLE.get(i))
+    }
+}
+
+fn labels_gen() -> impl Strategy<Value = LabelsGen> {
+    (
+        prop::collection::vec(0..LABEL_NAMES.len(), 0..3),
+        prop::collection::vec(0..REMOVABLE.len(), 0..3),
+        any::<bool>(),
+    )
+        .prop_map(|(add, remove, short)| {
+            // One slug once per rule (validate refuses repeats and add+remove of one label).
+            let mut seen = BTreeSet::new();
+            let add: Vec<usize> = add
+                .into_iter()
+                .filter(|&i| seen.insert(LABEL_NAMES[i].1))
+                .collect();
+            let remove: Vec<usize> = remove
+                .into_iter()
+                .filter(|&i| seen.insert(REMOVABLE[i].1))
+                .collect();
+            let (add, remove) = if add.is_empty() && remove.is_empty() {
+                (vec![0], remove)
+            } else {
+                (add, remove)
+            };
+            LabelsGen {
+                short: short && remove.is_empty() && !add.is_empty(),
+                add,
+                remove,
+            }
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -373,6 +459,17 @@ fn keyword() -> impl Strategy<Value = String> {
         2 => pick(digits),
         1 => random.prop_filter("a word", |k| k.chars().any(char::is_alphanumeric)),
     ]
+    .prop_filter("names a label of a `label:` query", |k| !names_a_label(k))
+}
+
+/// A keyword that names a label of the library: PhotoPrism links that label when the keyword
+/// is written (`Photo.UpdateKeywordLabels`, transcript `real-kwlabels-2x.txt`), so the photo
+/// joins `label:` queries only on the next plan, which converges on a second apply
+/// (`labels::a_keyword_naming_a_label_joins_label_queries_on_the_next_apply`). One apply
+/// cannot know it, so the property leaves such keywords out.
+fn names_a_label(keyword: &str) -> bool {
+    let lower = keyword.trim_matches(['-', '\'', ' ']).to_lowercase();
+    LABELS.contains(&lower.as_str())
 }
 
 fn keywords() -> impl Strategy<Value = Vec<String>> {
@@ -539,6 +636,8 @@ fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
         notes: value(notes, &canon.notes),
         keywords: value(kw, &canon.keywords),
         taken: value(taken, &canon.taken),
+        labels: None,
+        approved: false,
     };
     let only = |rule: &mut RuleGen| {
         *rule = RuleGen {
@@ -552,6 +651,8 @@ fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
             notes: None,
             keywords: None,
             taken: None,
+            labels: None,
+            approved: false,
         };
     };
     match mode {
@@ -624,6 +725,7 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                             auto_title,
                             caption: caption.unwrap_or_default(),
                             keywords,
+                            review: false,
                         }
                     },
                 ),
@@ -694,6 +796,18 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                 .map(|raw| make_rule(raw, &canon))
                 .collect::<Vec<_>>()
         });
+        // Labels, approvals and photos in review are drawn last, so that the draws of
+        // everything else stay those of the cases before they existed.
+        let extras = (
+            prop::collection::vec(
+                (
+                    prop::option::weighted(0.25, labels_gen()),
+                    prop::bool::weighted(0.12),
+                ),
+                4,
+            ),
+            prop::collection::vec(prop::bool::weighted(0.2), 9),
+        );
         (
             any::<bool>(),
             photos,
@@ -701,15 +815,28 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
             manifest_albums,
             rules,
             prop::bool::weighted(0.2),
+            extras,
         )
             .prop_map(
-                |(v2024, photos, albums, manifest_albums, rules, prune)| Case {
-                    v2024,
-                    photos,
-                    albums,
-                    manifest_albums,
-                    rules,
-                    prune,
+                |(v2024, mut photos, albums, manifest_albums, mut rules, prune, extras)| {
+                    let (rule_extras, reviews) = extras;
+                    for (rule, (labels, approved)) in rules.iter_mut().zip(rule_extras) {
+                        rule.labels = labels;
+                        rule.approved = approved;
+                    }
+                    for (photo, review) in photos.iter_mut().zip(reviews) {
+                        // Never archived: approving an archived photo restores it, which
+                        // moves it into `label:` queries only on the next plan.
+                        photo.review = review && !photo.archived;
+                    }
+                    Case {
+                        v2024,
+                        photos,
+                        albums,
+                        manifest_albums,
+                        rules,
+                        prune,
+                    }
                 },
             )
     })
@@ -925,6 +1052,7 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
             let list: Vec<String> = keywords.iter().map(|k| q(k)).collect();
             text.push_str(&format!("    keywords: [{}]\n", list.join(", ")));
         }
+        write_labels_and_approval(&mut text, rule);
         if let Some(taken) = &rule.taken {
             text.push_str(&format!("    taken_at: {}\n", q(&taken.text())));
             if let Some(zone) = taken.zone {
@@ -933,6 +1061,34 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
         }
     }
     text
+}
+
+/// A rule's `labels` (short list or `add`/`remove`) and `approved`.
+fn write_labels_and_approval(text: &mut String, rule: &RuleGen) {
+    if let Some(labels) = &rule.labels {
+        let names = |list: Vec<&(&str, &str)>| {
+            list.iter()
+                .map(|(name, _)| q(name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let add = names(labels.added().collect());
+        let remove = names(labels.removed().collect());
+        if labels.short {
+            text.push_str(&format!("    labels: [{add}]\n"));
+        } else {
+            text.push_str("    labels:\n");
+            if !labels.add.is_empty() {
+                text.push_str(&format!("      add: [{add}]\n"));
+            }
+            if !labels.remove.is_empty() {
+                text.push_str(&format!("      remove: [{remove}]\n"));
+            }
+        }
+    }
+    if rule.approved {
+        text.push_str("    approved: true\n");
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1123,6 +1279,10 @@ fn expected(case: &Case, before: &Before) -> Expected {
         if rule.archived == Some(true) && exact.contains(&rule.selector) {
             out.parse.insert("archive_conflict");
         }
+        // Approving restores an archived photo in review (photoprism-api.md §3.7).
+        if rule.approved && rule.archived == Some(true) {
+            out.parse.insert("approve_and_archive");
+        }
     }
 
     // An entry without uid and another entry with the same title or slug: the first would
@@ -1265,6 +1425,7 @@ fn expected(case: &Case, before: &Before) -> Expected {
             }
         }
     }
+    label_and_review_conflicts(case, &mut out);
     for (index, rule) in case.rules.iter().enumerate() {
         if rule.archived != Some(true) {
             continue;
@@ -1278,6 +1439,31 @@ fn expected(case: &Case, before: &Before) -> Expected {
         }
     }
     out
+}
+
+/// Rules on a shared photo that add and remove one label (by slug), or approve and archive it.
+fn label_and_review_conflicts(case: &Case, out: &mut Expected) {
+    for (j, later) in case.rules.iter().enumerate() {
+        for (i, earlier) in case.rules[..j].iter().enumerate() {
+            if out.rule_photos[i].is_disjoint(&out.rule_photos[j]) {
+                continue;
+            }
+            let clash = |a: &RuleGen, b: &RuleGen| match (&a.labels, &b.labels) {
+                (Some(x), Some(y)) => x
+                    .added()
+                    .any(|(_, slug)| y.removed().any(|(_, other)| slug == other)),
+                _ => false,
+            };
+            if clash(earlier, later) || clash(later, earlier) {
+                out.plan.insert("rule_conflict");
+            }
+            let approves_archived =
+                |a: &RuleGen, b: &RuleGen| a.approved && b.archived == Some(true);
+            if approves_archived(earlier, later) || approves_archived(later, earlier) {
+                out.plan.insert("approve_conflict");
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1343,6 +1529,7 @@ pub(crate) fn seed(emulator: &Emulator, case: &Case) {
             favorite: photo.favorite,
             private: photo.private,
             archived: photo.archived,
+            quality: if photo.review { 1 } else { 3 },
             taken_at: "2024-05-01T10:00:00Z".to_string(),
             path: photo_path(index).0,
             file_name: photo_path(index).1,
@@ -1833,17 +2020,80 @@ fn check_photos(
             return mismatch("notes", &now.notes, &notes);
         }
         let keywords = if set(&|r| r.keywords.is_some()) {
-            rules
-                .iter()
-                .find_map(|r| r.keywords.as_deref())
-                .map(pp_keywords)
-                .unwrap_or_default()
+            Some(
+                rules
+                    .iter()
+                    .find_map(|r| r.keywords.as_deref())
+                    .map(pp_keywords)
+                    .unwrap_or_default(),
+            )
+        } else if set(&|r| r.labels.is_some()) {
+            // Label changes move unmanaged keywords on the server (§9): not compared.
+            None
         } else {
-            was.keywords.clone()
+            Some(was.keywords.clone())
         };
-        if now.keywords != keywords {
-            return mismatch("keywords", &now.keywords, &keywords);
+        if let Some(keywords) = keywords {
+            if now.keywords != keywords {
+                return mismatch("keywords", &now.keywords, &keywords);
+            }
         }
+        check_labels_and_review(was, &now, &rules)?;
+    }
+    Ok(())
+}
+
+/// Labels a rule adds are present (uncertainty below 100) and those it removes absent;
+/// labels no rule names that were present stay; approved photos are out of review.
+fn check_labels_and_review(
+    was: &PhotoView,
+    now: &PhotoView,
+    rules: &[&RuleGen],
+) -> Result<(), String> {
+    // A 2025+ server gives a second spelling of a name its own label whose slug has a
+    // `-` and 8 hex digits appended (transcript `real-labels-26.txt`).
+    let has = |slug: &str| {
+        now.labels.iter().any(|l| {
+            l == slug
+                || l.strip_prefix(slug)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|hex| hex.len() == 8 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+        })
+    };
+    let mut named = BTreeSet::new();
+    for labels in rules.iter().filter_map(|r| r.labels.as_ref()) {
+        for (name, slug) in labels.added() {
+            named.insert(*slug);
+            if !has(slug) {
+                return Err(format!(
+                    "photo {} lacks label {name:?}: {:?}",
+                    was.uid, now.labels
+                ));
+            }
+        }
+        for (name, slug) in labels.removed() {
+            named.insert(*slug);
+            if has(slug) {
+                return Err(format!(
+                    "photo {} still has label {name:?}: {:?}",
+                    was.uid, now.labels
+                ));
+            }
+        }
+    }
+    for slug in &was.labels {
+        if !named.contains(slug.as_str()) && !has(slug) {
+            return Err(format!(
+                "photo {} lost label {slug:?} no rule names",
+                was.uid
+            ));
+        }
+    }
+    if rules.iter().any(|r| r.approved) && now.quality < 3 {
+        return Err(format!(
+            "photo {} is still in review (quality {})",
+            was.uid, now.quality
+        ));
     }
     Ok(())
 }
@@ -1984,6 +2234,7 @@ fn plain_photo(label: usize) -> PhotoState {
         auto_title: false,
         caption: String::new(),
         keywords: Vec::new(),
+        review: false,
     }
 }
 
@@ -2013,6 +2264,8 @@ fn no_rule(selector: Sel) -> RuleGen {
         notes: None,
         keywords: None,
         taken: None,
+        labels: None,
+        approved: false,
     }
 }
 

@@ -11,6 +11,7 @@ mod flaky;
 mod html;
 mod idempotence;
 mod journal;
+mod labels;
 mod library_jobs;
 mod markdown;
 mod plan_tests;

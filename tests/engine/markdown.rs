@@ -380,6 +380,7 @@ fn big_plan(removed: usize, updates: usize, description_lines: usize) -> Plan {
                 new: Value::Text(format!("Photo number {i}")),
             }],
             archived: false,
+            label_refs: Vec::new(),
         });
     }
     let actions: Vec<Action> = changes

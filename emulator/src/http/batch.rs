@@ -540,16 +540,25 @@ fn apply_values(store: &mut Store, uids: &[String], values: &Values) {
             continue;
         };
         for uid in uids {
+            let mut changed = false;
             if let Some(photo) = store.photo_mut(uid) {
                 if let Some(pos) = photo.labels.iter().position(|l| l.label_id == label_id) {
                     let link = &mut photo.labels[pos];
                     if matches!(link.src.as_str(), "manual" | "batch") && link.uncertainty < 100 {
                         photo.labels.remove(pos);
-                    } else {
+                        changed = true;
+                    } else if link.src != "batch" || link.uncertainty != 100 {
                         link.src = "batch".into();
                         link.uncertainty = 100;
+                        changed = true;
                     }
                 }
+            }
+            // `batch.ApplyLabels` (`internal/photoprism/batch/apply_labels.go`): a removal
+            // that changed the link drops the label's name from the keywords
+            // (`Photo.DropKeywords`, the same `txt.RemoveFromWords` as the single DELETE).
+            if changed {
+                super::labels::drop_label_words(store, uid, label_id);
             }
         }
     }

@@ -62,7 +62,7 @@ fn add_label_words(store: &mut Store, uid: &str, label_id: u64) {
 
 /// Every keyword that is part of the label's name goes when the label is removed (both
 /// generations; `del-image-src` on 2024 drops `ppemu, probe, zebra`).
-fn drop_label_words(store: &mut Store, uid: &str, label_id: u64) {
+pub(crate) fn drop_label_words(store: &mut Store, uid: &str, label_id: u64) {
     let Some(name) = store.labels.get(&label_id).map(|l| l.name.to_lowercase()) else {
         return;
     };

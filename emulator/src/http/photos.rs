@@ -453,7 +453,37 @@ pub(crate) async fn update(
     if let Some(photo) = store.photo_mut(&uid) {
         apply_form(photo, form, generation, now);
     }
+    link_keyword_labels(&mut store, &uid);
     Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
+}
+
+/// `Photo.UpdateKeywordLabels` (`internal/entity/photo.go`, run when a photo form is saved):
+/// every keyword that names an existing label (found by slug, `FindLabel`) links that label
+/// with source `keyword` and uncertainty 25, unless the photo is linked to it already.
+/// Transcripts `real-kwlabels-24.txt`/`-26.txt`: `PUT B kw` links label 5 as
+/// `(keyword, 25)`; writing the keywords without it later leaves the link (so links are only
+/// ever added here).
+fn link_keyword_labels(store: &mut crate::store::Store, uid: &str) {
+    let Some(keywords) = store.photo(uid).map(|p| p.details.keywords.clone()) else {
+        return;
+    };
+    let ids: Vec<u64> = keywords
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .filter_map(|k| store.label_slugs.get(&text::slugify(k)).copied())
+        .collect();
+    if let Some(photo) = store.photo_mut(uid) {
+        for label_id in ids {
+            if !photo.labels.iter().any(|l| l.label_id == label_id) {
+                photo.labels.push(crate::model::PhotoLabel {
+                    label_id,
+                    src: "keyword".to_owned(),
+                    uncertainty: 25,
+                });
+            }
+        }
+    }
 }
 
 async fn set_favorite(
