@@ -133,6 +133,7 @@ pub fn diff(
                 }
             }
         }
+        album_extras(entry, server, state, &mut changes, &mut problems);
     }
 
     if manifest.settings.prune {
@@ -186,6 +187,21 @@ pub fn diff(
     } else {
         Err(problems)
     }
+}
+
+/// The cover and share link changes of a present album entry.
+fn album_extras(
+    entry: &AlbumEntry,
+    server: Option<&ServerAlbum>,
+    state: &LibraryState,
+    changes: &mut Vec<Change>,
+    problems: &mut Vec<PlanProblem>,
+) {
+    let album = album_ref(entry, server);
+    changes.extend(crate::links::link_changes(entry, server, &album, state));
+    changes.extend(crate::cover::cover_change(
+        entry, server, album, state, problems,
+    ));
 }
 
 /// The UIDs of sorted `a` that are not in sorted `b`, in order.

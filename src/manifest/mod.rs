@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+mod albumx;
 mod decode;
 mod merge;
 mod model;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,
 };
+pub use albumx::{LinkSpec, PasswordSource};
 pub use normalize::{normalize_album_title, normalize_category, normalize_keywords, slugify};
 pub use problem::{ManifestError, Problem, render_problems};
 pub use schema::{json_schema, json_schema_string};

@@ -353,6 +353,7 @@ struct Counts {
     update_photo: usize,
     archive: usize,
     restore: usize,
+    links: usize,
 }
 
 impl Counts {
@@ -380,6 +381,8 @@ impl Counts {
                 Change::UpdatePhoto { .. } => counts.update_photo += 1,
                 Change::ArchivePhoto { .. } => counts.archive += 1,
                 Change::RestorePhoto { .. } => counts.restore += 1,
+                Change::SetAlbumCover { .. } => counts.update_album += 1,
+                Change::ShareLink { .. } => counts.links += 1,
             }
         }
         counts
@@ -440,6 +443,7 @@ impl Counts {
             Some(self.update_photo),
         );
         row("♻️ restore photo", self.restore, Some(self.restore));
+        row("🔗 share link change", self.links, None);
         rows
     }
 }
@@ -471,6 +475,10 @@ impl Section<'_> {
                 Change::DeleteAlbum { .. }
                     | Change::RemovePhotos { .. }
                     | Change::ArchivePhoto { .. }
+                    | Change::ShareLink {
+                        op: crate::plan::LinkOp::Delete,
+                        ..
+                    }
             )
         })
     }
@@ -636,6 +644,24 @@ impl Section<'_> {
                 Change::RemovePhotos { photos, .. } => {
                     photo_list(out, photos, "removed from the album", cap, true);
                 }
+                Change::SetAlbumCover { .. } | Change::ShareLink { .. } => {
+                    if let Some(field) = action.change.extra_field() {
+                        field_list(out, std::slice::from_ref(&field));
+                    }
+                    if matches!(
+                        action.change,
+                        Change::ShareLink {
+                            op: crate::plan::LinkOp::Create,
+                            ..
+                        }
+                    ) {
+                        let _ = writeln!(
+                            out,
+                            "A share link will be created; PhotoPrism picks its token, and apply \
+                             says where to find the link.\n"
+                        );
+                    }
+                }
                 _ => {}
             }
         }
@@ -694,11 +720,7 @@ fn sections(plan: &Plan) -> Vec<Section<'_>> {
             Change::ArchivePhoto { .. } => (SectionKind::Archive, (1, String::new())),
             Change::RestorePhoto { .. } => (SectionKind::Restore, (2, String::new())),
             _ => {
-                let base = action
-                    .address
-                    .strip_suffix(".photos")
-                    .unwrap_or(&action.address)
-                    .to_string();
+                let base = crate::plan::album_base(&action.address).to_string();
                 (SectionKind::Album(base.clone()), (3, base))
             }
         };

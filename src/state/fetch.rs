@@ -136,6 +136,43 @@ impl Pages {
 struct Wanted {
     hashes: HashSet<String>,
     paths: HashSet<String>,
+    /// The photos album covers name (by uid, hash or path): their primary file hash is kept.
+    covers: CoverWanted,
+}
+
+/// The `uid`, `hash` and `path` values of album covers.
+#[derive(Default)]
+struct CoverWanted {
+    uids: HashSet<String>,
+    hashes: HashSet<String>,
+    paths: HashSet<String>,
+}
+
+impl CoverWanted {
+    fn of(manifest: &Manifest) -> CoverWanted {
+        let mut wanted = CoverWanted::default();
+        for cover in cover_selectors(manifest) {
+            match &cover.kind {
+                SelectorKind::Uid(uid) => wanted.uids.insert(uid.clone()),
+                SelectorKind::Hash(hash) => wanted.hashes.insert(hash.clone()),
+                SelectorKind::Path(path) => wanted.paths.insert(path.clone()),
+                _ => false,
+            };
+        }
+        wanted
+    }
+
+    fn is_empty(&self) -> bool {
+        self.uids.is_empty() && self.hashes.is_empty() && self.paths.is_empty()
+    }
+
+    /// Whether a cover names the photo of this row.
+    fn names(&self, row: &RowRef<'_>) -> bool {
+        !self.is_empty()
+            && (self.uids.contains(row.uid.as_str())
+                || row.hashes().any(|hash| self.hashes.contains(hash))
+                || row.file_names().any(|name| self.paths.contains(name)))
+    }
 }
 
 impl Wanted {
@@ -165,6 +202,8 @@ struct Part {
     /// Wanted hashes and paths the rows have files for.
     hashes: Vec<(String, Uid)>,
     paths: Vec<(String, Uid)>,
+    /// Photos a cover names, with their primary file hash.
+    primaries: Vec<(Uid, String)>,
 }
 
 impl Part {
@@ -187,6 +226,12 @@ impl Part {
                 }
             }
         }
+        if wanted.covers.names(row) {
+            let primary = row.primary_hash();
+            if !primary.is_empty() {
+                self.primaries.push((uid, primary.to_string()));
+            }
+        }
         self.uids.push(uid);
         self.photos.push(photo);
     }
@@ -200,6 +245,7 @@ struct Collected {
     seen: HashSet<Uid>,
     hashes: BTreeMap<String, Vec<Uid>>,
     paths: BTreeMap<String, Vec<Uid>>,
+    primaries: BTreeMap<Uid, String>,
 }
 
 impl Collected {
@@ -217,6 +263,9 @@ impl Collected {
         }
         for (path, uid) in part.paths {
             self.paths.entry(path).or_default().push(uid);
+        }
+        for (uid, hash) in part.primaries {
+            self.primaries.entry(uid).or_insert(hash);
         }
         part.uids
     }
@@ -272,7 +321,8 @@ pub async fn fetch(
         .map_err(|problems| FetchError::Problems(crate::plan::PlanProblems::new(problems)))?;
 
     let selectors = all_selectors(manifest);
-    let wanted = Wanted::of(&selectors);
+    let mut wanted = Wanted::of(&selectors);
+    wanted.covers = CoverWanted::of(manifest);
     let mut collected = Collected::default();
 
     // Phase 2: member pages of the managed albums, and the queries.
@@ -380,7 +430,9 @@ pub async fn fetch(
         seen,
         hashes,
         paths,
+        primaries,
     } = collected;
+    state.cover_hashes = primaries;
     drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
     photos.shrink_to_fit();
@@ -460,6 +512,9 @@ pub async fn fetch(
     // Phase 5: details, only for photos whose rules manage them.
     super::details::read(client, manifest, &mut state, concurrency, &pages).await?;
 
+    // Phase 6: share links, only of the albums whose entry declares `links`.
+    state.links = read_links(client, manifest, &matched, concurrency, &pages).await?;
+
     Ok(Fetched {
         state,
         albums: matched,
@@ -518,6 +573,8 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
                     favorite: album.favorite,
                     private: album.private,
                     photo_count: usize::try_from(album.photo_count).unwrap_or(0),
+                    thumb: album.thumb,
+                    thumb_src: album.thumb_src,
                 }),
         );
         if !full {
@@ -531,8 +588,47 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
     Ok(albums)
 }
 
+/// The share links of every existing album whose entry declares `links`: one request per
+/// album (PhotoPrism has no batch read of links). Tokens are dropped as they are read.
+async fn read_links(
+    client: &Client,
+    manifest: &Manifest,
+    matched: &BTreeMap<String, Option<String>>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<BTreeMap<String, Vec<super::ServerLink>>, Error> {
+    let albums: BTreeSet<String> = manifest
+        .albums
+        .iter()
+        .filter(|entry| entry.state == AlbumState::Present && entry.links.is_some())
+        .filter_map(|entry| matched.get(&entry.key).cloned().flatten())
+        .collect();
+    pages.expect(albums.len());
+    stream::iter(albums)
+        .map(|album| async move {
+            let links = client.album_links(&album).await?;
+            pages.done();
+            let mut links: Vec<super::ServerLink> =
+                links.iter().map(super::ServerLink::from_client).collect();
+            links.sort_by(|a, b| (&a.created_at, &a.uid).cmp(&(&b.created_at, &b.uid)));
+            Ok::<_, Error>((album, links))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await
+}
+
+/// The `cover` selectors of present albums.
+pub(crate) fn cover_selectors(manifest: &Manifest) -> impl Iterator<Item = &Selector> {
+    manifest
+        .albums
+        .iter()
+        .filter(|entry| entry.state == AlbumState::Present)
+        .filter_map(|entry| entry.cover.as_ref())
+}
+
 /// Every selector of the manifest that is looked up: those of present albums
-/// and of photo rules.
+/// (their `photos` and `cover`) and of photo rules.
 pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     let mut selectors = Vec::new();
     for entry in &manifest.albums {
@@ -545,6 +641,7 @@ pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     for rule in &manifest.photos {
         selectors.extend(rule.selectors.iter());
     }
+    selectors.extend(cover_selectors(manifest));
     selectors
 }
 

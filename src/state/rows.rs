@@ -128,6 +128,14 @@ impl RowRef<'_> {
             .map_or(self.file_name.as_str(), |file| file.name.as_str())
     }
 
+    /// The primary file's hash: the file marked primary, else the row's file.
+    pub(crate) fn primary_hash(&self) -> &str {
+        self.files
+            .iter()
+            .find(|file| file.primary)
+            .map_or(self.hash.as_str(), |file| file.hash.as_str())
+    }
+
     /// Every file name of the row.
     pub(crate) fn file_names(&self) -> impl Iterator<Item = &str> {
         self.files
