@@ -212,7 +212,9 @@ fn album_extra_edges(
             Change::ShareLink { .. } => false,
             _ => continue,
         };
-        let Some(album) = album_of(node) else { continue };
+        let Some(album) = album_of(node) else {
+            continue;
+        };
         for &first in before.get(&album).into_iter().flatten() {
             if later || matches!(graph[first], Change::CreateAlbum { .. }) {
                 edges.push((first, node));

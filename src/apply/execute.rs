@@ -467,11 +467,11 @@ async fn run_link(
     let uid = shared.album_uid(album)?;
     let options = || -> Result<crate::photoprism::ShareLinkOptions, crate::photoprism::Error> {
         let password = match &link.password {
-            Some(source) => Some(crate::photoprism::Secret::new(
-                source
-                    .read()
-                    .map_err(|message| crate::photoprism::Error::InvalidInput { message })?,
-            )),
+            Some(source) => {
+                Some(crate::photoprism::Secret::new(source.read().map_err(
+                    |message| crate::photoprism::Error::InvalidInput { message },
+                )?))
+            }
             None => None,
         };
         Ok(crate::photoprism::ShareLinkOptions {

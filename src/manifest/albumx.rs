@@ -50,7 +50,9 @@ impl LinkSpec {
 }
 
 /// Where a share link's password comes from. Passwords are never written in a manifest.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PasswordSource {
     /// A file whose contents (without a trailing newline) are the password; a relative path
@@ -127,7 +129,9 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
         "w" => 604_800,
         _ => return None,
     };
-    number.checked_mul(factor).filter(|&s| s <= i64::from(i32::MAX))
+    number
+        .checked_mul(factor)
+        .filter(|&s| s <= i64::from(i32::MAX))
 }
 
 /// Why a selector cannot name a cover, if it cannot: a `query` (or any selector that is not

@@ -20,10 +20,10 @@ mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use albumx::{LinkSpec, PasswordSource};
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,
 };
-pub use albumx::{LinkSpec, PasswordSource};
 pub use normalize::{normalize_album_title, normalize_category, normalize_keywords, slugify};
 pub use problem::{ManifestError, Problem, render_problems};
 pub use schema::{json_schema, json_schema_string};

@@ -398,8 +398,8 @@ pub struct Cover {
 }
 
 impl Cover {
-    /// How the plan shows a cover: `IMG_1.jpg (pt…, 81b3bc0…)`, `automatic (81b3bc0…)`,
-    /// `none`.
+    /// How the plan shows a cover: `IMG_1.jpg (pt…, 81b3bc0…)`, `automatic: 81b3bc0…`,
+    /// `automatic` (none yet), `none`.
     pub fn display(&self) -> String {
         let short: String = self.hash.chars().take(7).collect();
         let hash = if self.hash.chars().count() > 7 {
@@ -407,12 +407,15 @@ impl Cover {
         } else {
             short
         };
-        match (&self.photo, self.manual, self.hash.is_empty()) {
-            (Some(photo), _, _) => format!("{} ({}, {hash})", photo.name, photo.uid),
-            (None, false, true) => "automatic".to_string(),
-            (None, false, false) => format!("automatic ({hash})"),
-            (None, true, true) => "none".to_string(),
-            (None, true, false) => hash,
+        let shown = match &self.photo {
+            Some(photo) => format!("{} ({}, {hash})", photo.name, photo.uid),
+            None => hash,
+        };
+        match (self.manual, self.hash.is_empty()) {
+            (false, true) => "automatic".to_string(),
+            (false, false) => format!("automatic: {shown}"),
+            (true, true) => "none".to_string(),
+            (true, false) => shown,
         }
     }
 
@@ -484,7 +487,7 @@ impl LinkSettings {
 
 /// Seconds as the largest whole unit: `7d`, `12h`, `90s`.
 pub fn duration(seconds: i64) -> String {
-    for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)] {
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
         if seconds != 0 && seconds % size == 0 {
             return format!("{}{unit}", seconds / size);
         }

@@ -217,15 +217,18 @@ impl<'a> Page<'a> {
                             ..
                         } => {
                             card.effect = "create";
-                            card.fields.extend(fields.iter().map(std::borrow::Cow::Borrowed));
+                            card.fields
+                                .extend(fields.iter().map(std::borrow::Cow::Borrowed));
                             card.added.extend(photos);
                             card.exact = *exact;
                         }
                         Change::UpdateAlbum { fields, .. } => {
-                            card.fields.extend(fields.iter().map(std::borrow::Cow::Borrowed));
+                            card.fields
+                                .extend(fields.iter().map(std::borrow::Cow::Borrowed));
                         }
                         Change::SetAlbumCover { .. } | Change::ShareLink { .. } => {
-                            card.fields.extend(change.extra_field().map(std::borrow::Cow::Owned));
+                            card.fields
+                                .extend(change.extra_field().map(std::borrow::Cow::Owned));
                         }
                         Change::DeleteAlbum {
                             reason,

@@ -202,7 +202,7 @@ struct Part {
     /// Wanted hashes and paths the rows have files for.
     hashes: Vec<(String, Uid)>,
     paths: Vec<(String, Uid)>,
-    /// Photos a cover names, with their primary file hash.
+    /// Photos a cover names, with their primary file hash (empty when the row has none).
     primaries: Vec<(Uid, String)>,
 }
 
@@ -227,10 +227,10 @@ impl Part {
             }
         }
         if wanted.covers.names(row) {
-            let primary = row.primary_hash();
-            if !primary.is_empty() {
-                self.primaries.push((uid, primary.to_string()));
-            }
+            // A search by hash or path lists only the matching files of a photo: without a
+            // file marked primary, the primary file is read with the photo (`fetch`).
+            let primary = row.primary_hash().unwrap_or_default();
+            self.primaries.push((uid, primary.to_string()));
         }
         self.uids.push(uid);
         self.photos.push(photo);
@@ -265,7 +265,10 @@ impl Collected {
             self.paths.entry(path).or_default().push(uid);
         }
         for (uid, hash) in part.primaries {
-            self.primaries.entry(uid).or_insert(hash);
+            let known = self.primaries.entry(uid).or_default();
+            if known.is_empty() {
+                *known = hash;
+            }
         }
         part.uids
     }
@@ -432,7 +435,7 @@ pub async fn fetch(
         paths,
         primaries,
     } = collected;
-    state.cover_hashes = primaries;
+    state.cover_hashes = cover_hashes(client, primaries, concurrency, &pages).await?;
     drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
     photos.shrink_to_fit();
@@ -616,6 +619,40 @@ async fn read_links(
         .buffer_unordered(concurrency)
         .try_collect()
         .await
+}
+
+/// The primary file hash of each cover photo: from the search rows, else (a row that listed
+/// only the selected file of the photo) from the photo itself, one read per such photo.
+async fn cover_hashes(
+    client: &Client,
+    mut primaries: BTreeMap<Uid, String>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<BTreeMap<Uid, String>, Error> {
+    let unknown: Vec<Uid> = primaries
+        .iter()
+        .filter(|(_, hash)| hash.is_empty())
+        .map(|(uid, _)| *uid)
+        .collect();
+    pages.expect(unknown.len());
+    let read: Vec<(Uid, String)> = stream::iter(unknown)
+        .map(|uid| async move {
+            let photo = client.photo(uid.as_str()).await?;
+            pages.done();
+            let hash = photo
+                .files
+                .iter()
+                .find(|file| file.primary)
+                .map(|file| file.hash.clone())
+                .unwrap_or_default();
+            Ok::<_, Error>((uid, hash))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await?;
+    primaries.extend(read);
+    primaries.retain(|_, hash| !hash.is_empty());
+    Ok(primaries)
 }
 
 /// The `cover` selectors of present albums.

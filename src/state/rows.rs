@@ -128,12 +128,12 @@ impl RowRef<'_> {
             .map_or(self.file_name.as_str(), |file| file.name.as_str())
     }
 
-    /// The primary file's hash: the file marked primary, else the row's file.
-    pub(crate) fn primary_hash(&self) -> &str {
+    /// The hash of the file marked primary, when the row lists it.
+    pub(crate) fn primary_hash(&self) -> Option<&str> {
         self.files
             .iter()
-            .find(|file| file.primary)
-            .map_or(self.hash.as_str(), |file| file.hash.as_str())
+            .find(|file| file.primary && !file.hash.as_str().is_empty())
+            .map(|file| file.hash.as_str())
     }
 
     /// Every file name of the row.
