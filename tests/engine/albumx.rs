@@ -531,3 +531,58 @@ albums:
         assert!(!row.thumb.is_empty());
     }
 }
+
+#[tokio::test]
+async fn export_writes_manual_covers_and_links_and_plans_nothing() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        env.client
+            .set_album_cover(BERLIN, SUNSET.1)
+            .await
+            .expect("cover");
+        let mut tokens = Vec::new();
+        for options in [
+            ShareLinkOptions {
+                slug: Some("Weihnachtsmarkt Ü".into()),
+                expires: 3600,
+                max_views: 3,
+                ..ShareLinkOptions::default()
+            },
+            ShareLinkOptions::default(),
+            ShareLinkOptions {
+                password: Some(prysm::photoprism::Secret::new("pw-for-export-test")),
+                ..ShareLinkOptions::default()
+            },
+        ] {
+            tokens.push(
+                env.client
+                    .create_album_link(BERLIN, &options)
+                    .await
+                    .expect("link")
+                    .token,
+            );
+        }
+        // A manual cover that is no photo's primary file cannot be written.
+        let scratch = "as8muc0om1tma7v3";
+        env.client
+            .set_album_cover(scratch, "1111111111111111111111111111111111111111")
+            .await
+            .expect("cover");
+
+        let text = prysm::export::export(&env.client, &Default::default())
+            .await
+            .expect("export");
+        assert!(
+            text.contains(&format!("cover: {{ hash: {} }}", SUNSET.1)),
+            "{text}"
+        );
+        assert!(text.contains("slug: \"weihnachtsmarkt-u\", expires: 3600, max_views: 3"));
+        assert!(text.contains("has a password"), "{text}");
+        assert!(text.contains("cover \"1111111111111111111111111111111111111111\" is left out"));
+        for token in &tokens {
+            assert!(!text.contains(token.as_str()), "{text}");
+        }
+        let manifest = crate::support::manifest(&text);
+        env.assert_manifest_converged(&manifest).await;
+    }
+}
