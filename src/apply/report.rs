@@ -174,6 +174,13 @@ impl ApplyReport {
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
+        for note in self
+            .results
+            .iter()
+            .filter_map(|result| result.note.as_deref())
+        {
+            let _ = writeln!(out, "{}", crate::render::text::terminal_safe(note));
+        }
         if self.is_success() {
             let _ = writeln!(
                 out,

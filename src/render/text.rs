@@ -77,6 +77,11 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
     let mut out = String::new();
     if plan.is_empty() {
         let _ = writeln!(out, "{}", painter.bold(NO_CHANGES));
+        // An undo plan with nothing to do can still leave items alone (share links).
+        if !plan.conflicts.is_empty() {
+            out.push('\n');
+            drift_and_conflict_lines(&mut out, plan, &painter);
+        }
         return out;
     }
     let _ = writeln!(

@@ -586,3 +586,17 @@ async fn export_writes_manual_covers_and_links_and_plans_nothing() {
         env.assert_manifest_converged(&manifest).await;
     }
 }
+
+#[tokio::test]
+async fn the_sharing_example_applies_and_converges() {
+    const SHARING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sharing");
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        let manifest = prysm::manifest::load(&[SHARING.into()]).expect("the example is valid");
+        assert!(manifest.albums.iter().all(|a| a.cover.is_some()));
+        let report = env.apply_manifest(&manifest).await;
+        assert!(report.is_success(), "{}", report.render());
+        assert!(report.render().contains("Share dialog"));
+        env.assert_manifest_converged(&manifest).await;
+    }
+}
