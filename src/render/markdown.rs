@@ -354,6 +354,7 @@ struct Counts {
     archive: usize,
     restore: usize,
     links: usize,
+    links_deleted: usize,
 }
 
 impl Counts {
@@ -382,6 +383,10 @@ impl Counts {
                 Change::ArchivePhoto { .. } => counts.archive += 1,
                 Change::RestorePhoto { .. } => counts.restore += 1,
                 Change::SetAlbumCover { .. } => counts.update_album += 1,
+                Change::ShareLink {
+                    op: crate::plan::LinkOp::Delete,
+                    ..
+                } => counts.links_deleted += 1,
                 Change::ShareLink { .. } => counts.links += 1,
             }
         }
@@ -404,6 +409,13 @@ impl Counts {
                 plural(self.remove.1),
                 thousands(self.remove.0),
                 plural(self.remove.0)
+            ));
+        }
+        if self.links_deleted > 0 {
+            parts.push(format!(
+                "{} share link{} deleted",
+                thousands(self.links_deleted),
+                plural(self.links_deleted)
             ));
         }
         if self.archive > 0 {
@@ -443,7 +455,8 @@ impl Counts {
             Some(self.update_photo),
         );
         row("♻️ restore photo", self.restore, Some(self.restore));
-        row("🔗 share link change", self.links, None);
+        row("⚠️ delete share link", self.links_deleted, None);
+        row("🔗 create or change share link", self.links, None);
         rows
     }
 }
@@ -579,7 +592,8 @@ impl Section<'_> {
         let verb = match &first.change {
             Change::CreateAlbum { .. } => "➕ Create album",
             Change::DeleteAlbum { .. } => "🗑️ Delete album",
-            Change::UpdateAlbum { .. } => "✏️ Update album",
+            Change::UpdateAlbum { .. } | Change::SetAlbumCover { .. } => "✏️ Update album",
+            Change::ShareLink { .. } => "🔗 Change the share links of album",
             _ => "✏️ Change the photos of album",
         };
         let _ = writeln!(

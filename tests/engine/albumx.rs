@@ -600,3 +600,76 @@ async fn the_sharing_example_applies_and_converges() {
         env.assert_manifest_converged(&manifest).await;
     }
 }
+
+#[tokio::test]
+async fn covers_and_links_render_in_markdown_html_and_json() {
+    let env = env(ApiGeneration::V2025).await;
+    env.client
+        .create_album_link(
+            BERLIN,
+            &ShareLinkOptions {
+                slug: Some("old-friends".into()),
+                ..ShareLinkOptions::default()
+            },
+        )
+        .await
+        .expect("link");
+    env.client
+        .create_album_link(
+            BERLIN,
+            &ShareLinkOptions {
+                slug: Some("family".into()),
+                expires: 60,
+                ..ShareLinkOptions::default()
+            },
+        )
+        .await
+        .expect("link");
+    let manifest = r#"
+version: 1
+albums:
+  berlin:
+    uid: as6s6c045hu43jsi
+    title: Berlin 2023
+    cover: { path: 2023/12/IMG_0102.jpg }
+    manage_links: true
+    links:
+      - { slug: family, expires: 2d }
+      - { slug: "Neue <Freunde> & Co", max_views: 3 }
+"#;
+    let planned = env.plan(manifest).await.expect("plan");
+    let plan = &planned.plan;
+    assert_eq!(plan.summary.add, 1);
+    assert_eq!(plan.summary.change, 2);
+    assert_eq!(plan.summary.destroy, 1);
+
+    let markdown = prysm::render::render_markdown(plan, &Default::default())
+        .replace(&env.emulator.url(), "http://emulator");
+    assert_snapshot!("covers_and_links_markdown", markdown);
+    // One section for the album, the link delete flagged as destructive.
+    assert_eq!(markdown.matches("album.berlin`").count(), 1, "{markdown}");
+
+    let html = prysm::render::render_html(plan, &Default::default(), &Default::default());
+    for wanted in [
+        "cover",
+        "link family",
+        "link neue-freunde-and-co",
+        "link old-friends",
+        "expires 1m",
+    ] {
+        assert!(html.contains(wanted), "{wanted} not in the page");
+    }
+    assert!(!html.contains("<Freunde>"));
+
+    let json = prysm::render::render_json(plan);
+    let back: prysm::plan::Plan = serde_json::from_str(&json).expect("plan JSON reads back");
+    assert_eq!(&back, plan);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let kinds: Vec<&str> = value["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["kind"].as_str().expect("kind"))
+        .collect();
+    assert!(kinds.contains(&"set_album_cover") && kinds.contains(&"share_link"));
+}
