@@ -133,11 +133,11 @@ impl Plan {
 /// Counts of actions, in Terraform's terms.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
-    /// Albums that will be created.
+    /// Albums and share links that will be created.
     pub add: usize,
-    /// Albums, memberships and photos that will be changed.
+    /// Albums, memberships, covers, share links and photos that will be changed.
     pub change: usize,
-    /// Albums that will be deleted.
+    /// Albums and share links that will be deleted.
     pub destroy: usize,
 }
 
