@@ -138,6 +138,7 @@ pub fn diff(
                 }
             }
         }
+        album_extras(entry, server, state, &mut changes, &mut problems);
     }
 
     if manifest.settings.prune {
@@ -298,6 +299,21 @@ fn field_rank(field: &str) -> usize {
         .iter()
         .position(|name| *name == field)
         .unwrap_or(PHOTO_FIELDS.len())
+}
+
+/// The cover and share link changes of a present album entry.
+fn album_extras(
+    entry: &AlbumEntry,
+    server: Option<&ServerAlbum>,
+    state: &LibraryState,
+    changes: &mut Vec<Change>,
+    problems: &mut Vec<PlanProblem>,
+) {
+    let album = album_ref(entry, server);
+    changes.extend(crate::links::link_changes(entry, server, &album, state));
+    changes.extend(crate::cover::cover_change(
+        entry, server, album, state, problems,
+    ));
 }
 
 /// The UIDs of sorted `a` that are not in sorted `b`, in order.

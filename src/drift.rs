@@ -91,6 +91,21 @@ fn items(action: &Action) -> Vec<(String, String)> {
         Change::ArchivePhoto { .. } => vec![("archived".to_string(), "true".to_string())],
         Change::RestorePhoto { .. } => vec![("archived".to_string(), "false".to_string())],
         Change::ApprovePhoto { .. } => vec![("approved".to_string(), "true".to_string())],
+        Change::SetAlbumCover { new, .. } => vec![("cover".to_string(), new.hash.clone())],
+        Change::ShareLink {
+            op, link, fields, ..
+        } => {
+            let mut out = vec![(
+                format!("link:{op:?}"),
+                serde_json::to_string(link).unwrap_or_default(),
+            )];
+            out.extend(
+                fields
+                    .iter()
+                    .map(|field| (field.field.clone(), json(&field.new))),
+            );
+            out
+        }
     }
 }
 

@@ -10,13 +10,13 @@
 //! album whose title cannot be written is left out as a whole (a title is
 //! required), again with a comment.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use crate::manifest::{normalize_album_title, normalize_category, parse_str, slugify};
-use crate::photoprism::{AlbumQuery, AlbumResult as Album, Client, Error, PhotoQuery};
+use crate::photoprism::{AlbumQuery, AlbumResult as Album, Client, Error, PhotoQuery, ShareLink};
 
 /// How to export.
 #[derive(Debug, Clone)]
@@ -61,12 +61,82 @@ pub async fn export(client: &Client, options: &ExportOptions) -> Result<String, 
         .into_iter()
         .map(|photo| photo.uid)
         .collect();
+    let extras = read_extras(client, &albums, options).await?;
     let albums: Vec<(Album, Vec<String>)> = albums.into_iter().zip(members).collect();
-    Ok(render_manifest(
+    Ok(render_manifest_with(
         &client.server().to_string(),
         &albums,
         &favorites,
+        &extras,
     ))
+}
+
+/// What an album's `cover` and `links` are written from.
+#[derive(Debug, Clone, Default)]
+pub struct AlbumExtras {
+    /// The manual cover's hash, when it is the primary file of exactly one photo (so a plan
+    /// for `cover: { hash }` finds it as it is).
+    pub cover: Option<String>,
+    /// The album's share links (their tokens are never written).
+    pub links: Vec<ShareLink>,
+}
+
+/// Covers and share links of the albums, by album UID: one search for every manual cover
+/// hash (in chunks), one links request per album.
+async fn read_extras(
+    client: &Client,
+    albums: &[Album],
+    options: &ExportOptions,
+) -> Result<BTreeMap<String, AlbumExtras>, Error> {
+    let manual: BTreeSet<&str> = albums
+        .iter()
+        .filter(|album| album.thumb_src == crate::cover::MANUAL && is_sha1(&album.thumb))
+        .map(|album| album.thumb.as_str())
+        .collect();
+    let mut primaries: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let hashes: Vec<&str> = manual.into_iter().collect();
+    for chunk in hashes.chunks(50) {
+        let rows = client
+            .all_photos(PhotoQuery {
+                count: 1000,
+                merged: true,
+                hash: Some(chunk.join("|")),
+                ..PhotoQuery::default()
+            })
+            .await?;
+        for row in rows {
+            for file in row.files.iter().filter(|file| file.primary) {
+                primaries
+                    .entry(file.hash.clone())
+                    .or_default()
+                    .insert(row.uid.clone());
+            }
+        }
+    }
+    let links: Vec<Vec<ShareLink>> = stream::iter(albums.iter().map(|album| album.uid.clone()))
+        .map(|uid| async move { client.album_links(&uid).await })
+        .buffered(options.concurrency.max(1))
+        .try_collect()
+        .await?;
+    Ok(albums
+        .iter()
+        .zip(links)
+        .map(|(album, links)| {
+            let cover = primaries
+                .get(&album.thumb)
+                .filter(|photos| photos.len() == 1)
+                .map(|_| album.thumb.clone())
+                .filter(|_| album.thumb_src == crate::cover::MANUAL);
+            (album.uid.clone(), AlbumExtras { cover, links })
+        })
+        .collect())
+}
+
+fn is_sha1(text: &str) -> bool {
+    text.len() == 40
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The manifest for these server values: each album with its members, and the
@@ -75,6 +145,16 @@ pub fn render_manifest(
     server: &str,
     albums: &[(Album, Vec<String>)],
     favorites: &[String],
+) -> String {
+    render_manifest_with(server, albums, favorites, &BTreeMap::new())
+}
+
+/// [`render_manifest`] with the albums' covers and share links (by album UID).
+pub fn render_manifest_with(
+    server: &str,
+    albums: &[(Album, Vec<String>)],
+    favorites: &[String],
+    extras: &BTreeMap<String, AlbumExtras>,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -112,6 +192,9 @@ pub fn render_manifest(
         }
         let key = unique_key(title, &album.uid, &mut keys);
         write_album(&mut body, &key, title, album, photos);
+        if let Some(extras) = extras.get(&album.uid) {
+            write_cover_and_links(&mut body, album, extras);
+        }
         written += 1;
     }
     out.push_str(&skipped);
@@ -259,6 +342,95 @@ fn write_album(out: &mut String, key: &str, title: &str, album: &Album, photos: 
         let _ = writeln!(out, "    photos:");
         for uid in sorted {
             let _ = writeln!(out, "      - uid: {uid}");
+        }
+    }
+}
+
+/// The album's manual cover and its share links. An automatic cover is PhotoPrism's to
+/// choose (not written); a manual cover that is no photo's primary file cannot be written
+/// so that a plan finds it unchanged (left out, with a comment). Links are written in the
+/// order the server created them (the order a plan matches links without a slug in);
+/// tokens never, and passwords cannot be read: a link with one says so in a comment.
+fn write_cover_and_links(out: &mut String, album: &Album, extras: &AlbumExtras) {
+    if album.thumb_src == crate::cover::MANUAL {
+        match &extras.cover {
+            Some(hash) => {
+                let _ = writeln!(out, "    cover: {{ hash: {hash} }}");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "    # cover {} is left out (unmanaged): it is not the primary file of one photo.",
+                    quote(&album.thumb)
+                );
+            }
+        }
+    }
+    if extras.links.is_empty() {
+        return;
+    }
+    let mut links: Vec<&ShareLink> = extras.links.iter().collect();
+    links.sort_by(|a, b| (&a.created_at, &a.uid).cmp(&(&b.created_at, &b.uid)));
+    let mut lines = Vec::new();
+    let mut slugs = BTreeSet::new();
+    // Links without a slug are matched by position: when one of them cannot be written,
+    // none is (a plan would match the rest to the wrong links).
+    let unslugged_ok = links
+        .iter()
+        .filter(|link| link.slug.is_empty())
+        .all(|link| link.expires >= 0 && u32::try_from(link.max_views).is_ok());
+    for link in links {
+        let mut why = None;
+        if link.slug.is_empty() && !unslugged_ok {
+            why = Some(
+                "another link without a slug cannot be written, and such links are told apart by their order",
+            );
+        }
+        if !link.slug.is_empty()
+            && (crate::photoprism::text::slug(&link.slug) != link.slug
+                || !slugs.insert(link.slug.clone()))
+        {
+            why = Some("its slug is not one a manifest can declare once");
+        }
+        if link.expires < 0 || link.max_views < 0 || u32::try_from(link.max_views).is_err() {
+            why = Some("its expiry or view limit is out of the manifest's range");
+        }
+        if let Some(why) = why {
+            let _ = writeln!(
+                out,
+                "    # share link {} is left out (unmanaged): {why}.",
+                comment_text(&link.uid)
+            );
+            continue;
+        }
+        let mut parts = Vec::new();
+        if !link.slug.is_empty() {
+            parts.push(format!("slug: {}", quote(&link.slug)));
+        }
+        if link.expires != 0 {
+            parts.push(format!("expires: {}", link.expires));
+        }
+        if link.max_views != 0 {
+            parts.push(format!("max_views: {}", link.max_views));
+        }
+        let mut line = format!("      - {{ {} }}", parts.join(", "));
+        if parts.is_empty() {
+            line = "      - {}".to_string();
+        }
+        if link.verify_password {
+            line.push_str(&format!(
+                "  # {} has a password: add `password: {{ file: PATH }}` to manage it",
+                comment_text(&link.uid)
+            ));
+        } else {
+            line.push_str(&format!("  # {}", comment_text(&link.uid)));
+        }
+        lines.push(line);
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(out, "    links:");
+        for line in lines {
+            let _ = writeln!(out, "{line}");
         }
     }
 }

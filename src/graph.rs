@@ -41,6 +41,31 @@ pub fn address(change: &Change) -> String {
         | Change::ArchivePhoto { photo }
         | Change::RestorePhoto { photo }
         | Change::ApprovePhoto { photo, .. } => format!("photo.{}", photo.uid),
+        Change::SetAlbumCover { album, .. } => format!("{}.cover", album_address(album)),
+        Change::ShareLink {
+            album,
+            link,
+            link_uid,
+            position,
+            ..
+        } => {
+            let which = if !link.slug.is_empty() {
+                link.slug.clone()
+            } else if let Some(uid) = link_uid {
+                uid.clone()
+            } else {
+                format!("new-{}", position.unwrap_or_default())
+            };
+            format!("{}.links.{which}", album_address(album))
+        }
+    }
+}
+
+/// `album.KEY`, or `album[UID]` for an album the manifest does not declare.
+fn album_address(album: &crate::plan::AlbumRef) -> String {
+    match &album.key {
+        Some(key) => format!("album.{key}"),
+        None => format!("album[{}]", album.uid.as_deref().unwrap_or_default()),
     }
 }
 
@@ -53,6 +78,8 @@ fn sort_key(change: &Change) -> (u8, String, u8) {
         Change::UpdateAlbum { .. } => (1, 1),
         Change::RemovePhotos { .. } => (1, 2),
         Change::AddPhotos { .. } => (1, 3),
+        Change::SetAlbumCover { .. } => (1, 4),
+        Change::ShareLink { .. } => (1, 5),
         Change::UpdatePhoto { .. } => (2, 0),
         Change::ArchivePhoto { .. } => (2, 1),
         Change::DeleteAlbum { .. } => (3, 0),
@@ -131,6 +158,7 @@ pub fn build_with_reads(
         }
     }
     edges.extend(read_edges(&graph, &nodes, reads));
+    edges.extend(album_extra_edges(&graph, &nodes));
     for (from, to) in edges {
         graph.update_edge(from, to, ());
     }
@@ -212,6 +240,47 @@ fn read_edges(
                         edges.push((from, to));
                     }
                 }
+            }
+        }
+    }
+    edges
+}
+
+/// Covers and share links come after what else the plan does to their album: the create
+/// (which gives the album its UID), the field updates (a cover is a PUT of the same album),
+/// and the membership changes (a cover is chosen among the album's photos).
+fn album_extra_edges(
+    graph: &DiGraph<Change, ()>,
+    nodes: &[NodeIndex],
+) -> Vec<(NodeIndex, NodeIndex)> {
+    let album_of = |node: NodeIndex| graph[node].album().map(album_address);
+    let mut before: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
+    for &node in nodes {
+        let first = matches!(
+            graph[node],
+            Change::CreateAlbum { .. }
+                | Change::UpdateAlbum { .. }
+                | Change::AddPhotos { .. }
+                | Change::RemovePhotos { .. }
+        );
+        if let (true, Some(album)) = (first, album_of(node)) {
+            before.entry(album).or_default().push(node);
+        }
+    }
+    let mut edges = Vec::new();
+    for &node in nodes {
+        let later = match &graph[node] {
+            Change::SetAlbumCover { .. } => true,
+            // A link needs only the album's UID.
+            Change::ShareLink { .. } => false,
+            _ => continue,
+        };
+        let Some(album) = album_of(node) else {
+            continue;
+        };
+        for &first in before.get(&album).into_iter().flatten() {
+            if later || matches!(graph[first], Change::CreateAlbum { .. }) {
+                edges.push((first, node));
             }
         }
     }

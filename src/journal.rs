@@ -488,7 +488,8 @@ impl JournalWriter {
     /// Appends one action's result.
     pub fn record(&self, result: &ActionResult) {
         let (outcome, message) = match &result.status {
-            Status::Succeeded => (Outcome::Succeeded, None),
+            // A note says where a new share link is (its UID, never its token).
+            Status::Succeeded => (Outcome::Succeeded, result.note.clone()),
             Status::Failed(message) => (Outcome::Failed, Some(message.clone())),
             Status::Skipped(message) => (Outcome::Skipped, Some(message.clone())),
             Status::NotStarted => (Outcome::NotStarted, None),

@@ -519,7 +519,8 @@ fn resolve_selector(
     }
 }
 
-fn unresolved(selector: &Selector, found: &[Uid], state: &LibraryState) -> PlanProblem {
+/// The problem of an exact selector that found no photo, or several.
+pub(crate) fn unresolved(selector: &Selector, found: &[Uid], state: &LibraryState) -> PlanProblem {
     let (what, value) = (selector.kind.key(), selector.kind.value());
     if found.is_empty() {
         let (message, help) = match &selector.kind {

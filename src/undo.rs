@@ -506,6 +506,65 @@ pub async fn undo_plan(
                     builder.add(&album, photo.clone());
                 }
             }
+            Change::SetAlbumCover { album, old, new } => {
+                // A new album's cover goes with the album (the undo deletes it).
+                let (Some(uid), Some(old)) = (&album.uid, old) else {
+                    continue;
+                };
+                // The album search, not a GET: on 2024 servers a GET can show a stale `Thumb`.
+                let Some(live) = live_albums.iter().find(|live| &live.uid == uid) else {
+                    builder.conflict(address, None, None, None, "the album is gone");
+                    continue;
+                };
+                let now = crate::plan::Cover {
+                    hash: live.thumb.clone(),
+                    manual: live.thumb_src == crate::cover::MANUAL,
+                    photo: None,
+                };
+                if (now.manual, &now.hash) != (new.manual, &new.hash)
+                    && !builder.conflict(
+                        address,
+                        Some("cover"),
+                        Some(Value::Text(new.display())),
+                        Some(Value::Text(now.display())),
+                        "changed on the server since the apply",
+                    )
+                {
+                    continue;
+                }
+                builder.changes.push(Change::SetAlbumCover {
+                    album: album.clone(),
+                    old: Some(now),
+                    new: if old.manual {
+                        old.clone()
+                    } else {
+                        // Automatic again: PhotoPrism picks the cover from the photos.
+                        crate::plan::Cover {
+                            hash: String::new(),
+                            manual: false,
+                            photo: None,
+                        }
+                    },
+                });
+            }
+            Change::ShareLink { op, .. } => {
+                let what = match op {
+                    crate::plan::LinkOp::Create => "a share link the apply created",
+                    crate::plan::LinkOp::Update => "a share link the apply changed",
+                    crate::plan::LinkOp::Delete => "a share link the apply deleted",
+                };
+                builder.conflicts.push(crate::plan::Conflict {
+                    address: address.to_string(),
+                    field: None,
+                    expected: None,
+                    found: None,
+                    reason: format!(
+                        "{what}: share links are not undone (a deleted link's token cannot be \
+                         brought back); change or delete links in the album's Share dialog"
+                    ),
+                    forced: false,
+                });
+            }
             Change::RestorePhoto { photo } => {
                 let server = match client.photo(&photo.uid).await {
                     Ok(server) => server,

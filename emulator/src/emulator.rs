@@ -333,6 +333,7 @@ impl Emulator {
             created_by: a.created_by.clone(),
             photo_count: store.photo_count(&a.uid),
             thumb: a.thumb.clone(),
+            thumb_src: a.thumb_src.clone(),
         })
     }
 

@@ -803,10 +803,15 @@ impl Store {
                 new_row,
             });
         }
+        let generation = self.generation;
         if let Some(album) = self.album_mut(album_uid) {
             album.updated_at = t;
+            // 2024 servers serve the album from a cache that adding photos does not refresh
+            // (real-cover-24.txt: `get` after `add` shows `Thumb: ""`); the next album PUT
+            // refreshes it (`refresh_cover`). 2026 shows the cover at once.
             if let Some(hash) = thumb
                 && album.thumb_src.is_empty()
+                && generation != ApiGeneration::V2024
             {
                 album.thumb = hash;
             }

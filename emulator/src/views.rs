@@ -41,6 +41,8 @@ pub struct AlbumView {
     pub photo_count: usize,
     /// Cover file hash.
     pub thumb: String,
+    /// `ThumbSrc`: `manual` for a chosen cover, empty for an automatic one.
+    pub thumb_src: String,
 }
 
 /// A snapshot of photo details.

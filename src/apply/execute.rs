@@ -85,6 +85,8 @@ pub async fn apply(
     options: &ApplyOptions,
     observer: &dyn ApplyObserver,
 ) -> ApplyReport {
+    let shared = Shared::default();
+    let shared = &shared;
     let batch_edit = client.server_info().batch_edit;
     let ops = build_ops(plan, batch_edit);
     let op_of_action: BTreeMap<usize, usize> = ops
@@ -168,7 +170,7 @@ pub async fn apply(
                 let op = &ops[index];
                 let known = options.known.as_deref();
                 running.push(Box::pin(async move {
-                    let outcome = run_op(client, plan, op, batch_edit, known)
+                    let outcome = run_op(client, plan, op, batch_edit, known, shared)
                         .await
                         .map_err(|error| error.to_string());
                     (index, outcome)
@@ -201,7 +203,8 @@ pub async fn apply(
             }
         };
         for action in op_actions(plan, &ops[index]) {
-            let result = ActionResult::new(action, status.clone());
+            let mut result = ActionResult::new(action, status.clone());
+            result.note = shared.take_note(action.id);
             observer.finished(&result);
             results.insert(action.id, result);
         }
@@ -252,12 +255,56 @@ pub async fn apply(
     }
 }
 
+/// What actions of one apply tell each other and the report: the UIDs of the albums
+/// created (a cover or a link of a new album needs one), and notes for the report (where
+/// to find a new share link).
+#[derive(Default)]
+struct Shared {
+    /// Album key -> the UID of the album this apply created for it.
+    created: std::sync::Mutex<BTreeMap<String, String>>,
+    /// Action id -> a note for its result.
+    notes: std::sync::Mutex<BTreeMap<usize, String>>,
+}
+
+impl Shared {
+    fn created(&self, key: &str, uid: &str) {
+        if let Ok(mut created) = self.created.lock() {
+            created.insert(key.to_string(), uid.to_string());
+        }
+    }
+
+    /// The album's UID: from the plan, else the one this apply created for its key.
+    fn album_uid(&self, album: &crate::plan::AlbumRef) -> Result<String, crate::photoprism::Error> {
+        if let Some(uid) = &album.uid {
+            return Ok(uid.clone());
+        }
+        album
+            .key
+            .as_ref()
+            .and_then(|key| self.created.lock().ok()?.get(key).cloned())
+            .ok_or_else(|| crate::photoprism::Error::InvalidInput {
+                message: format!("album \"{}\" was not created", album.title),
+            })
+    }
+
+    fn note(&self, id: usize, note: String) {
+        if let Ok(mut notes) = self.notes.lock() {
+            notes.insert(id, note);
+        }
+    }
+
+    fn take_note(&self, id: usize) -> Option<String> {
+        self.notes.lock().ok()?.remove(&id)
+    }
+}
+
 async fn run_op(
     client: &Client,
     plan: &Plan,
     op: &Op,
     batch_edit: bool,
     known: Option<&LibraryState>,
+    shared: &Shared,
 ) -> Result<(), crate::photoprism::Error> {
     let actions = op_actions(plan, op);
     let photo_uids = || -> Vec<String> {
@@ -283,7 +330,7 @@ async fn run_op(
                 Ok(_) => Ok(()),
                 Err(crate::photoprism::Error::Unsupported { .. }) if batch_edit => {
                     for action in &actions {
-                        run_action(client, action, known).await?;
+                        run_action(client, action, known, shared).await?;
                     }
                     Ok(())
                 }
@@ -292,7 +339,7 @@ async fn run_op(
         }
         OpKind::PhotoUpdate | OpKind::Album => {
             for action in &actions {
-                run_action(client, action, known).await?;
+                run_action(client, action, known, shared).await?;
             }
             Ok(())
         }
@@ -312,6 +359,7 @@ async fn run_action(
     client: &Client,
     action: &Action,
     known: Option<&LibraryState>,
+    shared: &Shared,
 ) -> Result<(), crate::photoprism::Error> {
     match &action.change {
         Change::CreateAlbum {
@@ -327,6 +375,9 @@ async fn run_action(
                 .is_some_and(|field| field.new == Value::Bool(true));
             let created = create_new_album(client, &album.title, favorite).await?;
             let uid = created.album.uid.clone();
+            if let Some(key) = &album.key {
+                shared.created(key, &uid);
+            }
             // Only what the create did not already set: never a PUT that repeats the title
             // (or any field the answer shows as wanted). An album made under a temporary
             // title gets its real title here.
@@ -399,6 +450,81 @@ async fn run_action(
                 .archive_photos(std::slice::from_ref(&photo.uid))
                 .await
         }
+        Change::SetAlbumCover { album, new, .. } => {
+            let uid = shared.album_uid(album)?;
+            if new.manual {
+                client.set_album_cover(&uid, &new.hash).await.map(|_| ())
+            } else {
+                client.reset_album_cover(&uid).await.map(|_| ())
+            }
+        }
+        Change::ShareLink { .. } => run_link(client, action, shared).await,
+    }
+}
+
+/// Creates, updates or deletes a share link. The password is read (from its file or
+/// environment variable) only here; the link's token is never kept or shown: the report
+/// names the link by its UID and says where PhotoPrism shows it.
+async fn run_link(
+    client: &Client,
+    action: &Action,
+    shared: &Shared,
+) -> Result<(), crate::photoprism::Error> {
+    let Change::ShareLink {
+        album,
+        op,
+        link_uid,
+        link,
+        ..
+    } = &action.change
+    else {
+        return Ok(());
+    };
+    let uid = shared.album_uid(album)?;
+    let options = || -> Result<crate::photoprism::ShareLinkOptions, crate::photoprism::Error> {
+        let password = match &link.password {
+            Some(source) => {
+                Some(crate::photoprism::Secret::new(source.read().map_err(
+                    |message| crate::photoprism::Error::InvalidInput { message },
+                )?))
+            }
+            None => None,
+        };
+        Ok(crate::photoprism::ShareLinkOptions {
+            slug: Some(link.slug.clone()),
+            token: None,
+            expires: link.expires,
+            max_views: link.max_views,
+            password,
+        })
+    };
+    let link_uid = || {
+        link_uid
+            .as_deref()
+            .ok_or_else(|| crate::photoprism::Error::InvalidInput {
+                message: "the plan names no share link".to_string(),
+            })
+    };
+    match op {
+        crate::plan::LinkOp::Create => {
+            let created = client.create_album_link(&uid, &options()?).await?;
+            shared.note(
+                action.id,
+                format!(
+                    "share link {} created: its URL is in the Share dialog of album {:?} in PhotoPrism",
+                    created.uid, album.title
+                ),
+            );
+            Ok(())
+        }
+        crate::plan::LinkOp::Update => client
+            .update_album_link(&uid, link_uid()?, &options()?)
+            .await
+            .map(|_| ()),
+        crate::plan::LinkOp::Delete => client
+            .delete_album_link(&uid, link_uid()?)
+            .await
+            .map(|_| ()),
     }
 }
 

@@ -31,6 +31,9 @@ pub struct ActionResult {
     /// What happened.
     #[serde(flatten)]
     pub status: Status,
+    /// Something to know about the result (where to find a share link the action created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl ActionResult {
@@ -41,6 +44,7 @@ impl ActionResult {
             address: action.address.clone(),
             description: describe(action),
             status,
+            note: None,
         }
     }
 }
@@ -92,6 +96,36 @@ pub fn describe(action: &Action) -> String {
         Change::RestorePhoto { photo } => format!("restore photo {}", photo.name),
         Change::ArchivePhoto { photo } => format!("archive photo {}", photo.name),
         Change::ApprovePhoto { photo, .. } => format!("approve photo {}", photo.name),
+        Change::SetAlbumCover { album, new, .. } if new.manual => format!(
+            "set the cover of album {:?} to {}",
+            album.title,
+            new.display()
+        ),
+        Change::SetAlbumCover { album, .. } => {
+            format!("give album {:?} an automatic cover again", album.title)
+        }
+        Change::ShareLink {
+            album,
+            op,
+            link_uid,
+            link,
+            ..
+        } => {
+            let uid = link_uid.as_deref().unwrap_or_default();
+            match op {
+                crate::plan::LinkOp::Create => format!(
+                    "create a share link of album {:?} ({})",
+                    album.title,
+                    link.describe()
+                ),
+                crate::plan::LinkOp::Update => {
+                    format!("update share link {uid} of album {:?}", album.title)
+                }
+                crate::plan::LinkOp::Delete => {
+                    format!("delete share link {uid} of album {:?}", album.title)
+                }
+            }
+        }
     }
 }
 
@@ -141,6 +175,13 @@ impl ApplyReport {
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
+        for note in self
+            .results
+            .iter()
+            .filter_map(|result| result.note.as_deref())
+        {
+            let _ = writeln!(out, "{}", crate::render::text::terminal_safe(note));
+        }
         if self.is_success() {
             let _ = writeln!(
                 out,

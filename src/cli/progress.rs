@@ -25,7 +25,13 @@ fn line(result: &ActionResult) -> String {
     let address = terminal_safe(&result.address);
     let description = terminal_safe(&result.description);
     match &result.status {
-        Status::Succeeded => format!("ok      {address}: {description}"),
+        Status::Succeeded => match &result.note {
+            Some(note) => format!(
+                "ok      {address}: {description}\n        {}",
+                terminal_safe(note)
+            ),
+            None => format!("ok      {address}: {description}"),
+        },
         Status::Failed(message) => format!(
             "FAILED  {address}: {description}\n        {}",
             terminal_safe(message)
@@ -74,7 +80,7 @@ impl ApplyObserver for Bar {
     }
 
     fn finished(&self, result: &ActionResult) {
-        if !matches!(result.status, Status::Succeeded) {
+        if !matches!(result.status, Status::Succeeded) || result.note.is_some() {
             self.bar.println(line(result));
         }
         self.bar.inc(1);

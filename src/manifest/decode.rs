@@ -40,6 +40,9 @@ const ALBUM_FIELDS: &[&str] = &[
     "except",
     "membership",
     "state",
+    "cover",
+    "links",
+    "manage_links",
 ];
 /// Album fields that an entry with `state: absent` may have.
 const ABSENT_FIELDS: &[&str] = &["uid", "title", "state"];
@@ -444,6 +447,9 @@ impl<'a> Ctx<'a> {
             except: Vec::new(),
             membership: Membership::Exact,
             state: AlbumState::Present,
+            cover: None,
+            links: None,
+            manage_links: false,
             field_locs: BTreeMap::new(),
         };
         for (name, field) in &fields.entries {
@@ -466,6 +472,9 @@ impl<'a> Ctx<'a> {
                 "private" => album.private = self.bool(v, &label),
                 "photos" => album.photos = self.selector_list(v),
                 "except" => album.except = self.except_list(v).unwrap_or_default(),
+                "cover" => album.cover = self.cover(v),
+                "links" => album.links = self.links(v),
+                "manage_links" => album.manage_links = self.bool(v, &label).unwrap_or(false),
                 "membership" => {
                     if let Some(m) = self.choice(v, "membership", MEMBERSHIPS, "invalid_membership")
                     {
@@ -546,6 +555,20 @@ impl<'a> Ctx<'a> {
             self.report(problem);
         }
         self.except_rules(album, fields);
+        if !state_absent && fields.get("links").is_none() {
+            if let Some(f) = fields.get("manage_links") {
+                if matches!(f.value.value, Value::Bool(true)) {
+                    let problem = Problem::at(
+                        "manage_links_without_links",
+                        format!("album `{key}` sets `manage_links` but has no `links`"),
+                        &self.loc(f.value),
+                        "manage which links?",
+                    )
+                    .with_help("add `links: [...]` (`links: []` deletes every share link of the album), or remove `manage_links`");
+                    self.report(problem);
+                }
+            }
+        }
         if !state_absent && fields.get("membership").is_some() && fields.get("photos").is_none() {
             if let Some(f) = fields.get("membership") {
                 let problem = Problem::at(
@@ -558,6 +581,192 @@ impl<'a> Ctx<'a> {
                 self.report(problem);
             }
         }
+    }
+
+    /// An album's `cover`: one selector that names one photo.
+    fn cover(&mut self, node: &Node) -> Option<Selector> {
+        let selector = self.selector(node)?;
+        if let Some(why) = super::albumx::cover_selector_problem(&selector.kind) {
+            let problem = Problem::at(
+                "invalid_cover",
+                format!("`cover` must name one photo: {why}"),
+                &selector.loc,
+                "not one photo",
+            )
+            .with_help("name the cover photo with `uid`, `hash` or `path`, e.g. `cover: { path: 2024/07/IMG_0001.jpg }`");
+            self.report(problem);
+            return None;
+        }
+        Some(selector)
+    }
+
+    /// An album's `links`: a list of share links.
+    fn links(&mut self, node: &Node) -> Option<Vec<super::albumx::LinkSpec>> {
+        let Value::Seq(_) = node.value else {
+            self.wrong_type(node, "`links`", "a list of share links");
+            return None;
+        };
+        let mut out: Vec<super::albumx::LinkSpec> = Vec::new();
+        let mut ok = true;
+        for item in self.tree.items(node) {
+            match self.link(item) {
+                Some(link) => {
+                    let slug = link.server_slug();
+                    if !slug.is_empty() {
+                        if let Some(first) = out.iter().find(|other| other.server_slug() == slug) {
+                            let problem = Problem::at(
+                                "duplicate_link",
+                                format!("two links of this album have the slug `{slug}`"),
+                                &link.loc,
+                                "second link",
+                            )
+                            .also_at(&first.loc, "first link")
+                            .with_help("a slug identifies one link: give each link its own slug");
+                            self.report(problem);
+                            ok = false;
+                            continue;
+                        }
+                    }
+                    out.push(link);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// One share link: `slug`, `expires`, `max_views`, `password: { file | env }`.
+    fn link(&mut self, node: &Node) -> Option<super::albumx::LinkSpec> {
+        let fields = self.fields(
+            node,
+            "a share link",
+            &["slug", "expires", "max_views", "password"],
+        )?;
+        let mut link = super::albumx::LinkSpec {
+            slug: None,
+            expires: None,
+            max_views: None,
+            password: None,
+            loc: self.loc(node),
+        };
+        let mut ok = true;
+        if let Some(f) = fields.get("slug") {
+            let text = self.string(f.value, "`slug`");
+            match text {
+                Some(text) if crate::photoprism::text::slug(&text).is_empty() => {
+                    let problem = Problem::at(
+                        "invalid_slug",
+                        format!("`{text}` gives an empty slug"),
+                        &self.loc(f.value),
+                        "no letters or digits",
+                    )
+                    .with_help("a slug needs letters or digits (PhotoPrism keeps only those and `-`); leave `slug` out for a link without one");
+                    self.report(problem);
+                    ok = false;
+                }
+                Some(text) => link.slug = Some(text),
+                None => ok = false,
+            }
+        }
+        if let Some(f) = fields.get("expires") {
+            let seconds = match f.value.value {
+                Value::Int(n) if (0..=i64::from(i32::MAX)).contains(&n) => Some(n),
+                _ => self
+                    .tree
+                    .str(f.value)
+                    .and_then(super::albumx::parse_duration),
+            };
+            match seconds {
+                Some(seconds) => link.expires = Some(seconds),
+                None => {
+                    let problem = Problem::at(
+                        "invalid_expires",
+                        format!("`expires` must be seconds or a duration, not `{}`", self.tree.raw(f.value)),
+                        &self.loc(f.value),
+                        "not a duration",
+                    )
+                    .with_help("write seconds (`3600`) or a number with a unit: `90s`, `30m`, `12h`, `7d`, `2w`; 0 never expires");
+                    self.report(problem);
+                    ok = false;
+                }
+            }
+        }
+        if let Some(f) = fields.get("max_views") {
+            match f.value.value {
+                Value::Int(n) => match u32::try_from(n) {
+                    Ok(n) => link.max_views = Some(n),
+                    Err(_) => {
+                        let problem = Problem::at(
+                            "invalid_max_views",
+                            format!("`max_views` must be between 0 and {}, not {n}", u32::MAX),
+                            &self.loc(f.value),
+                            "out of range",
+                        )
+                        .with_help("how many views the link allows; 0 = unlimited");
+                        self.report(problem);
+                        ok = false;
+                    }
+                },
+                _ => {
+                    self.wrong_type(f.value, "`max_views`", "a non-negative integer");
+                    ok = false;
+                }
+            }
+        }
+        if let Some(f) = fields.get("password") {
+            match self.password(f.value) {
+                Some(source) => link.password = Some(source),
+                None => ok = false,
+            }
+        }
+        ok.then_some(link)
+    }
+
+    /// A link's `password`: `{ file: PATH }` or `{ env: NAME }`, never the password itself.
+    fn password(&mut self, node: &Node) -> Option<super::albumx::PasswordSource> {
+        if !matches!(node.value, Value::Map(_)) {
+            let problem = Problem::at(
+                "inline_password",
+                "a link password is never written in the manifest",
+                &self.loc(node),
+                "write where the password is, not the password",
+            )
+            .with_help("use `password: { file: PATH }` or `password: { env: NAME }`");
+            self.report(problem);
+            return None;
+        }
+        let fields = self.fields(node, "`password`", &["file", "env"])?;
+        let names: Vec<&str> = fields.names().collect();
+        if names.len() != 1 {
+            let problem = Problem::at(
+                "password_source",
+                "`password` takes exactly one of `file` or `env`",
+                &self.loc(node),
+                "one source",
+            )
+            .with_help("use `password: { file: PATH }` or `password: { env: NAME }`");
+            self.report(problem);
+            return None;
+        }
+        let name = names.first().copied()?;
+        let f = fields.get(name)?;
+        let text = self.string(f.value, &format!("`{name}`"))?;
+        if text.trim().is_empty() {
+            let problem = Problem::at(
+                "password_source",
+                format!("the password `{name}` is empty"),
+                &self.loc(f.value),
+                "empty",
+            )
+            .with_help("name the file or the environment variable that holds the password");
+            self.report(problem);
+            return None;
+        }
+        Some(if name == "file" {
+            super::albumx::PasswordSource::File(text)
+        } else {
+            super::albumx::PasswordSource::Env(text)
+        })
     }
 
     fn album_uid(&mut self, node: &Node) -> Option<String> {

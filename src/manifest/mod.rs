@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod album_refs;
+mod albumx;
 mod decode;
 mod labels;
 mod merge;
@@ -21,6 +22,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use albumx::{LinkSpec, PasswordSource};
 pub use labels::{LabelRule, label_slug};
 pub use model::{
     AlbumEntry, AlbumState, Manifest, Membership, PhotoRule, Selector, SelectorKind, Settings,

@@ -208,6 +208,19 @@ pub struct AlbumEntry {
     /// `present` (default) or `absent` (the album must not exist).
     #[serde(default)]
     pub state: AlbumState,
+    /// The album's cover: one photo, by `uid`, `hash` or `path` (not a query or a pattern).
+    /// Set as PhotoPrism sets a cover chosen in its web UI (a manual cover, which the server
+    /// keeps when the album's photos change); absent = the cover is not managed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<super::albumx::CoverSchema>")]
+    pub cover: Option<Selector>,
+    /// Share links the album must have; absent = links are not managed. Links the list does
+    /// not declare are left alone unless `manage_links` is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<super::albumx::LinkSpec>>,
+    /// true: share links of the album that `links` does not declare are deleted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manage_links: bool,
     /// Manifest field name to the location of its value.
     #[serde(skip)]
     #[schemars(skip)]

@@ -31,10 +31,24 @@ pub fn json_schema_string() -> String {
 }
 
 /// Optional fields are written by leaving them out, never as `null`: drop `null` from every
-/// `"type": [T, "null"]`.
+/// `"type": [T, "null"]`, and the `null` branch of every `"anyOf": [{"$ref": …}, {"type":
+/// "null"}]` (an optional field of a type with its own definition).
 fn strip_null_types(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
+                let null = serde_json::json!({"type": "null"});
+                if branches.contains(&null) {
+                    branches.retain(|branch| *branch != null);
+                    if let [only] = branches.as_slice() {
+                        let only = only.clone();
+                        map.remove("anyOf");
+                        if let Value::Object(only) = only {
+                            map.extend(only);
+                        }
+                    }
+                }
+            }
             if let Some(Value::Array(types)) = map.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {

@@ -148,11 +148,11 @@ impl Plan {
 /// Counts of actions, in Terraform's terms.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
-    /// Albums that will be created.
+    /// Albums and share links that will be created.
     pub add: usize,
-    /// Albums, memberships and photos that will be changed.
+    /// Albums, memberships, covers, share links and photos that will be changed.
     pub change: usize,
-    /// Albums that will be deleted.
+    /// Albums and share links that will be deleted.
     pub destroy: usize,
 }
 
@@ -284,6 +284,16 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value in a few characters: text as it is, numbers without a fraction.
+    pub fn short(&self) -> String {
+        match self {
+            Value::Bool(flag) => flag.to_string(),
+            Value::Number(number) => number.to_string(),
+            Value::Text(text) => text.clone(),
+            Value::List(items) => items.join(", "),
+        }
+    }
+
     /// Whether the value holds text with more than one line.
     pub fn is_multiline(&self) -> bool {
         matches!(self, Value::Text(text) if text.trim_end_matches('\n').contains('\n'))
@@ -388,6 +398,145 @@ pub enum Change {
         /// The photo.
         photo: PhotoRef,
     },
+    /// Set an album's cover (`PUT /albums/:uid {"Thumb", "ThumbSrc"}`).
+    SetAlbumCover {
+        /// The album.
+        album: AlbumRef,
+        /// The cover now; `None` for an album the plan creates.
+        old: Option<Cover>,
+        /// The cover the album gets.
+        new: Cover,
+    },
+    /// Create, change or delete one share link of an album. The link's token is never in
+    /// a plan: apply says where to find the link (the album's share dialog, the link UID).
+    ShareLink {
+        /// The album.
+        album: AlbumRef,
+        /// Create, update or delete.
+        op: LinkOp,
+        /// The link's UID; `None` for a link the plan creates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link_uid: Option<String>,
+        /// The link's position in the entry's `links` (from 1); `None` for a delete.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<usize>,
+        /// The link as it will be (create, update) or as it is (delete).
+        link: LinkSettings,
+        /// Update: the fields that differ.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<FieldChange>,
+    },
+}
+
+/// An album cover: the file PhotoPrism shows, and whether it was chosen (manual) or is
+/// PhotoPrism's automatic pick (which changes with the album's photos).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Cover {
+    /// SHA-1 of the cover file (`Thumb`); empty when the album has no cover.
+    pub hash: String,
+    /// `ThumbSrc` is `manual`: chosen, kept when the album's photos change.
+    pub manual: bool,
+    /// The photo whose primary file it is, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<PhotoRef>,
+}
+
+impl Cover {
+    /// How the plan shows a cover: `IMG_1.jpg (pt…, 81b3bc0…)`, `automatic: 81b3bc0…`,
+    /// `automatic` (none yet), `none`.
+    pub fn display(&self) -> String {
+        let short: String = self.hash.chars().take(7).collect();
+        let hash = if self.hash.chars().count() > 7 {
+            format!("{short}…")
+        } else {
+            short
+        };
+        let shown = match &self.photo {
+            Some(photo) => format!("{} ({}, {hash})", photo.name, photo.uid),
+            None => hash,
+        };
+        match (self.manual, self.hash.is_empty()) {
+            (false, true) => "automatic".to_string(),
+            (false, false) => format!("automatic: {shown}"),
+            (true, true) => "none".to_string(),
+            (true, false) => shown,
+        }
+    }
+
+    /// The cover as a field change `cover: old -> new`, for renderers.
+    pub fn field_change(old: Option<&Cover>, new: &Cover) -> FieldChange {
+        FieldChange {
+            field: "cover".to_string(),
+            old: old.map(|cover| Value::Text(cover.display())),
+            new: Value::Text(new.display()),
+        }
+    }
+}
+
+/// What a [`Change::ShareLink`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkOp {
+    /// A new link (PhotoPrism picks its token).
+    Create,
+    /// Change the link's slug, expiry or view limit (every field is sent).
+    Update,
+    /// Delete the link (`manage_links: true` and the entry does not declare it).
+    Delete,
+}
+
+/// A share link's settings, without its token (never in a plan) or password (only where
+/// apply reads it from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LinkSettings {
+    /// URL slug; empty for none.
+    pub slug: String,
+    /// Seconds after the link's last change until it expires; 0 = never.
+    pub expires: i64,
+    /// Maximum number of views; 0 = unlimited.
+    pub max_views: i64,
+    /// Where apply reads the password visitors must enter (a file or an environment
+    /// variable); never the password itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<crate::manifest::PasswordSource>,
+    /// The link has a password on the server now.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_password: bool,
+}
+
+impl LinkSettings {
+    /// A short description: `slug "trip", expires 7d, 5 views, password`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.slug.is_empty() {
+            parts.push("no slug".to_string());
+        } else {
+            parts.push(format!("slug {:?}", self.slug));
+        }
+        parts.push(match self.expires {
+            0 => "never expires".to_string(),
+            seconds => format!("expires {}", duration(seconds)),
+        });
+        parts.push(match self.max_views {
+            0 => "unlimited views".to_string(),
+            1 => "1 view".to_string(),
+            n => format!("{n} views"),
+        });
+        if self.password.is_some() || self.has_password {
+            parts.push("password".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+/// Seconds as the largest whole unit: `7d`, `12h`, `90s`.
+pub fn duration(seconds: i64) -> String {
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if seconds != 0 && seconds % size == 0 {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{seconds}s")
 }
 
 impl Change {
@@ -396,7 +545,59 @@ impl Change {
         match self {
             Change::CreateAlbum { .. } => Effect::Create,
             Change::DeleteAlbum { .. } => Effect::Destroy,
+            Change::ShareLink { op, .. } => match op {
+                LinkOp::Create => Effect::Create,
+                LinkOp::Update => Effect::Update,
+                LinkOp::Delete => Effect::Destroy,
+            },
             _ => Effect::Update,
+        }
+    }
+
+    /// A cover or share link change as one `field: old -> new` line, for renderers that
+    /// show album changes as fields (`None` for every other change).
+    pub fn extra_field(&self) -> Option<FieldChange> {
+        match self {
+            Change::SetAlbumCover { old, new, .. } => Some(Cover::field_change(old.as_ref(), new)),
+            Change::ShareLink {
+                op,
+                link,
+                link_uid,
+                position,
+                fields,
+                ..
+            } => {
+                let which = if !link.slug.is_empty() {
+                    link.slug.clone()
+                } else if let Some(uid) = link_uid {
+                    uid.clone()
+                } else {
+                    format!("new-{}", position.unwrap_or_default())
+                };
+                let join = |pick: fn(&FieldChange) -> Option<&Value>| {
+                    fields
+                        .iter()
+                        .filter_map(|field| {
+                            pick(field).map(|value| format!("{} {}", field.field, value.short()))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let (old, new) = match op {
+                    LinkOp::Create => (None, format!("new link: {}", link.describe())),
+                    LinkOp::Update => (
+                        Some(Value::Text(join(|field| field.old.as_ref()))),
+                        join(|field| Some(&field.new)),
+                    ),
+                    LinkOp::Delete => (Some(Value::Text(link.describe())), "deleted".to_string()),
+                };
+                Some(FieldChange {
+                    field: format!("link {which}"),
+                    old,
+                    new: Value::Text(new),
+                })
+            }
+            _ => None,
         }
     }
 
@@ -407,9 +608,29 @@ impl Change {
             | Change::UpdateAlbum { album, .. }
             | Change::DeleteAlbum { album, .. }
             | Change::AddPhotos { album, .. }
-            | Change::RemovePhotos { album, .. } => Some(album),
+            | Change::RemovePhotos { album, .. }
+            | Change::SetAlbumCover { album, .. }
+            | Change::ShareLink { album, .. } => Some(album),
             _ => None,
         }
+    }
+}
+
+/// The album address an action address belongs to: `album.KEY` for `album.KEY.photos`,
+/// `album.KEY.cover` and `album.KEY.links.SLUG` (any other address is returned as it is).
+pub fn album_base(address: &str) -> &str {
+    if !address.starts_with("album") {
+        return address;
+    }
+    if let Some(base) = address.strip_suffix(".photos") {
+        return base;
+    }
+    if let Some(base) = address.strip_suffix(".cover") {
+        return base;
+    }
+    match address.rfind(".links.") {
+        Some(at) => &address[..at],
+        None => address,
     }
 }
 

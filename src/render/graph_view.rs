@@ -25,7 +25,13 @@ fn colours(effect: Effect) -> (&'static str, &'static str) {
 fn destructive(action: &Action) -> bool {
     matches!(
         action.change,
-        Change::DeleteAlbum { .. } | Change::RemovePhotos { .. } | Change::ArchivePhoto { .. }
+        Change::DeleteAlbum { .. }
+            | Change::RemovePhotos { .. }
+            | Change::ArchivePhoto { .. }
+            | Change::ShareLink {
+                op: crate::plan::LinkOp::Delete,
+                ..
+            }
     )
 }
 
@@ -61,6 +67,12 @@ fn describe(action: &Action) -> String {
         Change::ArchivePhoto { .. } => "archive".to_string(),
         Change::RestorePhoto { .. } => "restore".to_string(),
         Change::ApprovePhoto { .. } => "approve".to_string(),
+        Change::SetAlbumCover { .. } => "set cover".to_string(),
+        Change::ShareLink { op, .. } => match op {
+            crate::plan::LinkOp::Create => "create share link".to_string(),
+            crate::plan::LinkOp::Update => "update share link".to_string(),
+            crate::plan::LinkOp::Delete => "delete share link".to_string(),
+        },
     }
 }
 
@@ -76,6 +88,12 @@ fn kind(change: &Change) -> &'static str {
         Change::ArchivePhoto { .. } => "archive",
         Change::RestorePhoto { .. } => "restore",
         Change::ApprovePhoto { .. } => "approve",
+        Change::SetAlbumCover { .. } => "cover",
+        Change::ShareLink { op, .. } => match op {
+            crate::plan::LinkOp::Create => "create",
+            crate::plan::LinkOp::Update => "update",
+            crate::plan::LinkOp::Delete => "delete",
+        },
     }
 }
 

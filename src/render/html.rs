@@ -166,7 +166,7 @@ struct AlbumCard<'a> {
     uid: Option<&'a str>,
     /// `create`, `update` or `delete`.
     effect: &'static str,
-    fields: Vec<&'a FieldChange>,
+    fields: Vec<std::borrow::Cow<'a, FieldChange>>,
     added: Vec<&'a PhotoRef>,
     removed: Vec<&'a PhotoRef>,
     deleted: Option<(DeleteReason, usize)>,
@@ -222,11 +222,19 @@ impl<'a> Page<'a> {
                             ..
                         } => {
                             card.effect = "create";
-                            card.fields.extend(fields);
+                            card.fields
+                                .extend(fields.iter().map(std::borrow::Cow::Borrowed));
                             card.added.extend(photos);
                             card.exact = *exact;
                         }
-                        Change::UpdateAlbum { fields, .. } => card.fields.extend(fields),
+                        Change::UpdateAlbum { fields, .. } => {
+                            card.fields
+                                .extend(fields.iter().map(std::borrow::Cow::Borrowed));
+                        }
+                        Change::SetAlbumCover { .. } | Change::ShareLink { .. } => {
+                            card.fields
+                                .extend(change.extra_field().map(std::borrow::Cow::Owned));
+                        }
                         Change::DeleteAlbum {
                             reason,
                             photo_count,
@@ -254,10 +262,7 @@ fn card_for<'a, 'p>(
     action: &'a Action,
     album: &'a crate::plan::AlbumRef,
 ) -> &'p mut AlbumCard<'a> {
-    let base = action
-        .address
-        .strip_suffix(".photos")
-        .unwrap_or(&action.address);
+    let base = crate::plan::album_base(&action.address);
     let at = *index.entry(base).or_insert_with(|| {
         albums.push(AlbumCard {
             address: base,
@@ -684,7 +689,7 @@ fn album_card(out: &mut String, card: &AlbumCard<'_>, pictures: &mut Pictures<'_
             plural(count)
         );
     }
-    field_table(out, card.fields.iter().copied());
+    field_table(out, card.fields.iter().map(|field| field.as_ref()));
     if !card.removed.is_empty() {
         let _ = writeln!(
             out,

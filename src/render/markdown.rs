@@ -389,6 +389,8 @@ struct Counts {
     archive: usize,
     restore: usize,
     approve: usize,
+    links: usize,
+    links_deleted: usize,
 }
 
 impl Counts {
@@ -417,6 +419,12 @@ impl Counts {
                 Change::ArchivePhoto { .. } => counts.archive += 1,
                 Change::RestorePhoto { .. } => counts.restore += 1,
                 Change::ApprovePhoto { .. } => counts.approve += 1,
+                Change::SetAlbumCover { .. } => counts.update_album += 1,
+                Change::ShareLink {
+                    op: crate::plan::LinkOp::Delete,
+                    ..
+                } => counts.links_deleted += 1,
+                Change::ShareLink { .. } => counts.links += 1,
             }
         }
         counts
@@ -438,6 +446,13 @@ impl Counts {
                 plural(self.remove.1),
                 thousands(self.remove.0),
                 plural(self.remove.0)
+            ));
+        }
+        if self.links_deleted > 0 {
+            parts.push(format!(
+                "{} share link{} deleted",
+                thousands(self.links_deleted),
+                plural(self.links_deleted)
             ));
         }
         if self.archive > 0 {
@@ -478,6 +493,8 @@ impl Counts {
         );
         row("♻️ restore photo", self.restore, Some(self.restore));
         row("✅ approve photo", self.approve, Some(self.approve));
+        row("⚠️ delete share link", self.links_deleted, None);
+        row("🔗 create or change share link", self.links, None);
         rows
     }
 }
@@ -511,6 +528,10 @@ impl Section<'_> {
                 Change::DeleteAlbum { .. }
                     | Change::RemovePhotos { .. }
                     | Change::ArchivePhoto { .. }
+                    | Change::ShareLink {
+                        op: crate::plan::LinkOp::Delete,
+                        ..
+                    }
             )
         })
     }
@@ -635,7 +656,8 @@ impl Section<'_> {
         let verb = match &first.change {
             Change::CreateAlbum { .. } => "➕ Create album",
             Change::DeleteAlbum { .. } => "🗑️ Delete album",
-            Change::UpdateAlbum { .. } => "✏️ Update album",
+            Change::UpdateAlbum { .. } | Change::SetAlbumCover { .. } => "✏️ Update album",
+            Change::ShareLink { .. } => "🔗 Change the share links of album",
             _ => "✏️ Change the photos of album",
         };
         let _ = writeln!(
@@ -700,6 +722,24 @@ impl Section<'_> {
                 Change::RemovePhotos { photos, .. } => {
                     photo_list(out, photos, "removed from the album", cap, true);
                 }
+                Change::SetAlbumCover { .. } | Change::ShareLink { .. } => {
+                    if let Some(field) = action.change.extra_field() {
+                        field_list(out, std::slice::from_ref(&field));
+                    }
+                    if matches!(
+                        action.change,
+                        Change::ShareLink {
+                            op: crate::plan::LinkOp::Create,
+                            ..
+                        }
+                    ) {
+                        let _ = writeln!(
+                            out,
+                            "A share link will be created; PhotoPrism picks its token, and apply \
+                             says where to find the link.\n"
+                        );
+                    }
+                }
                 _ => {}
             }
         }
@@ -760,11 +800,7 @@ fn sections(plan: &Plan) -> Vec<Section<'_>> {
             Change::RestorePhoto { .. } => (SectionKind::Restore, (2, String::new())),
             Change::ApprovePhoto { .. } => (SectionKind::Approve, (2, "approve".to_owned())),
             _ => {
-                let base = action
-                    .address
-                    .strip_suffix(".photos")
-                    .unwrap_or(&action.address)
-                    .to_string();
+                let base = crate::plan::album_base(&action.address).to_string();
                 (SectionKind::Album(base.clone()), (3, base))
             }
         };

@@ -78,6 +78,11 @@ pub fn render(plan: &Plan, options: &TextOptions) -> String {
     warning_lines(&mut out, plan, &painter);
     if plan.is_empty() {
         let _ = writeln!(out, "{}", painter.bold(NO_CHANGES));
+        // An undo plan with nothing to do can still leave items alone (share links).
+        if !plan.conflicts.is_empty() {
+            out.push('\n');
+            drift_and_conflict_lines(&mut out, plan, &painter);
+        }
         return out;
     }
     let _ = writeln!(
@@ -416,7 +421,82 @@ fn render_action(out: &mut String, action: &Action, painter: &Painter, options: 
                 quoted(&photo.name)
             );
         }
+        Change::SetAlbumCover { album, .. } => {
+            let _ = writeln!(out, "  # {addr} will be set (a manual cover)");
+            let _ = writeln!(
+                out,
+                "  {sym} album {}{} {{",
+                quoted(&album.title),
+                album_uid_suffix(album)
+            );
+            let fields: Vec<FieldChange> = action.change.extra_field().into_iter().collect();
+            render_fields(out, &fields, painter);
+            let _ = writeln!(out, "    }}");
+        }
+        Change::ShareLink {
+            album,
+            op,
+            link,
+            link_uid,
+            fields,
+            ..
+        } => {
+            let uid = link_uid
+                .as_deref()
+                .map(|uid| format!(" {}", terminal_safe(uid)))
+                .unwrap_or_default();
+            match op {
+                crate::plan::LinkOp::Create => {
+                    let _ = writeln!(
+                        out,
+                        "  # {addr}: a share link will be created (PhotoPrism picks its token; \
+                         apply says where to find the link)"
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  {sym} share link of album {}{} {{ {} }}",
+                        quoted(&album.title),
+                        album_uid_suffix(album),
+                        terminal_safe(&link.describe())
+                    );
+                }
+                crate::plan::LinkOp::Update => {
+                    let _ = writeln!(out, "  # {addr} will be updated in-place");
+                    let _ = writeln!(
+                        out,
+                        "  {sym} share link{uid} of album {}{} {{",
+                        quoted(&album.title),
+                        album_uid_suffix(album)
+                    );
+                    render_fields(out, fields, painter);
+                    let _ = writeln!(out, "    }}");
+                }
+                crate::plan::LinkOp::Delete => {
+                    let _ = writeln!(
+                        out,
+                        "  # {addr} will be {} (manage_links: not declared)",
+                        painter.effect(Effect::Destroy, "destroyed")
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  {sym} share link{uid} of album {}{} ({})",
+                        quoted(&album.title),
+                        album_uid_suffix(album),
+                        terminal_safe(&link.describe())
+                    );
+                }
+            }
+        }
     }
+}
+
+/// ` (UID)` after an album's title, or nothing for an album the plan creates.
+fn album_uid_suffix(album: &crate::plan::AlbumRef) -> String {
+    album
+        .uid
+        .as_deref()
+        .map(|uid| format!(" ({})", terminal_safe(uid)))
+        .unwrap_or_default()
 }
 
 fn render_photo_group(

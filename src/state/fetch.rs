@@ -138,6 +138,43 @@ struct Wanted {
     paths: HashSet<String>,
     /// Path patterns, matched by prysm against every file name of every row.
     patterns: BTreeSet<String>,
+    /// The photos album covers name (by uid, hash or path): their primary file hash is kept.
+    covers: CoverWanted,
+}
+
+/// The `uid`, `hash` and `path` values of album covers.
+#[derive(Clone, Default)]
+struct CoverWanted {
+    uids: HashSet<String>,
+    hashes: HashSet<String>,
+    paths: HashSet<String>,
+}
+
+impl CoverWanted {
+    fn of(manifest: &Manifest) -> CoverWanted {
+        let mut wanted = CoverWanted::default();
+        for cover in cover_selectors(manifest) {
+            match &cover.kind {
+                SelectorKind::Uid(uid) => wanted.uids.insert(uid.clone()),
+                SelectorKind::Hash(hash) => wanted.hashes.insert(hash.clone()),
+                SelectorKind::Path(path) => wanted.paths.insert(path.clone()),
+                _ => false,
+            };
+        }
+        wanted
+    }
+
+    fn is_empty(&self) -> bool {
+        self.uids.is_empty() && self.hashes.is_empty() && self.paths.is_empty()
+    }
+
+    /// Whether a cover names the photo of this row.
+    fn names(&self, row: &RowRef<'_>) -> bool {
+        !self.is_empty()
+            && (self.uids.contains(row.uid.as_str())
+                || row.hashes().any(|hash| self.hashes.contains(hash))
+                || row.file_names().any(|name| self.paths.contains(name)))
+    }
 }
 
 impl Wanted {
@@ -168,6 +205,7 @@ impl Wanted {
             hashes: self.hashes.clone(),
             paths: self.paths.clone(),
             patterns: BTreeSet::new(),
+            covers: self.covers.clone(),
         }
     }
 }
@@ -184,6 +222,8 @@ struct Part {
     /// Wanted patterns the rows have files for, for visible and for archived photos.
     patterns: Vec<(String, Uid)>,
     archived_patterns: Vec<(String, Uid)>,
+    /// Photos a cover names, with their primary file hash (empty when the row has none).
+    primaries: Vec<(Uid, String)>,
 }
 
 impl Part {
@@ -220,6 +260,12 @@ impl Part {
                 }
             }
         }
+        if wanted.covers.names(row) {
+            // A search by hash or path lists only the matching files of a photo: without a
+            // file marked primary, the primary file is read with the photo (`fetch`).
+            let primary = row.primary_hash().unwrap_or_default();
+            self.primaries.push((uid, primary.to_string()));
+        }
         self.uids.push(uid);
         self.photos.push(photo);
     }
@@ -235,6 +281,7 @@ struct Collected {
     paths: BTreeMap<String, Vec<Uid>>,
     patterns: BTreeMap<String, Vec<Uid>>,
     archived_patterns: BTreeMap<String, Vec<Uid>>,
+    primaries: BTreeMap<Uid, String>,
 }
 
 impl Collected {
@@ -258,6 +305,12 @@ impl Collected {
         }
         for (pattern, uid) in part.archived_patterns {
             self.archived_patterns.entry(pattern).or_default().push(uid);
+        }
+        for (uid, hash) in part.primaries {
+            let known = self.primaries.entry(uid).or_default();
+            if known.is_empty() {
+                *known = hash;
+            }
         }
         part.uids
     }
@@ -313,7 +366,8 @@ pub async fn fetch(
         .map_err(|problems| FetchError::Problems(crate::plan::PlanProblems::new(problems)))?;
 
     let selectors = all_selectors(manifest);
-    let wanted = Wanted::of(&selectors);
+    let mut wanted = Wanted::of(&selectors);
+    wanted.covers = CoverWanted::of(manifest);
     let mut collected = Collected::default();
 
     // Phase 2: member pages of the managed albums, and the queries.
@@ -437,7 +491,9 @@ pub async fn fetch(
         paths,
         patterns,
         archived_patterns,
+        primaries,
     } = collected;
+    state.cover_hashes = cover_hashes(client, primaries, concurrency, &pages).await?;
     drop(seen);
     photos.sort_unstable_by_key(|photo| photo.uid);
     photos.shrink_to_fit();
@@ -529,6 +585,9 @@ pub async fn fetch(
     // Phase 5: details, only for photos whose rules manage them.
     super::details::read(client, manifest, &mut state, &matched, concurrency, &pages).await?;
 
+    // Phase 6: share links, only of the albums whose entry declares `links`.
+    state.links = read_links(client, manifest, &matched, concurrency, &pages).await?;
+
     Ok(Fetched {
         state,
         albums: matched,
@@ -613,8 +672,81 @@ async fn read_albums(client: &Client, pages: &Pages) -> Result<Vec<ServerAlbum>,
     Ok(albums)
 }
 
+/// The share links of every existing album whose entry declares `links`: one request per
+/// album (PhotoPrism has no batch read of links). Tokens are dropped as they are read.
+async fn read_links(
+    client: &Client,
+    manifest: &Manifest,
+    matched: &BTreeMap<String, Option<String>>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<BTreeMap<String, Vec<super::ServerLink>>, Error> {
+    let albums: BTreeSet<String> = manifest
+        .albums
+        .iter()
+        .filter(|entry| entry.state == AlbumState::Present && entry.links.is_some())
+        .filter_map(|entry| matched.get(&entry.key).cloned().flatten())
+        .collect();
+    pages.expect(albums.len());
+    stream::iter(albums)
+        .map(|album| async move {
+            let links = client.album_links(&album).await?;
+            pages.done();
+            let mut links: Vec<super::ServerLink> =
+                links.iter().map(super::ServerLink::from_client).collect();
+            links.sort_by(|a, b| (&a.created_at, &a.uid).cmp(&(&b.created_at, &b.uid)));
+            Ok::<_, Error>((album, links))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await
+}
+
+/// The primary file hash of each cover photo: from the search rows, else (a row that listed
+/// only the selected file of the photo) from the photo itself, one read per such photo.
+async fn cover_hashes(
+    client: &Client,
+    mut primaries: BTreeMap<Uid, String>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<BTreeMap<Uid, String>, Error> {
+    let unknown: Vec<Uid> = primaries
+        .iter()
+        .filter(|(_, hash)| hash.is_empty())
+        .map(|(uid, _)| *uid)
+        .collect();
+    pages.expect(unknown.len());
+    let read: Vec<(Uid, String)> = stream::iter(unknown)
+        .map(|uid| async move {
+            let photo = client.photo(uid.as_str()).await?;
+            pages.done();
+            let hash = photo
+                .files
+                .iter()
+                .find(|file| file.primary)
+                .map(|file| file.hash.clone())
+                .unwrap_or_default();
+            Ok::<_, Error>((uid, hash))
+        })
+        .buffer_unordered(concurrency)
+        .try_collect()
+        .await?;
+    primaries.extend(read);
+    primaries.retain(|_, hash| !hash.is_empty());
+    Ok(primaries)
+}
+
+/// The `cover` selectors of present albums.
+pub(crate) fn cover_selectors(manifest: &Manifest) -> impl Iterator<Item = &Selector> {
+    manifest
+        .albums
+        .iter()
+        .filter(|entry| entry.state == AlbumState::Present)
+        .filter_map(|entry| entry.cover.as_ref())
+}
+
 /// Every selector of the manifest that is looked up: those of present albums
-/// and of photo rules, `except` lists included.
+/// (their `photos`, `except` and `cover`) and of photo rules (`match` and `except`).
 pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
     let mut selectors = Vec::new();
     for entry in &manifest.albums {
@@ -629,6 +761,7 @@ pub(crate) fn all_selectors(manifest: &Manifest) -> Vec<&Selector> {
         selectors.extend(rule.selectors.iter());
         selectors.extend(rule.except.iter());
     }
+    selectors.extend(cover_selectors(manifest));
     selectors
 }
 

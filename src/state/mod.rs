@@ -108,6 +108,44 @@ pub struct ServerAlbum {
     pub private: bool,
     /// Number of visible members (from the album search).
     pub photo_count: usize,
+    /// `Thumb`: SHA-1 of the cover file (from the album search, which shows automatic
+    /// covers at once; a single-album GET on 2024 servers may still show `""`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thumb: String,
+    /// `ThumbSrc`: `manual` for a chosen cover, empty for an automatic one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub thumb_src: String,
+}
+
+/// A share link of an album, without its token (a secret that prysm never keeps).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLink {
+    /// `s…` UID.
+    pub uid: String,
+    /// URL slug (may be empty).
+    pub slug: String,
+    /// Seconds after the last change until the link expires; 0 = never.
+    pub expires: i64,
+    /// Maximum number of views; 0 = unlimited.
+    pub max_views: i64,
+    /// Visitors must enter a password.
+    pub verify_password: bool,
+    /// When it was created (orders links without a slug).
+    pub created_at: String,
+}
+
+impl ServerLink {
+    /// The link as the client reads it, without its token.
+    pub fn from_client(link: &crate::photoprism::ShareLink) -> ServerLink {
+        ServerLink {
+            uid: link.uid.clone(),
+            slug: link.slug.clone(),
+            expires: link.expires,
+            max_views: link.max_views,
+            verify_password: link.verify_password,
+            created_at: link.created_at.clone(),
+        }
+    }
 }
 
 impl From<crate::photoprism::AlbumResult> for ServerAlbum {
@@ -126,6 +164,8 @@ impl From<crate::photoprism::AlbumResult> for ServerAlbum {
             favorite: album.favorite,
             private: album.private,
             photo_count: usize::try_from(album.photo_count).unwrap_or(0),
+            thumb: album.thumb,
+            thumb_src: album.thumb_src,
         }
     }
 }
@@ -414,6 +454,12 @@ pub struct LibraryState {
     pub photos: Vec<ServerPhoto>,
     /// What each `hash`, `path` and `query` selector of the manifest found.
     pub selections: Selections,
+    /// The primary file hash of every photo an album `cover` names.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cover_hashes: BTreeMap<Uid, String>,
+    /// Album UID -> its share links, for the albums whose entry declares `links`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<String, Vec<ServerLink>>,
     /// `photos` by UID (see [`LibraryState::reindex`]).
     #[serde(skip)]
     index: PhotoIndex,

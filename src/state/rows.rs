@@ -136,6 +136,14 @@ impl RowRef<'_> {
             .map_or(self.file_name.as_str(), |file| file.name.as_str())
     }
 
+    /// The hash of the file marked primary, when the row lists it.
+    pub(crate) fn primary_hash(&self) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|file| file.primary && !file.hash.as_str().is_empty())
+            .map(|file| file.hash.as_str())
+    }
+
     /// Every file name of the row.
     pub(crate) fn file_names(&self) -> impl Iterator<Item = &str> {
         self.files

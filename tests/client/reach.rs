@@ -217,9 +217,18 @@ async fn cover(generation: ApiGeneration) {
     // Automatic cover: the member with the highest ID (the one uploaded last).
     let newest = photos.iter().max_by_key(|p| p.id).unwrap();
     let oldest = photos.iter().min_by_key(|p| p.id).unwrap();
+    // 2024 answers a GET right after adding photos from its album cache, without the cover
+    // (real-cover-24.txt); the search shows it on both.
     let got = h.client.album(&album).await.unwrap();
-    assert_eq!(got.thumb, hash_of(newest));
+    let expected = match generation {
+        ApiGeneration::V2024 => String::new(),
+        _ => hash_of(newest),
+    };
+    assert_eq!(got.thumb, expected);
     assert_eq!(got.thumb_src, "");
+    let rows = h.client.all_albums(AlbumQuery::default()).await.unwrap();
+    let row = rows.iter().find(|a| a.uid == album).unwrap();
+    assert_eq!(row.thumb, hash_of(newest));
 
     // `put cover`, `put title keeps cover`.
     let set = h

@@ -265,6 +265,8 @@ struct AlbumGen {
     description: Option<String>,
     absent: bool,
     extra: Option<(String, usize, usize, bool)>,
+    /// `cover: { uid }` of this photo (index).
+    cover: Option<usize>,
 }
 
 /// `taken_at` (2023-03-26, the day European clocks change) and an optional `time_zone`.
@@ -770,11 +772,13 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                         any::<bool>(),
                     )),
                 ),
+                prop::option::weighted(0.3, 0..n),
             )
                 .prop_map(
                     |(
                         (title, pin, photos, additive, except),
                         (favorite, description, absent, extra),
+                        cover,
                     )| {
                         AlbumGen {
                             title,
@@ -786,6 +790,7 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                             description,
                             absent,
                             extra,
+                            cover,
                         }
                     },
                 ),
@@ -891,6 +896,11 @@ fn uid(index: usize) -> String {
     format!("psj4uo0prop{index:05}")
 }
 
+/// The SHA-1 of a photo's (only, so primary) file: known, so a cover can be checked.
+fn photo_hash(index: usize) -> String {
+    format!("{:040x}", index + 0xc0de)
+}
+
 /// A YAML double-quoted scalar.
 fn q(s: &str) -> String {
     let mut out = String::from("\"");
@@ -989,6 +999,9 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
         }
         if let Some(description) = &album.description {
             text.push_str(&format!("    description: {}\n", q(description)));
+        }
+        if let Some(cover) = album.cover {
+            text.push_str(&format!("    cover: {{ uid: {} }}\n", uid(cover)));
         }
         if let Some(photos) = &album.photos {
             if photos.is_empty() {
@@ -1518,6 +1531,7 @@ pub(crate) fn seed(emulator: &Emulator, case: &Case) {
         .enumerate()
         .map(|(index, photo)| PhotoSeed {
             uid: uid(index),
+            hash: photo_hash(index),
             title: if photo.auto_title {
                 String::new()
             } else {
@@ -1903,6 +1917,19 @@ fn check_server(
                 ));
             }
         }
+        if let Some(cover) = entry.cover {
+            // A manual cover: the photo's primary file (manifest.md, photoprism-api.md §9).
+            if (album.thumb.as_str(), album.thumb_src.as_str())
+                != (photo_hash(cover).as_str(), "manual")
+            {
+                return Err(format!(
+                    "album a{index} cover is {:?} ({:?}), declared photo {cover} ({})",
+                    album.thumb,
+                    album.thumb_src,
+                    photo_hash(cover)
+                ));
+            }
+        }
         if let Some(wanted) = expected.album_photos.get(&index) {
             let wanted: BTreeSet<String> = wanted.iter().map(|&i| uid(i)).collect();
             let current = members(emulator, &album.uid);
@@ -2249,6 +2276,7 @@ fn plain_album(title: &str) -> AlbumGen {
         description: None,
         absent: false,
         extra: None,
+        cover: None,
     }
 }
 

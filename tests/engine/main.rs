@@ -2,6 +2,7 @@
 //! `prysm` binary end to end. One test binary (faster to build and link).
 
 mod adopt;
+mod albumx;
 mod apply_tests;
 mod broken_connection;
 mod cli_tests;

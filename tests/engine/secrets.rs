@@ -591,3 +591,143 @@ async fn progress_on_a_terminal_shows_no_secret() {
         );
     }
 }
+
+/// Share links: their tokens and passwords never show in any plan mode, saved plan, apply
+/// output, journal, undo or export (issue 11).
+#[tokio::test(flavor = "multi_thread")]
+async fn share_link_tokens_and_passwords_never_show() {
+    const LINK_PASSWORD: &str = "Link_%Pässwort-Ключ🔑";
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let emulator = emulator(generation).await;
+        let client = Client::connect(
+            ServerUrl::parse(&emulator.url()).expect("url"),
+            ClientOptions::default(),
+            &Credentials::password("admin", PASSWORD),
+        )
+        .await
+        .expect("login");
+        const BERLIN: &str = "as6s6c045hu43jsi";
+        // A link made in PhotoPrism, with a password: managed below.
+        let existing = client
+            .create_album_link(
+                BERLIN,
+                &prysm::photoprism::ShareLinkOptions {
+                    slug: Some("family".into()),
+                    password: Some(Secret::new("Old_%Link-Pässwort")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("link");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let password_file = dir.path().join("link-password");
+        std::fs::write(&password_file, format!("{LINK_PASSWORD}\n")).expect("write");
+        let manifest = dir.path().join("links.yaml");
+        std::fs::write(
+            &manifest,
+            format!(
+                "version: 1\nalbums:\n  berlin:\n    uid: {BERLIN}\n    title: Berlin 2023\n    \
+                 manage_links: true\n    links:\n      - {{ slug: family, expires: 12h }}\n      \
+                 - {{ slug: friends, max_views: 3, password: {{ file: {} }} }}\n      - {{}}\n",
+                password_file.display()
+            ),
+        )
+        .expect("write");
+        let journal = dir.path().join("journal");
+        let saved = dir.path().join("plan.json");
+        let manifest = manifest.to_str().expect("utf-8").to_owned();
+        let mut outputs: Vec<(String, String)> = Vec::new();
+        let mut keep = |what: &str, output: &Output| {
+            outputs.push((
+                what.to_owned(),
+                format!(
+                    "{}\n{}",
+                    String::from_utf8_lossy(&output.stdout),
+                    String::from_utf8_lossy(&output.stderr)
+                ),
+            ));
+        };
+        for mode in [
+            &["plan", "-f", &manifest][..],
+            &["plan", "-f", &manifest, "--json"],
+            &["plan", "-f", &manifest, "--markdown"],
+            &["plan", "-f", &manifest, "--verbose"],
+        ] {
+            let mut cmd = prysm(&emulator);
+            cmd.args(mode);
+            keep(&mode.join(" "), &run(cmd).await);
+        }
+        let mut cmd = prysm(&emulator);
+        cmd.args(["plan", "-f", &manifest, "--out"]).arg(&saved);
+        keep("plan --out", &run(cmd).await);
+        let mut cmd = prysm(&emulator);
+        cmd.args(["apply", "--auto-approve", "--verbose", "--journal"])
+            .arg(&journal)
+            .arg(&saved);
+        let output = run(cmd).await;
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let applied = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(applied.contains("Share dialog"), "{applied}");
+        keep("apply FILE --verbose", &output);
+        let mut cmd = prysm(&emulator);
+        cmd.arg("--journal").arg(&journal).args([
+            "apply",
+            "-f",
+            &manifest,
+            "--auto-approve",
+            "--json",
+        ]);
+        keep("apply --json", &run(cmd).await);
+        let mut cmd = prysm(&emulator);
+        cmd.args(["undo", "--journal"]).arg(&journal);
+        keep("undo", &run(cmd).await);
+        let mut cmd = prysm(&emulator);
+        cmd.args(["export"]);
+        keep("export", &run(cmd).await);
+
+        // Every token the album's links ever had, and both passwords.
+        let mut secrets = vec![
+            (
+                "old link password".to_owned(),
+                "Old_%Link-Pässwort".to_owned(),
+            ),
+            ("link password".to_owned(), LINK_PASSWORD.to_owned()),
+            ("deleted link's token".to_owned(), existing.token.clone()),
+        ];
+        let links = client.album_links(BERLIN).await.expect("links");
+        assert_eq!(links.len(), 3, "{links:?}");
+        assert!(
+            links
+                .iter()
+                .any(|l| l.slug == "friends" && l.verify_password)
+        );
+        for link in links {
+            secrets.push((format!("token of {}", link.uid), link.token));
+        }
+        let mut sweep = Sweep {
+            secrets,
+            checked: 0,
+        };
+        for (what, text) in &outputs {
+            sweep.check(what, text);
+        }
+        sweep.file("the saved plan", &saved);
+        for entry in std::fs::read_dir(&journal).expect("journal dir") {
+            let path = entry.expect("entry").path();
+            sweep.file(&format!("journal {}", path.display()), &path);
+        }
+        // Nine outputs, the saved plan and at least the apply's journal.
+        assert!(sweep.checked >= 11, "{}", sweep.checked);
+        let undo = &outputs
+            .iter()
+            .find(|(what, _)| what == "undo")
+            .expect("undo")
+            .1;
+        assert!(undo.contains("share links are not undone"), "{undo}");
+    }
+}

@@ -59,10 +59,13 @@ fn schema_describes_the_format() {
             "caption",
             "category",
             "country",
+            "cover",
             "description",
             "except",
             "favorite",
+            "links",
             "location",
+            "manage_links",
             "membership",
             "notes",
             "order",
@@ -81,6 +84,25 @@ fn schema_describes_the_format() {
             .unwrap()
             .contains(&"oldest".into())
     );
+
+    // `cover` is one selector naming one photo (no query); links never hold a password.
+    let cover = def(&schema, "CoverSchema");
+    let keys: Vec<String> = cover["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|one| one["required"].as_array().unwrap().clone())
+        .map(|key| key.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["uid", "hash", "path"]);
+    let link = def(&schema, "LinkSpec");
+    assert_eq!(
+        property_names(link),
+        ["expires", "max_views", "password", "slug"]
+    );
+    assert_eq!(link["additionalProperties"], false);
+    let password = def(&schema, "PasswordSource");
+    assert!(password.to_string().contains("\"file\"") && password.to_string().contains("\"env\""));
 
     let rule = def(&schema, "PhotoRule");
     assert!(property_names(rule).contains(&"description".to_string()));

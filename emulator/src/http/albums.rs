@@ -137,8 +137,13 @@ pub(crate) async fn get(
 ) -> Reply {
     let mut store = shared.store.lock();
     let (_, uid) = album_request(&store, shared.generation, &headers, &uid, false)?;
-    // The automatic cover follows the album's photos (real-cover-2x.txt: `get` after `add`).
-    crate::reach::refresh_cover(&mut store, &uid);
+    // The automatic cover follows the album's photos on 2026 servers (real-cover-26.txt: `get`
+    // after `add`). 2024 servers answer from their album cache, which adding photos does not
+    // flush (real-cover-24.txt: `get` after `add` shows `Thumb: ""`, the search shows the
+    // cover; photoprism-api.md §9): there the cover is refreshed only after an album PUT.
+    if shared.generation != ApiGeneration::V2024 {
+        crate::reach::refresh_cover(&mut store, &uid);
+    }
     Ok(respond::ok(&entity(&store, &uid)))
 }
 
@@ -219,7 +224,11 @@ pub(crate) async fn update(
         album.private = p;
     }
     album.updated_at = now;
-    Ok(respond::ok(&render::album_entity(album)))
+    let answer = render::album_entity(album);
+    // The answer shows the album as saved (`put reset`: `Thumb: ""`); the automatic cover is
+    // back by the next read (real-cover-2x.txt: `get` after `put reset`).
+    crate::reach::refresh_cover(&mut store, &uid);
+    Ok(respond::ok(&answer))
 }
 
 /// `DELETE /api/v1/albums/:uid[?force=true]`.
