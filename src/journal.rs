@@ -11,7 +11,7 @@
 //! a journal that says what was done. Journals never hold credentials: the server
 //! address is stored without them, and the manifest holds none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -346,7 +346,7 @@ pub async fn read_before(client: &Client, plan: &Plan) -> Result<Before, Journal
             Change::DeleteAlbum { album, .. } => {
                 let Some(uid) = &album.uid else { continue };
                 let server = client.album(uid).await?;
-                let members = client.album_photo_uids(uid).await?;
+                let members = album_members(client, uid).await?;
                 before.albums.insert(
                     uid.clone(),
                     AlbumBefore {
@@ -356,7 +356,10 @@ pub async fn read_before(client: &Client, plan: &Plan) -> Result<Before, Journal
                     },
                 );
             }
-            Change::ArchivePhoto { photo } => {
+            // Archiving hides every album row of the photo; restoring keeps rows that an
+            // archived photo still had (an archived photo added to an album gets a visible
+            // row, photoprism-api.md §7), which archiving it again in an undo would hide.
+            Change::ArchivePhoto { photo } | Change::RestorePhoto { photo } => {
                 let server = client.photo(&photo.uid).await?;
                 let albums = server
                     .albums
@@ -370,6 +373,26 @@ pub async fn read_before(client: &Client, plan: &Plan) -> Result<Before, Journal
         }
     }
     Ok(before)
+}
+
+/// The photos with a visible row in a live manual album: those the album lists, and the
+/// archived ones it lists only with `archived=true` (photoprism-api.md §2.12, §7).
+pub async fn album_members(
+    client: &Client,
+    uid: &str,
+) -> Result<Vec<String>, crate::photoprism::Error> {
+    let mut members: BTreeSet<String> = client.album_photo_uids(uid).await?.into_iter().collect();
+    let archived = client
+        .all_photos(crate::photoprism::PhotoQuery {
+            scope: Some(uid.to_owned()),
+            count: 1000,
+            merged: true,
+            archived: Some(true),
+            ..crate::photoprism::PhotoQuery::default()
+        })
+        .await?;
+    members.extend(archived.into_iter().map(|photo| photo.uid));
+    Ok(members.into_iter().collect())
 }
 
 /// The managed fields of an album, as the manifest names them.

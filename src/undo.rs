@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::{self, GraphOptions};
 use crate::journal::{Done, Journal};
-use crate::photoprism::{AlbumQuery, Client, Error};
+use crate::photoprism::{AlbumQuery, Client, Error, text};
 use crate::plan::{
     AlbumRef, Change, Conflict, DeleteReason, FieldChange, PhotoRef, Plan, PlanProblems, Value,
 };
@@ -162,31 +162,51 @@ impl Builder<'_> {
             return Ok(known.clone());
         }
         let found = match self.client.album(uid).await {
-            Ok(album) if !album.is_deleted() => {
-                let mut members: BTreeSet<String> = self
-                    .client
-                    .album_photo_uids(uid)
+            Ok(album) if !album.is_deleted() => Some(
+                crate::journal::album_members(self.client, uid)
                     .await?
                     .into_iter()
-                    .collect();
-                let archived = self
-                    .client
-                    .all_photos(crate::photoprism::PhotoQuery {
-                        scope: Some(uid.to_owned()),
-                        count: 1000,
-                        merged: true,
-                        archived: Some(true),
-                        ..crate::photoprism::PhotoQuery::default()
-                    })
-                    .await?;
-                members.extend(archived.into_iter().map(|photo| photo.uid));
-                Some(members)
-            }
+                    .collect(),
+            ),
             Ok(_) | Err(Error::NotFound { .. }) => None,
             Err(error) => return Err(error),
         };
         self.members.insert(uid.to_string(), found.clone());
         Ok(found)
+    }
+
+    /// Adds `photo` back to the live albums of `albums` (UIDs), addressed by the key the
+    /// applied plan gave them.
+    async fn readd(
+        &mut self,
+        applied: &Plan,
+        live_albums: &[crate::photoprism::AlbumResult],
+        albums: &[String],
+        photo: &PhotoRef,
+    ) -> Result<(), Error> {
+        for uid in albums {
+            if self.members(uid).await?.is_none() {
+                continue;
+            }
+            let known = applied
+                .actions
+                .iter()
+                .filter_map(|other| other.change.album())
+                .find(|album| album.uid.as_deref() == Some(uid.as_str()))
+                .cloned();
+            let title = live_albums
+                .iter()
+                .find(|album| &album.uid == uid)
+                .map(|album| album.title.clone())
+                .unwrap_or_default();
+            let album = known.unwrap_or(AlbumRef {
+                key: None,
+                uid: Some(uid.clone()),
+                title,
+            });
+            self.add(&album, photo.clone());
+        }
+        Ok(())
     }
 
     fn add(&mut self, album: &AlbumRef, photo: PhotoRef) {
@@ -196,6 +216,39 @@ impl Builder<'_> {
             .or_insert_with(|| (album.clone(), BTreeSet::new()));
         photos.insert(photo);
     }
+}
+
+/// Deleted albums (UIDs) that an earlier undo of `journal`, journalled beside it, brought back:
+/// restored, or made again as a new album when PhotoPrism answered the title with another one.
+fn brought_back(journal: &Journal) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let (Some(dir), Some(name)) = (journal.path.parent(), journal.path.file_name()) else {
+        return found;
+    };
+    for path in crate::journal::list(dir).unwrap_or_default() {
+        // A journal that cannot be read tells nothing; undo then plans the album again.
+        let Ok(undo) = Journal::read(&path) else {
+            continue;
+        };
+        let undoes_this = undo.start.operation == crate::journal::Operation::Undo
+            && undo
+                .start
+                .undoes
+                .as_deref()
+                .and_then(|undone| std::path::Path::new(undone).file_name())
+                == Some(name);
+        if !undoes_this {
+            continue;
+        }
+        for action in &undo.start.plan.actions {
+            if let Change::CreateAlbum { album, .. } = &action.change {
+                if let (Some(uid), Done::Yes) = (&album.uid, undo.done(action.id)) {
+                    found.insert(uid.clone());
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Builds the plan that takes back what `journal` records. Reads the server; never writes.
@@ -222,7 +275,7 @@ pub async fn undo_plan(
             .find(|album| album.title == title && album.album_type == "album")
     };
 
-    let mut recreated: BTreeSet<String> = BTreeSet::new();
+    let made_again = brought_back(journal);
     for action in &applied.actions {
         if journal.done(action.id) == Done::No {
             continue;
@@ -272,7 +325,12 @@ pub async fn undo_plan(
                 }
             }
             Change::CreateAlbum { album, .. } => {
-                let Some(live) = live_by_title(&album.title) else {
+                // By UID when the create brought a deleted album back (an undo), else by title.
+                let by_uid = album
+                    .uid
+                    .as_ref()
+                    .and_then(|uid| live_albums.iter().find(|live| &live.uid == uid));
+                let Some(live) = by_uid.or_else(|| live_by_title(&album.title)) else {
                     continue;
                 };
                 builder.changes.push(Change::DeleteAlbum {
@@ -300,63 +358,50 @@ pub async fn undo_plan(
                     );
                     continue;
                 };
-                // Still there: the delete never happened (it was running when the apply stopped).
+                // Still there: the delete never happened (it was running when the apply stopped),
+                // or an undo restored it. Or an earlier undo of this journal made it again as a
+                // new album.
                 if live_albums
                     .iter()
                     .any(|live| Some(&live.uid) == album.uid.as_ref())
+                    || album
+                        .uid
+                        .as_ref()
+                        .is_some_and(|uid| made_again.contains(uid))
                 {
                     continue;
                 }
-                // PhotoPrism restores by title (slug): two deleted albums whose titles
-                // share a slug cannot both come back, only the first create restores one.
-                let slug = crate::manifest::slugify(&before.title);
-                // PhotoPrism's unknown slug `-` (emoji-only titles) names no album: those are
-                // told apart by title.
-                let key = if slug == "-" {
-                    format!("title:{}", before.title.to_lowercase())
-                } else {
-                    slug
-                };
-                if !recreated.insert(key) {
-                    builder.conflict(
-                        address,
-                        Some("title"),
-                        None,
-                        Some(Value::Text(before.title.clone())),
-                        "another album of the same title is brought back: PhotoPrism restores \
-                         deleted albums by title, one per title",
-                    );
-                    continue;
-                }
-                let taken = live_albums.iter().any(|live| {
-                    let same_slug = crate::manifest::slugify(&before.title);
+                // PhotoPrism has no undelete: a create whose title finds the soft-deleted album
+                // restores it with its fields and members (`CreateAlbum` + `FindAlbum` in
+                // internal/api/albums.go and internal/entity/album.go; photoprism-api.md §2.5,
+                // §2.7). The create carries the album's UID so apply checks that the server
+                // answered with this very album; when the title finds another one first (lowest
+                // id wins: a live album of the same slug, or one `LIKE`-matched through `_`/`%`),
+                // apply makes a new album instead and sets the fields and members on it.
+                let sent = text::album_title(&before.title);
+                let slug = text::album_slug_at_creation(&sent);
+                let answered_by = live_albums.iter().find(|live| {
                     live.album_type == "album"
-                        && if same_slug == "-" {
-                            live.title.to_lowercase() == before.title.to_lowercase()
-                        } else {
-                            crate::manifest::slugify(&live.title) == same_slug
-                        }
+                        && ((slug != text::UNKNOWN_SLUG && live.slug == slug)
+                            || text::title_like(&live.title, &sent))
                 });
-                if taken
-                    && !builder.conflict(
-                        address,
-                        Some("title"),
-                        None,
-                        Some(Value::Text(before.title.clone())),
-                        "an album with this title exists again (PhotoPrism would return it instead of \
-                         restoring the deleted one)",
+                let note = answered_by.map(|live| {
+                    format!(
+                        "PhotoPrism may answer this title with the album \"{}\" ({}), so the deleted \
+                         album {} may not come back: a new album is then made with its fields and \
+                         members",
+                        live.title,
+                        live.uid,
+                        album.uid.as_deref().unwrap_or_default()
                     )
-                {
-                    continue;
-                }
+                });
                 builder.changes.push(Change::CreateAlbum {
                     album: AlbumRef {
                         key: album.key.clone(),
-                        uid: None,
+                        uid: album.uid.clone(),
                         title: before.title.clone(),
                     },
-                    // The title too: PhotoPrism may restore another deleted album of the
-                    // same slug ("summer" for "Summer"), whose title the update then sets.
+                    // The title too: a new album made instead gets its title from the update.
                     fields: before
                         .fields
                         .iter()
@@ -372,7 +417,7 @@ pub async fn undo_plan(
                         .map(|uid| photo_ref(uid, uid))
                         .collect(),
                     exact: true,
-                    note: None,
+                    note,
                 });
             }
             Change::AddPhotos { album, photos } => {
@@ -475,29 +520,7 @@ pub async fn undo_plan(
                     .get(&photo.uid)
                     .cloned()
                     .unwrap_or_default();
-                for uid in albums {
-                    if builder.members(&uid).await?.is_none() {
-                        continue;
-                    }
-                    // Address the album by its key when the plan declared it.
-                    let known = applied
-                        .actions
-                        .iter()
-                        .filter_map(|other| other.change.album())
-                        .find(|album| album.uid.as_deref() == Some(uid.as_str()))
-                        .cloned();
-                    let title = live_albums
-                        .iter()
-                        .find(|album| album.uid == uid)
-                        .map(|album| album.title.clone())
-                        .unwrap_or_default();
-                    let album = known.unwrap_or(AlbumRef {
-                        key: None,
-                        uid: Some(uid.clone()),
-                        title,
-                    });
-                    builder.add(&album, photo.clone());
-                }
+                builder.readd(applied, &live_albums, &albums, photo).await?;
             }
             Change::RestorePhoto { photo } => {
                 let server = match client.photo(&photo.uid).await {
@@ -505,11 +528,24 @@ pub async fn undo_plan(
                     Err(Error::NotFound { .. }) => continue,
                     Err(error) => return Err(error.into()),
                 };
-                if !server.is_archived() {
-                    builder.changes.push(Change::ArchivePhoto {
-                        photo: photo.clone(),
-                    });
+                if server.is_archived() {
+                    continue;
                 }
+                builder.changes.push(Change::ArchivePhoto {
+                    photo: photo.clone(),
+                });
+                // Archiving hides all the photo's rows, also those it had while archived
+                // before the apply: add it back to those albums after archiving it (an
+                // archived photo added to an album stays archived with a visible row,
+                // photoprism-api.md §7; the graph orders the add after the archive).
+                let albums = journal
+                    .start
+                    .before
+                    .photo_albums
+                    .get(&photo.uid)
+                    .cloned()
+                    .unwrap_or_default();
+                builder.readd(applied, &live_albums, &albums, photo).await?;
             }
         }
     }

@@ -323,7 +323,11 @@ async fn run_action(
                 .iter()
                 .find(|field| field.field == "favorite")
                 .is_some_and(|field| field.new == Value::Bool(true));
-            let created = create_new_album(client, &album.title, favorite).await?;
+            // An undo brings a deleted album back by its UID.
+            let created = match &album.uid {
+                Some(uid) => restore_album(client, uid, &album.title, favorite).await?,
+                None => create_new_album(client, &album.title, favorite).await?,
+            };
             let uid = created.album.uid.clone();
             // Only what the create did not already set: never a PUT that repeats the title
             // (or any field the answer shows as wanted). An album made under a temporary
@@ -442,6 +446,79 @@ async fn create_new_album(
         album: created.album,
         // The random part makes the title new: nothing had it before.
         surely_new: created.outcome == CreateOutcome::Created,
+        temporary_title: true,
+    })
+}
+
+/// Brings back the soft-deleted album `uid` (an undo). PhotoPrism has no undelete: a create
+/// restores the first album, deleted ones included, whose slug equals the title's or whose
+/// title `LIKE`-matches it (`FindAlbum`, internal/entity/album.go; photoprism-api.md §2.5),
+/// with its old fields and members (a soft delete keeps the rows, §2.7). The answer is checked
+/// by UID: when the server answered with another album, a deleted one it restored is deleted
+/// again, and a new album is made under a temporary title (the caller sets the real title,
+/// the fields and the members on it).
+async fn restore_album(
+    client: &Client,
+    uid: &str,
+    title: &str,
+    favorite: bool,
+) -> Result<NewAlbum, crate::photoprism::Error> {
+    match client.album(uid).await {
+        // Already back (an earlier undo that stopped, or someone else).
+        Ok(album) if !album.is_deleted() => {
+            return Ok(NewAlbum {
+                album,
+                surely_new: false,
+                temporary_title: false,
+            });
+        }
+        Ok(_) | Err(crate::photoprism::Error::NotFound { .. }) => {}
+        Err(error) => return Err(error),
+    }
+    let live: BTreeSet<String> = client
+        .all_albums(crate::photoprism::AlbumQuery::default())
+        .await?
+        .into_iter()
+        .map(|album| album.uid)
+        .collect();
+    let normalized = server_text::album_title(title);
+    let created = client
+        .create_album(&server_text::album_title_to_send(&normalized), favorite)
+        .await?;
+    if created.album.uid == uid {
+        return Ok(NewAlbum {
+            album: created.album,
+            surely_new: false,
+            temporary_title: false,
+        });
+    }
+    if !live.contains(&created.album.uid) {
+        if created.outcome == CreateOutcome::Created {
+            // A new album of exactly this title: the deleted one is gone for good.
+            return Ok(NewAlbum {
+                album: created.album,
+                surely_new: client.server_info().album_create_201,
+                temporary_title: false,
+            });
+        }
+        // Another deleted album that the create restored: delete it again.
+        client.delete_album(&created.album.uid).await?;
+    }
+    let temporary = temporary_album_title(&normalized);
+    let made = client.create_album(&temporary, favorite).await?;
+    if made.outcome == CreateOutcome::OtherAlbum {
+        return Err(crate::photoprism::Error::Unsupported {
+            feature: format!("bringing back album \"{normalized}\""),
+            message: format!(
+                "the server answered even the temporary title \"{temporary}\" with another \
+                 album, {} (\"{}\")",
+                made.album.uid, made.album.title
+            ),
+        });
+    }
+    Ok(NewAlbum {
+        album: made.album,
+        surely_new: made.outcome == CreateOutcome::Created,
         temporary_title: true,
     })
 }

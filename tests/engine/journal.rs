@@ -243,7 +243,7 @@ async fn failed_actions_are_journalled_and_the_rest_undone() {
         let plan = plan(&client).await;
         let dir = tempfile::tempdir().expect("tempdir");
         emulator.fail_next("DELETE /api/v1/albums/:uid", 20, 500);
-        let report = journaled_apply(&client, &plan, Operation::Apply, dir.path()).await;
+        let report = journaled_apply(&client, &plan, Operation::Apply, dir.path(), None).await;
         emulator.clear_faults();
         assert_eq!(report.failed(), 1, "{}", report.render());
         let read = journal::latest(dir.path()).expect("journal");
@@ -265,7 +265,7 @@ async fn failed_actions_are_journalled_and_the_rest_undone() {
                 .iter()
                 .all(|action| action.address != "album.old")
         );
-        let report = journaled_apply(&client, &undo, Operation::Undo, dir.path()).await;
+        let report = journaled_apply(&client, &undo, Operation::Undo, dir.path(), None).await;
         assert!(report.is_success(), "{}", report.render());
         assert_eq!(snapshot(&emulator), before, "{generation:?}");
         emulator.shutdown().await;

@@ -4,6 +4,7 @@
 mod adopt;
 mod apply_tests;
 mod broken_connection;
+mod cases;
 mod cli_tests;
 mod drift;
 mod export_tests;
@@ -25,4 +26,3 @@ mod titles;
 #[path = "../client/tls_proxy.rs"]
 mod tls_proxy;
 mod undo;
-mod undo_cases;
