@@ -251,6 +251,78 @@ fn brought_back(journal: &Journal) -> BTreeSet<String> {
     found
 }
 
+/// Whether PhotoPrism's create of `sent` (a normalized title with slug `slug`) can answer with
+/// the album titled `title` with slug `its_slug` (`FindAlbum`: same slug, or `title LIKE sent`).
+fn answers(title: &str, its_slug: &str, sent: &str, slug: &str) -> bool {
+    (slug != text::UNKNOWN_SLUG && its_slug == slug) || text::title_like(title, sent)
+}
+
+/// Notes the deleted albums that may come back as new albums: PhotoPrism restores the first
+/// album a title finds (lowest id), so a restore is answered by a live album whose slug or
+/// title matches (as it is now, or as this undo titles it again), or by another deleted album
+/// of the same title that this undo brings back too.
+fn note_restores(changes: &mut [Change], live_albums: &[crate::photoprism::AlbumResult]) {
+    // (index of the change, if a restore; title; slug; UID)
+    let mut titles: Vec<(Option<usize>, String, String, String)> = live_albums
+        .iter()
+        .filter(|live| live.album_type == "album")
+        .map(|live| {
+            (
+                None,
+                live.title.clone(),
+                live.slug.clone(),
+                live.uid.clone(),
+            )
+        })
+        .collect();
+    for (index, change) in changes.iter().enumerate() {
+        match change {
+            Change::UpdateAlbum { album, fields } => {
+                let renamed = fields.iter().find_map(|field| match &field.new {
+                    Value::Text(title) if field.field == "title" => Some(title.clone()),
+                    _ => None,
+                });
+                if let Some(title) = renamed {
+                    let sent = text::album_title(&title);
+                    let slug = text::album_slug_at_creation(&sent);
+                    titles.push((None, sent, slug, album.uid.clone().unwrap_or_default()));
+                }
+            }
+            Change::CreateAlbum { album, .. } if album.uid.is_some() => {
+                let sent = text::album_title(&album.title);
+                let slug = text::album_slug_at_creation(&sent);
+                titles.push((
+                    Some(index),
+                    sent,
+                    slug,
+                    album.uid.clone().unwrap_or_default(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (index, sent, slug, uid) in &titles {
+        let Some(index) = index else { continue };
+        let other = titles.iter().find(|(other, title, its_slug, its_uid)| {
+            other != &Some(*index) && its_uid != uid && answers(title, its_slug, sent, slug)
+        });
+        let Some((other, title, _, its_uid)) = other else {
+            continue;
+        };
+        if let Change::CreateAlbum { note, .. } = &mut changes[*index] {
+            let which = if other.is_some() {
+                format!("another deleted album this undo brings back, \"{title}\"")
+            } else {
+                format!("the album \"{title}\" ({its_uid})")
+            };
+            *note = Some(format!(
+                "PhotoPrism may answer this title with {which}: the deleted album {uid} then \
+                 comes back as a new album, with its fields and members"
+            ));
+        }
+    }
+}
+
 /// Builds the plan that takes back what `journal` records. Reads the server; never writes.
 pub async fn undo_plan(
     client: &Client,
@@ -330,7 +402,19 @@ pub async fn undo_plan(
                     .uid
                     .as_ref()
                     .and_then(|uid| live_albums.iter().find(|live| &live.uid == uid));
-                let Some(live) = by_uid.or_else(|| live_by_title(&album.title)) else {
+                // A create that failed after the album was made under a temporary title (the
+                // rename never happened) left it with that title.
+                let half_made = || {
+                    live_albums.iter().find(|live| {
+                        journal.done(action.id) == Done::Unknown
+                            && live.album_type == "album"
+                            && crate::apply::is_temporary_title(&album.title, &live.title)
+                    })
+                };
+                let Some(live) = by_uid
+                    .or_else(|| live_by_title(&album.title))
+                    .or_else(half_made)
+                else {
                     continue;
                 };
                 builder.changes.push(Change::DeleteAlbum {
@@ -378,23 +462,6 @@ pub async fn undo_plan(
                 // answered with this very album; when the title finds another one first (lowest
                 // id wins: a live album of the same slug, or one `LIKE`-matched through `_`/`%`),
                 // apply makes a new album instead and sets the fields and members on it.
-                let sent = text::album_title(&before.title);
-                let slug = text::album_slug_at_creation(&sent);
-                let answered_by = live_albums.iter().find(|live| {
-                    live.album_type == "album"
-                        && ((slug != text::UNKNOWN_SLUG && live.slug == slug)
-                            || text::title_like(&live.title, &sent))
-                });
-                let note = answered_by.map(|live| {
-                    format!(
-                        "PhotoPrism may answer this title with the album \"{}\" ({}), so the deleted \
-                         album {} may not come back: a new album is then made with its fields and \
-                         members",
-                        live.title,
-                        live.uid,
-                        album.uid.as_deref().unwrap_or_default()
-                    )
-                });
                 builder.changes.push(Change::CreateAlbum {
                     album: AlbumRef {
                         key: album.key.clone(),
@@ -417,7 +484,8 @@ pub async fn undo_plan(
                         .map(|uid| photo_ref(uid, uid))
                         .collect(),
                     exact: true,
-                    note,
+                    // Set below, once every change is known.
+                    note: None,
                 });
             }
             Change::AddPhotos { album, photos } => {
@@ -556,6 +624,7 @@ pub async fn undo_plan(
         removes,
         ..
     } = builder;
+    note_restores(&mut changes, &live_albums);
     for (_, (album, photos)) in removes {
         if !photos.is_empty() {
             changes.push(Change::RemovePhotos {
