@@ -374,3 +374,241 @@ proptest! {
         runtime.block_on(run(case, Some(seed)))?;
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The undo limits the property once met, one case each, on both generations.
+
+const Q1: &str = "psj4uo0undo00001";
+const Q2: &str = "psj4uo0undo00002";
+
+/// Q1 archived, Q2 not; `albums` seeded in order (title, members, description).
+async fn small_library(
+    generation: ApiGeneration,
+    albums: &[(&str, &[&str], &str)],
+) -> (Emulator, Client) {
+    let emulator = Emulator::start(EmulatorOptions {
+        generation,
+        ..EmulatorOptions::default()
+    })
+    .await
+    .expect("emulator");
+    emulator.seed_photos(
+        [Q1, Q2]
+            .iter()
+            .enumerate()
+            .map(|(index, uid)| prysm_emulator::PhotoSeed {
+                uid: uid.to_string(),
+                title: format!("Ёлка {index} «café»"),
+                archived: index == 0,
+                taken_at: "2024-05-01T10:00:00Z".to_string(),
+                ..prysm_emulator::PhotoSeed::default()
+            })
+            .collect(),
+    );
+    // An archived photo in an album's seed has a visible row: the state an archived photo
+    // added to an album is in (photoprism-api.md §7).
+    for (title, members, description) in albums {
+        emulator.seed_album(prysm_emulator::AlbumSeed {
+            title: title.to_string(),
+            photos: members.iter().map(|uid| uid.to_string()).collect(),
+            description: description.to_string(),
+            favorite: true,
+            ..prysm_emulator::AlbumSeed::default()
+        });
+    }
+    let client = crate::support::login(&emulator).await;
+    (emulator, client)
+}
+
+/// Plans and applies `manifest` with a journal, plans the undo and applies it; returns the
+/// apply's plan, the undo plan and the journal directory.
+async fn apply_then_undo(
+    emulator: &Emulator,
+    client: &Client,
+    manifest: &str,
+) -> (Plan, Plan, tempfile::TempDir) {
+    let manifest = prysm::manifest::parse_str("manifest.yaml", manifest).expect("manifest");
+    let options = PlanOptions {
+        allow_destroy: true,
+        ..PlanOptions::default()
+    };
+    let planned = make_plan(client, &manifest, &options).await.expect("plan");
+    let before = snapshot(emulator);
+    let dir = tempfile::tempdir().expect("dir");
+    let report = journaled_apply(client, &planned.plan, Operation::Apply, dir.path(), None).await;
+    assert!(report.is_success(), "{}", report.render());
+    let journal = journal::latest(dir.path()).expect("journal");
+    let undo = undo_plan(client, &journal, UndoOptions::default())
+        .await
+        .expect("undo plan");
+    assert!(undo.conflicts.is_empty(), "{:?}", undo.conflicts);
+    let report = journaled_apply(
+        client,
+        &undo,
+        Operation::Undo,
+        dir.path(),
+        Some(&journal.path),
+    )
+    .await;
+    assert!(report.is_success(), "{}", report.render());
+    assert_eq!(
+        before,
+        snapshot(emulator),
+        "{}",
+        render_text(&undo, &TextOptions::default())
+    );
+    let again = undo_plan(client, &journal, UndoOptions::default())
+        .await
+        .expect("second undo plan");
+    assert!(
+        again.is_empty(),
+        "{}",
+        render_text(&again, &TextOptions::default())
+    );
+    let replanned = make_plan(client, &manifest, &options)
+        .await
+        .expect("plan after undo");
+    assert_eq!(
+        without_album_uids(&replanned.plan),
+        without_album_uids(&planned.plan)
+    );
+    (planned.plan, undo, dir)
+}
+
+fn live_album(emulator: &Emulator, title: &str) -> prysm_emulator::AlbumView {
+    emulator
+        .albums()
+        .into_iter()
+        .find(|album| album.title == title && !album.deleted)
+        .unwrap_or_else(|| panic!("no live album {title:?}"))
+}
+
+#[tokio::test]
+async fn a_deleted_album_with_wildcards_in_its_title_comes_back_with_its_uid() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        for title in ["Trip_2024", "100% Fun", "🎉"] {
+            let (emulator, client) =
+                small_library(generation, &[(title, &[Q1, Q2], "curated «for years»")]).await;
+            let uid = live_album(&emulator, title).uid;
+            let (_, undo, _dir) =
+                apply_then_undo(&emulator, &client, "version: 1\nsettings:\n  prune: true\n").await;
+            let back = live_album(&emulator, title);
+            assert_eq!(
+                back.uid, uid,
+                "{generation:?} {title}: restored, not a new album"
+            );
+            assert_eq!(back.description, "curated «for years»");
+            assert!(back.favorite);
+            assert_eq!(
+                emulator.album_members(&uid),
+                [Q1, Q2],
+                "{generation:?} {title}"
+            );
+            let restores: Vec<&prysm::plan::Change> = undo
+                .actions
+                .iter()
+                .map(|action| &action.change)
+                .filter(|change| matches!(change, prysm::plan::Change::CreateAlbum { .. }))
+                .collect();
+            assert!(
+                matches!(restores.as_slice(), [prysm::plan::Change::CreateAlbum { album, note: None, .. }] if album.uid.as_deref() == Some(uid.as_str())),
+                "{restores:?}"
+            );
+            emulator.shutdown().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_album_another_album_answers_for_comes_back_new_as_the_plan_says() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        // "TripX2024" is older (lower id) and `LIKE`-matches "Trip_2024": PhotoPrism's create
+        // of "Trip_2024" answers with it, never restoring the deleted album.
+        let (emulator, client) = small_library(
+            generation,
+            &[
+                ("TripX2024", &[Q2], "other"),
+                ("Trip_2024", &[Q1, Q2], "mine"),
+            ],
+        )
+        .await;
+        let other = live_album(&emulator, "TripX2024");
+        let deleted = live_album(&emulator, "Trip_2024").uid;
+        let (_, undo, _dir) = apply_then_undo(
+            &emulator,
+            &client,
+            "version: 1\nsettings:\n  prune: true\nalbums:\n  x:\n    title: TripX2024\n",
+        )
+        .await;
+        let note = undo.actions.iter().find_map(|action| match &action.change {
+            prysm::plan::Change::CreateAlbum { note, .. } => note.clone(),
+            _ => None,
+        });
+        assert!(
+            note.as_deref()
+                .is_some_and(|note| note.contains("new album") && note.contains(&other.uid)),
+            "{note:?}"
+        );
+        let back = live_album(&emulator, "Trip_2024");
+        assert_ne!(back.uid, deleted, "{generation:?}");
+        assert_eq!(back.description, "mine");
+        assert_eq!(emulator.album_members(&back.uid), [Q1, Q2]);
+        let untouched = live_album(&emulator, "TripX2024");
+        assert_eq!(
+            (untouched.uid, untouched.description),
+            (other.uid.clone(), other.description.clone())
+        );
+        assert_eq!(emulator.album_members(&other.uid), [Q2]);
+        emulator.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn undoing_a_restore_keeps_the_archived_photos_visible_album_row() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let (emulator, client) = small_library(generation, &[("Kept", &[Q1], "")]).await;
+        let kept = live_album(&emulator, "Kept").uid;
+        apply_then_undo(
+            &emulator,
+            &client,
+            "version: 1\nphotos:\n  - match: { uid: psj4uo0undo00001 }\n    archived: false\n",
+        )
+        .await;
+        assert!(emulator.photo(Q1).is_some_and(|photo| photo.archived));
+        assert_eq!(
+            emulator.album_members(&kept),
+            [Q1],
+            "{generation:?}: row hidden"
+        );
+        emulator.shutdown().await;
+    }
+}
+
+/// Restoring an archived photo brings back the album rows it kept (photoprism-api.md §7), so an
+/// exact album that does not select it removes it in the same apply; undo archives it again and
+/// adds it back after the archive (an add before it would be hidden by it).
+#[tokio::test]
+async fn an_archived_photo_removed_from_an_album_is_put_back_once() {
+    for generation in [ApiGeneration::V2024, ApiGeneration::V2025] {
+        let (emulator, client) = small_library(generation, &[("Kept", &[Q1, Q2], "")]).await;
+        let kept = live_album(&emulator, "Kept").uid;
+        let (planned, _, _dir) = apply_then_undo(
+            &emulator,
+            &client,
+            "version: 1\nalbums:\n  kept:\n    title: Kept\n    photos:\n      - uid: psj4uo0undo00002\n\
+             photos:\n  - match: { uid: psj4uo0undo00001 }\n    archived: false\n",
+        )
+        .await;
+        assert!(
+            planned.actions.iter().any(|action| matches!(
+                &action.change,
+                prysm::plan::Change::RemovePhotos { photos, .. } if photos.iter().any(|p| p.uid == Q1)
+            )),
+            "{}",
+            render_text(&planned, &TextOptions::default())
+        );
+        assert!(emulator.photo(Q1).is_some_and(|photo| photo.archived));
+        assert_eq!(emulator.album_members(&kept), [Q1, Q2], "{generation:?}");
+        emulator.shutdown().await;
+    }
+}
