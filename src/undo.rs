@@ -323,6 +323,29 @@ fn note_restores(changes: &mut [Change], live_albums: &[crate::photoprism::Album
     }
 }
 
+/// A fingerprint of an undo: the journal it undoes, the inverse changes and the conflicts.
+fn undo_fingerprint(journal: &Journal, changes: &[Change], conflicts: &[Conflict]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<String> = changes
+        .iter()
+        .map(|change| serde_json::to_string(change).unwrap_or_default())
+        .collect();
+    sorted.sort();
+    let mut hasher = Sha256::new();
+    hasher.update(journal.start.started_at.as_bytes());
+    hasher.update(journal.start.server.as_bytes());
+    for change in &sorted {
+        hasher.update(change.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(
+        serde_json::to_string(conflicts)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    format!("undo:{}", hex::encode(hasher.finalize()))
+}
+
 /// Builds the plan that takes back what `journal` records. Reads the server; never writes.
 pub async fn undo_plan(
     client: &Client,
@@ -641,7 +664,9 @@ pub async fn undo_plan(
             });
         }
     }
-    let fingerprint = format!("undo of {}", journal.start.started_at);
+    // What the undo changes, from values just read: a saved undo plan (`undo --out`) is applied
+    // only while the same undo plan is made again (the server did not change what it touches).
+    let fingerprint = undo_fingerprint(journal, &changes, &conflicts);
     let mut plan = graph::build(
         changes,
         &client.server().to_string(),

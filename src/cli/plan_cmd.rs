@@ -131,6 +131,7 @@ pub async fn run(
             allow_destroy: args.allow_destroy,
             created_at: now_rfc3339(),
             snapshot: origin,
+            undo: None,
         };
         saved.write(out)?;
         if args.markdown {

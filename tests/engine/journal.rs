@@ -180,15 +180,43 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
     assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(stdout.contains("Conflicts"), "{stdout}");
     assert!(stdout.contains("photo.psj4uo0jrnl00003.title"), "{stdout}");
+    // Saved, the undo plan is applied by `prysm apply FILE`, and only while the server still
+    // gives the same undo plan (as for `prysm plan --out`).
+    let saved = dir.path().join("undo plan «1».json");
     let mut cmd = prysm(&emulator, &journals);
-    cmd.args(["undo", "--auto-approve"]);
+    cmd.args(["undo", "--out"]).arg(&saved);
     let (code, stdout, stderr) = run(cmd).await;
     assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("prysm apply"), "{stdout}");
     assert_eq!(
         journal::list(&journals).expect("list").len(),
-        2,
-        "the undo's journal"
+        1,
+        "nothing applied"
     );
+    client.unlike_photo(P3).await.expect("unlike");
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("apply").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("changed since this undo plan was saved"),
+        "{stderr}"
+    );
+    assert_eq!(
+        journal::list(&journals).expect("list").len(),
+        1,
+        "nothing applied"
+    );
+    client.like_photo(P3).await.expect("like");
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("apply").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let files = journal::list(&journals).expect("list");
+    assert_eq!(files.len(), 2, "the undo's journal");
+    let undo_journal = Journal::read(&files[1]).expect("reads");
+    assert_eq!(undo_journal.start.operation, Operation::Undo);
+    assert!(undo_journal.start.undoes.is_some());
     // Put the conflicting title back by hand: then the library is exactly as before.
     client
         .update_photo(
