@@ -172,6 +172,21 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
         stdout.contains("photo.psj4uo0jrnl00003  server: changed in PhotoPrism"),
         "{stdout}"
     );
+    // The manifest is the last apply's: drift labels cost no second read of the server.
+    let total = |emulator: &Emulator| emulator.request_counts().values().sum::<u64>();
+    let start = total(&emulator);
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.args(["plan", "--no-drift", "-f"]).arg(&manifest);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let without_drift = total(&emulator) - start;
+    let start = total(&emulator);
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.args(["plan", "-f"]).arg(&manifest);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("server: changed in PhotoPrism"), "{stdout}");
+    assert_eq!(total(&emulator) - start, without_drift);
 
     // The undo plan marks the edited title as a conflict and leaves it alone.
     let mut cmd = prysm(&emulator, &journals);
