@@ -208,6 +208,14 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
         1,
         "nothing applied"
     );
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("show").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("undoes:") && stdout.contains("-apply.jsonl"),
+        "{stdout}"
+    );
     client.unlike_photo(P3).await.expect("unlike");
     let mut cmd = prysm(&emulator, &journals);
     cmd.arg("apply").arg(&saved);
