@@ -46,6 +46,24 @@ pub async fn baseline_plan(
     Ok(planned)
 }
 
+/// Whether the manifest is the one the last apply recorded (the same texts in the same
+/// order). Then the baseline plan is the plan itself: every change is the server's, and no
+/// second read of the server is needed.
+pub fn same_manifest(baseline: &[SavedSource], current: &[SavedSource]) -> bool {
+    baseline.len() == current.len()
+        && baseline
+            .iter()
+            .zip(current)
+            .all(|(then, now)| then.text == now.text)
+}
+
+/// Labels every change as the server's (the manifest is unchanged since the last apply).
+pub fn label_all_server(plan: &mut Plan) {
+    for action in &mut plan.actions {
+        action.cause = Some(Cause::Server);
+    }
+}
+
 /// Why drift could not be computed.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum DriftError {

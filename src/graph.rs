@@ -159,6 +159,38 @@ pub fn build_with_reads(
     }
     edges.extend(read_edges(&graph, &nodes, reads));
     edges.extend(album_extra_edges(&graph, &nodes));
+    // An undo archives a photo again and then adds it back to the albums it was visible in
+    // while archived (archiving hides every row, photoprism-api.md §3.9): the add waits for
+    // the archive. A manifest never archives a photo it adds (`archive_conflict`).
+    let archives: BTreeMap<String, NodeIndex> = nodes
+        .iter()
+        .filter_map(|&node| match &graph[node] {
+            Change::ArchivePhoto { photo } => Some((photo.uid.clone(), node)),
+            _ => None,
+        })
+        .collect();
+    for &node in &nodes {
+        if let Change::AddPhotos { photos, .. } | Change::CreateAlbum { photos, .. } = &graph[node]
+        {
+            for photo in photos {
+                if let Some(&archive) = archives.get(&photo.uid) {
+                    edges.push((archive, node));
+                }
+            }
+        }
+    }
+    // An undo brings deleted albums back one at a time: PhotoPrism's create restores the first
+    // album its title finds, which may be one another create of the same undo is bringing
+    // back (apply checks the answer against the albums live just before it).
+    let mut restores_of_albums: Vec<(String, NodeIndex)> = nodes
+        .iter()
+        .filter(|&&node| matches!(&graph[node], Change::CreateAlbum { album, .. } if album.uid.is_some()))
+        .map(|&node| (address(&graph[node]), node))
+        .collect();
+    restores_of_albums.sort();
+    for pair in restores_of_albums.windows(2) {
+        edges.push((pair[0].1, pair[1].1));
+    }
     for (from, to) in edges {
         graph.update_edge(from, to, ());
     }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::{self, GraphOptions};
 use crate::journal::{Done, Journal};
-use crate::photoprism::{AlbumQuery, Client, Error};
+use crate::photoprism::{AlbumQuery, Client, Error, text};
 use crate::plan::{
     AlbumRef, Change, Conflict, DeleteReason, FieldChange, PhotoRef, Plan, PlanProblems, Value,
 };
@@ -164,31 +164,51 @@ impl Builder<'_> {
             return Ok(known.clone());
         }
         let found = match self.client.album(uid).await {
-            Ok(album) if !album.is_deleted() => {
-                let mut members: BTreeSet<String> = self
-                    .client
-                    .album_photo_uids(uid)
+            Ok(album) if !album.is_deleted() => Some(
+                crate::journal::album_members(self.client, uid)
                     .await?
                     .into_iter()
-                    .collect();
-                let archived = self
-                    .client
-                    .all_photos(crate::photoprism::PhotoQuery {
-                        scope: Some(uid.to_owned()),
-                        count: 1000,
-                        merged: true,
-                        archived: Some(true),
-                        ..crate::photoprism::PhotoQuery::default()
-                    })
-                    .await?;
-                members.extend(archived.into_iter().map(|photo| photo.uid));
-                Some(members)
-            }
+                    .collect(),
+            ),
             Ok(_) | Err(Error::NotFound { .. }) => None,
             Err(error) => return Err(error),
         };
         self.members.insert(uid.to_string(), found.clone());
         Ok(found)
+    }
+
+    /// Adds `photo` back to the live albums of `albums` (UIDs), addressed by the key the
+    /// applied plan gave them.
+    async fn readd(
+        &mut self,
+        applied: &Plan,
+        live_albums: &[crate::photoprism::AlbumResult],
+        albums: &[String],
+        photo: &PhotoRef,
+    ) -> Result<(), Error> {
+        for uid in albums {
+            if self.members(uid).await?.is_none() {
+                continue;
+            }
+            let known = applied
+                .actions
+                .iter()
+                .filter_map(|other| other.change.album())
+                .find(|album| album.uid.as_deref() == Some(uid.as_str()))
+                .cloned();
+            let title = live_albums
+                .iter()
+                .find(|album| &album.uid == uid)
+                .map(|album| album.title.clone())
+                .unwrap_or_default();
+            let album = known.unwrap_or(AlbumRef {
+                key: None,
+                uid: Some(uid.clone()),
+                title,
+            });
+            self.add(&album, photo.clone());
+        }
+        Ok(())
     }
 
     fn add(&mut self, album: &AlbumRef, photo: PhotoRef) {
@@ -198,6 +218,134 @@ impl Builder<'_> {
             .or_insert_with(|| (album.clone(), BTreeSet::new()));
         photos.insert(photo);
     }
+}
+
+/// Deleted albums (UIDs) that an earlier undo of `journal`, journalled beside it, brought back:
+/// restored, or made again as a new album when PhotoPrism answered the title with another one.
+fn brought_back(journal: &Journal) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let (Some(dir), Some(name)) = (journal.path.parent(), journal.path.file_name()) else {
+        return found;
+    };
+    for path in crate::journal::list(dir).unwrap_or_default() {
+        // A journal that cannot be read tells nothing; undo then plans the album again.
+        let Ok(undo) = Journal::read(&path) else {
+            continue;
+        };
+        let undoes_this = undo.start.operation == crate::journal::Operation::Undo
+            && undo
+                .start
+                .undoes
+                .as_deref()
+                .and_then(|undone| std::path::Path::new(undone).file_name())
+                == Some(name);
+        if !undoes_this {
+            continue;
+        }
+        for action in &undo.start.plan.actions {
+            if let Change::CreateAlbum { album, .. } = &action.change {
+                if let (Some(uid), Done::Yes) = (&album.uid, undo.done(action.id)) {
+                    found.insert(uid.clone());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Whether PhotoPrism's create of `sent` (a normalized title with slug `slug`) can answer with
+/// the album titled `title` with slug `its_slug` (`FindAlbum`: same slug, or `title LIKE sent`).
+fn answers(title: &str, its_slug: &str, sent: &str, slug: &str) -> bool {
+    (slug != text::UNKNOWN_SLUG && its_slug == slug) || text::title_like(title, sent)
+}
+
+/// Notes the deleted albums that may come back as new albums: PhotoPrism restores the first
+/// album a title finds (lowest id), so a restore is answered by a live album whose slug or
+/// title matches (as it is now, or as this undo titles it again), or by another deleted album
+/// of the same title that this undo brings back too.
+fn note_restores(changes: &mut [Change], live_albums: &[crate::photoprism::AlbumResult]) {
+    // (index of the change, if a restore; title; slug; UID)
+    let mut titles: Vec<(Option<usize>, String, String, String)> = live_albums
+        .iter()
+        .filter(|live| live.album_type == "album")
+        .map(|live| {
+            (
+                None,
+                live.title.clone(),
+                live.slug.clone(),
+                live.uid.clone(),
+            )
+        })
+        .collect();
+    for (index, change) in changes.iter().enumerate() {
+        match change {
+            Change::UpdateAlbum { album, fields } => {
+                let renamed = fields.iter().find_map(|field| match &field.new {
+                    Value::Text(title) if field.field == "title" => Some(title.clone()),
+                    _ => None,
+                });
+                if let Some(title) = renamed {
+                    let sent = text::album_title(&title);
+                    let slug = text::album_slug_at_creation(&sent);
+                    titles.push((None, sent, slug, album.uid.clone().unwrap_or_default()));
+                }
+            }
+            Change::CreateAlbum { album, .. } if album.uid.is_some() => {
+                let sent = text::album_title(&album.title);
+                let slug = text::album_slug_at_creation(&sent);
+                titles.push((
+                    Some(index),
+                    sent,
+                    slug,
+                    album.uid.clone().unwrap_or_default(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (index, sent, slug, uid) in &titles {
+        let Some(index) = index else { continue };
+        let other = titles.iter().find(|(other, title, its_slug, its_uid)| {
+            other != &Some(*index) && its_uid != uid && answers(title, its_slug, sent, slug)
+        });
+        let Some((other, title, _, its_uid)) = other else {
+            continue;
+        };
+        if let Change::CreateAlbum { note, .. } = &mut changes[*index] {
+            let which = if other.is_some() {
+                format!("another deleted album this undo brings back, \"{title}\"")
+            } else {
+                format!("the album \"{title}\" ({its_uid})")
+            };
+            *note = Some(format!(
+                "PhotoPrism may answer this title with {which}: the deleted album {uid} then \
+                 comes back as a new album, with its fields and members"
+            ));
+        }
+    }
+}
+
+/// A fingerprint of an undo: the journal it undoes, the inverse changes and the conflicts.
+fn undo_fingerprint(journal: &Journal, changes: &[Change], conflicts: &[Conflict]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<String> = changes
+        .iter()
+        .map(|change| serde_json::to_string(change).unwrap_or_default())
+        .collect();
+    sorted.sort();
+    let mut hasher = Sha256::new();
+    hasher.update(journal.start.started_at.as_bytes());
+    hasher.update(journal.start.server.as_bytes());
+    for change in &sorted {
+        hasher.update(change.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(
+        serde_json::to_string(conflicts)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    format!("undo:{}", hex::encode(hasher.finalize()))
 }
 
 /// Builds the plan that takes back what `journal` records. Reads the server; never writes.
@@ -224,7 +372,7 @@ pub async fn undo_plan(
             .find(|album| album.title == title && album.album_type == "album")
     };
 
-    let mut recreated: BTreeSet<String> = BTreeSet::new();
+    let made_again = brought_back(journal);
     for action in &applied.actions {
         if journal.done(action.id) == Done::No {
             continue;
@@ -274,7 +422,24 @@ pub async fn undo_plan(
                 }
             }
             Change::CreateAlbum { album, .. } => {
-                let Some(live) = live_by_title(&album.title) else {
+                // By UID when the create brought a deleted album back (an undo), else by title.
+                let by_uid = album
+                    .uid
+                    .as_ref()
+                    .and_then(|uid| live_albums.iter().find(|live| &live.uid == uid));
+                // A create that failed after the album was made under a temporary title (the
+                // rename never happened) left it with that title.
+                let half_made = || {
+                    live_albums.iter().find(|live| {
+                        journal.done(action.id) == Done::Unknown
+                            && live.album_type == "album"
+                            && crate::apply::is_temporary_title(&album.title, &live.title)
+                    })
+                };
+                let Some(live) = by_uid
+                    .or_else(|| live_by_title(&album.title))
+                    .or_else(half_made)
+                else {
                     continue;
                 };
                 builder.changes.push(Change::DeleteAlbum {
@@ -302,63 +467,33 @@ pub async fn undo_plan(
                     );
                     continue;
                 };
-                // Still there: the delete never happened (it was running when the apply stopped).
+                // Still there: the delete never happened (it was running when the apply stopped),
+                // or an undo restored it. Or an earlier undo of this journal made it again as a
+                // new album.
                 if live_albums
                     .iter()
                     .any(|live| Some(&live.uid) == album.uid.as_ref())
+                    || album
+                        .uid
+                        .as_ref()
+                        .is_some_and(|uid| made_again.contains(uid))
                 {
                     continue;
                 }
-                // PhotoPrism restores by title (slug): two deleted albums whose titles
-                // share a slug cannot both come back, only the first create restores one.
-                let slug = crate::manifest::slugify(&before.title);
-                // PhotoPrism's unknown slug `-` (emoji-only titles) names no album: those are
-                // told apart by title.
-                let key = if slug == "-" {
-                    format!("title:{}", before.title.to_lowercase())
-                } else {
-                    slug
-                };
-                if !recreated.insert(key) {
-                    builder.conflict(
-                        address,
-                        Some("title"),
-                        None,
-                        Some(Value::Text(before.title.clone())),
-                        "another album of the same title is brought back: PhotoPrism restores \
-                         deleted albums by title, one per title",
-                    );
-                    continue;
-                }
-                let taken = live_albums.iter().any(|live| {
-                    let same_slug = crate::manifest::slugify(&before.title);
-                    live.album_type == "album"
-                        && if same_slug == "-" {
-                            live.title.to_lowercase() == before.title.to_lowercase()
-                        } else {
-                            crate::manifest::slugify(&live.title) == same_slug
-                        }
-                });
-                if taken
-                    && !builder.conflict(
-                        address,
-                        Some("title"),
-                        None,
-                        Some(Value::Text(before.title.clone())),
-                        "an album with this title exists again (PhotoPrism would return it instead of \
-                         restoring the deleted one)",
-                    )
-                {
-                    continue;
-                }
+                // PhotoPrism has no undelete: a create whose title finds the soft-deleted album
+                // restores it with its fields and members (`CreateAlbum` + `FindAlbum` in
+                // internal/api/albums.go and internal/entity/album.go; photoprism-api.md §2.5,
+                // §2.7). The create carries the album's UID so apply checks that the server
+                // answered with this very album; when the title finds another one first (lowest
+                // id wins: a live album of the same slug, or one `LIKE`-matched through `_`/`%`),
+                // apply makes a new album instead and sets the fields and members on it.
                 builder.changes.push(Change::CreateAlbum {
                     album: AlbumRef {
                         key: album.key.clone(),
-                        uid: None,
+                        uid: album.uid.clone(),
                         title: before.title.clone(),
                     },
-                    // The title too: PhotoPrism may restore another deleted album of the
-                    // same slug ("summer" for "Summer"), whose title the update then sets.
+                    // The title too: a new album made instead gets its title from the update.
                     fields: before
                         .fields
                         .iter()
@@ -374,6 +509,7 @@ pub async fn undo_plan(
                         .map(|uid| photo_ref(uid, uid))
                         .collect(),
                     exact: true,
+                    // Set below, once every change is known.
                     note: None,
                 });
             }
@@ -482,29 +618,7 @@ pub async fn undo_plan(
                     .get(&photo.uid)
                     .cloned()
                     .unwrap_or_default();
-                for uid in albums {
-                    if builder.members(&uid).await?.is_none() {
-                        continue;
-                    }
-                    // Address the album by its key when the plan declared it.
-                    let known = applied
-                        .actions
-                        .iter()
-                        .filter_map(|other| other.change.album())
-                        .find(|album| album.uid.as_deref() == Some(uid.as_str()))
-                        .cloned();
-                    let title = live_albums
-                        .iter()
-                        .find(|album| album.uid == uid)
-                        .map(|album| album.title.clone())
-                        .unwrap_or_default();
-                    let album = known.unwrap_or(AlbumRef {
-                        key: None,
-                        uid: Some(uid.clone()),
-                        title,
-                    });
-                    builder.add(&album, photo.clone());
-                }
+                builder.readd(applied, &live_albums, &albums, photo).await?;
             }
             Change::SetAlbumCover { album, old, new } => {
                 // A new album's cover goes with the album (the undo deletes it).
@@ -571,11 +685,24 @@ pub async fn undo_plan(
                     Err(Error::NotFound { .. }) => continue,
                     Err(error) => return Err(error.into()),
                 };
-                if !server.is_archived() {
-                    builder.changes.push(Change::ArchivePhoto {
-                        photo: photo.clone(),
-                    });
+                if server.is_archived() {
+                    continue;
                 }
+                builder.changes.push(Change::ArchivePhoto {
+                    photo: photo.clone(),
+                });
+                // Archiving hides all the photo's rows, also those it had while archived
+                // before the apply: add it back to those albums after archiving it (an
+                // archived photo added to an album stays archived with a visible row,
+                // photoprism-api.md §7; the graph orders the add after the archive).
+                let albums = journal
+                    .start
+                    .before
+                    .photo_albums
+                    .get(&photo.uid)
+                    .cloned()
+                    .unwrap_or_default();
+                builder.readd(applied, &live_albums, &albums, photo).await?;
             }
             // PhotoPrism cannot send a photo back to review: an approval is not undone.
             Change::ApprovePhoto { photo, .. } => {
@@ -599,6 +726,7 @@ pub async fn undo_plan(
         removes,
         ..
     } = builder;
+    note_restores(&mut changes, &live_albums);
     for (_, (album, photos)) in removes {
         if !photos.is_empty() {
             changes.push(Change::RemovePhotos {
@@ -615,7 +743,9 @@ pub async fn undo_plan(
             });
         }
     }
-    let fingerprint = format!("undo of {}", journal.start.started_at);
+    // What the undo changes, from values just read: a saved undo plan (`undo --out`) is applied
+    // only while the same undo plan is made again (the server did not change what it touches).
+    let fingerprint = undo_fingerprint(journal, &changes, &conflicts);
     let mut plan = graph::build(
         changes,
         &client.server().to_string(),

@@ -373,7 +373,11 @@ async fn run_action(
                 .iter()
                 .find(|field| field.field == "favorite")
                 .is_some_and(|field| field.new == Value::Bool(true));
-            let created = create_new_album(client, &album.title, favorite).await?;
+            // An undo brings a deleted album back by its UID.
+            let created = match &album.uid {
+                Some(uid) => restore_album(client, uid, &album.title, favorite).await?,
+                None => create_new_album(client, &album.title, favorite).await?,
+            };
             let uid = created.album.uid.clone();
             if let Some(key) = &album.key {
                 shared.created(key, &uid);
@@ -588,12 +592,104 @@ async fn create_new_album(
     })
 }
 
+/// Brings back the soft-deleted album `uid` (an undo). PhotoPrism has no undelete: a create
+/// restores the first album, deleted ones included, whose slug equals the title's or whose
+/// title `LIKE`-matches it (`FindAlbum`, internal/entity/album.go; photoprism-api.md §2.5),
+/// with its old fields and members (a soft delete keeps the rows, §2.7). The answer is checked
+/// by UID: when the server answered with another album, a deleted one it restored is deleted
+/// again, and a new album is made under a temporary title (the caller sets the real title,
+/// the fields and the members on it).
+async fn restore_album(
+    client: &Client,
+    uid: &str,
+    title: &str,
+    favorite: bool,
+) -> Result<NewAlbum, crate::photoprism::Error> {
+    match client.album(uid).await {
+        // Already back (an earlier undo that stopped, or someone else).
+        Ok(album) if !album.is_deleted() => {
+            return Ok(NewAlbum {
+                album,
+                surely_new: false,
+                temporary_title: false,
+            });
+        }
+        Ok(_) | Err(crate::photoprism::Error::NotFound { .. }) => {}
+        Err(error) => return Err(error),
+    }
+    let live: BTreeSet<String> = client
+        .all_albums(crate::photoprism::AlbumQuery::default())
+        .await?
+        .into_iter()
+        .map(|album| album.uid)
+        .collect();
+    let normalized = server_text::album_title(title);
+    let created = client
+        .create_album(&server_text::album_title_to_send(&normalized), favorite)
+        .await?;
+    if created.album.uid == uid {
+        return Ok(NewAlbum {
+            album: created.album,
+            surely_new: false,
+            temporary_title: false,
+        });
+    }
+    if !live.contains(&created.album.uid) {
+        // A new album of exactly this title (only a 201 says so for certain: on servers before
+        // 2025 a restored album created moments earlier looks new, §2.5).
+        if created.outcome == CreateOutcome::Created && client.server_info().album_create_201 {
+            return Ok(NewAlbum {
+                album: created.album,
+                surely_new: true,
+                temporary_title: false,
+            });
+        }
+        // Another deleted album that the create restored (or, on an old server, perhaps a new
+        // empty one): delete it again, leaving it as it was.
+        client.delete_album(&created.album.uid).await?;
+    }
+    let temporary = temporary_album_title(&normalized);
+    let made = client.create_album(&temporary, favorite).await?;
+    if made.outcome == CreateOutcome::OtherAlbum {
+        return Err(crate::photoprism::Error::Unsupported {
+            feature: format!("bringing back album \"{normalized}\""),
+            message: format!(
+                "the server answered even the temporary title \"{temporary}\" with another \
+                 album, {} (\"{}\")",
+                made.album.uid, made.album.title
+            ),
+        });
+    }
+    Ok(NewAlbum {
+        album: made.album,
+        surely_new: made.outcome == CreateOutcome::Created,
+        temporary_title: true,
+    })
+}
+
 /// A title no album has and that matches no other title: the start of `title` (at most 56
 /// bytes) with `_` and `%` replaced by `-`, and a random suffix. It stays under 80 bytes, so
 /// its slug is plain, and is never shortened.
 fn temporary_album_title(title: &str) -> String {
-    const BASE_MAX_BYTES: usize = 56;
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    let suffix: String = (0..TEMPORARY_SUFFIX_LEN)
+        .map(|_| char::from(ALPHABET[rand::Rng::random_range(&mut rng, 0..ALPHABET.len())]))
+        .collect();
+    let base = temporary_base(title);
+    if base.is_empty() {
+        format!("(prysm-{suffix})")
+    } else {
+        format!("{base} (prysm-{suffix})")
+    }
+}
+
+/// Length of the random part of a temporary title.
+const TEMPORARY_SUFFIX_LEN: usize = 10;
+
+/// The start of a temporary title: at most 56 bytes of `title`, `_` and `%` replaced by `-`.
+fn temporary_base(title: &str) -> String {
+    const BASE_MAX_BYTES: usize = 56;
     let mut base = String::new();
     for c in title.chars() {
         let c = if matches!(c, '_' | '%') { '-' } else { c };
@@ -602,16 +698,28 @@ fn temporary_album_title(title: &str) -> String {
         }
         base.push(c);
     }
-    let mut rng = rand::rng();
-    let suffix: String = (0..10)
-        .map(|_| char::from(ALPHABET[rand::Rng::random_range(&mut rng, 0..ALPHABET.len())]))
-        .collect();
-    let base = base.trim();
-    if base.is_empty() {
-        format!("(prysm-{suffix})")
+    base.trim().to_owned()
+}
+
+/// Whether `title` is a temporary title that a create of `wanted` may have left, when the
+/// rename to the real title never happened (the apply stopped or the rename failed).
+pub(crate) fn is_temporary_title(wanted: &str, title: &str) -> bool {
+    let base = temporary_base(&server_text::album_title(wanted));
+    let rest = if base.is_empty() {
+        Some(title)
     } else {
-        format!("{base} (prysm-{suffix})")
-    }
+        title
+            .strip_prefix(base.as_str())
+            .and_then(|rest| rest.strip_prefix(' '))
+    };
+    rest.and_then(|rest| rest.strip_prefix("(prysm-"))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .is_some_and(|suffix| {
+            suffix.len() == TEMPORARY_SUFFIX_LEN
+                && suffix
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        })
 }
 
 /// The fields of `update` that `album` does not already have.
@@ -920,4 +1028,28 @@ pub fn batch_values(fields: &[FieldChange]) -> BatchValues {
         };
     }
     values
+}
+
+#[cfg(test)]
+mod temporary_title_tests {
+    use super::*;
+
+    #[test]
+    fn a_temporary_title_is_recognised_for_its_album_only() {
+        let long = "Ж".repeat(60);
+        for wanted in ["%ATçé%é", "Trip_2024", "🎉", "100% Fun", "", long.as_str()] {
+            let temporary = temporary_album_title(&server_text::album_title(wanted));
+            assert!(
+                is_temporary_title(wanted, &temporary),
+                "{wanted}: {temporary}"
+            );
+            assert!(!is_temporary_title("Other", &temporary), "{temporary}");
+        }
+        assert!(!is_temporary_title("Trip_2024", "Trip-2024"));
+        assert!(!is_temporary_title("Trip_2024", "Trip-2024 (prysm-abc)"));
+        assert!(!is_temporary_title(
+            "Trip_2024",
+            "Trip-2024 (prysm-ABCDEFGHIJ)"
+        ));
+    }
 }

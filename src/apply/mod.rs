@@ -4,6 +4,7 @@ mod execute;
 mod ops;
 mod report;
 
+pub(crate) use execute::is_temporary_title;
 pub use execute::{
     ApplyObserver, ApplyOptions, Silent, album_update, apply, batch_values, photo_update,
 };

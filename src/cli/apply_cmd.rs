@@ -22,6 +22,9 @@ pub async fn run(
     let (manifest, options, saved) = match &args.plan_file {
         Some(path) => {
             let saved = SavedPlan::read(path)?;
+            if let Some(from) = &saved.undo {
+                return super::undo_cmd::apply_saved(connection, &saved, from, args, color).await;
+            }
             let files = saved
                 .manifest
                 .iter()

@@ -108,7 +108,8 @@ pub struct UndoArgs {
     /// Also revert items the server changed since the apply (conflicts).
     #[arg(long)]
     pub force: bool,
-    /// Save the undo plan as JSON to FILE and stop (nothing is changed).
+    /// Save the undo plan to FILE and stop (nothing is changed); `prysm apply FILE` carries it
+    /// out while the server still gives the same undo plan.
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Print the plan (and the result) as JSON.
@@ -154,7 +155,7 @@ pub struct DriftArgs {
 /// Arguments of `prysm show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A plan saved by `prysm plan --out FILE`.
+    /// A plan saved by `prysm plan --out FILE` (or `prysm undo --out FILE`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Print the plan as JSON (the documented format).
@@ -197,7 +198,7 @@ pub struct GraphArgs {
         required_unless_present = "plan_file"
     )]
     pub files: Vec<PathBuf>,
-    /// A plan saved by `prysm plan --out FILE` (read offline).
+    /// A plan saved by `prysm plan --out FILE` (or `prysm undo --out FILE`).(read offline).
     #[arg(value_name = "FILE")]
     pub plan_file: Option<PathBuf>,
     /// Print a Mermaid flowchart instead of DOT (for Markdown).
@@ -340,7 +341,7 @@ pub struct ApplyArgs {
         conflicts_with = "plan_file"
     )]
     pub files: Vec<PathBuf>,
-    /// A plan saved by `prysm plan --out FILE`.
+    /// A plan saved by `prysm plan --out FILE` (or `prysm undo --out FILE`).
     #[arg(value_name = "FILE")]
     pub plan_file: Option<PathBuf>,
     /// Do not ask for confirmation.

@@ -54,9 +54,18 @@ pub async fn run(
                 drop(reading);
                 let mut planned = planned?;
                 if !args.no_drift {
+                    let current: Vec<SavedSource> = manifest
+                        .files
+                        .iter()
+                        .map(|file| SavedSource {
+                            name: file.name.clone(),
+                            text: file.text.clone(),
+                        })
+                        .collect();
                     super::drift_cmd::label_plan(
                         &client,
                         &mut planned.plan,
+                        &current,
                         &args.journal_dir,
                         args.baseline.as_deref(),
                         args.concurrency,
@@ -131,6 +140,7 @@ pub async fn run(
             allow_destroy: args.allow_destroy,
             created_at: now_rfc3339(),
             snapshot: origin,
+            undo: None,
         };
         saved.write(out)?;
         if args.markdown {

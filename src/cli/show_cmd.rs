@@ -184,6 +184,13 @@ fn header(saved: &SavedPlan, file: &str) -> String {
         clean(&plan.server),
         manifests.join(", ")
     );
+    if let Some(undo) = &saved.undo {
+        out.push_str(&format!(
+            "  undoes:    {}{}\n",
+            clean(&undo.journal.display().to_string()),
+            if undo.force { " (--force)" } else { "" }
+        ));
+    }
     if !saved.targets.is_empty() {
         let targets: Vec<String> = saved.targets.iter().map(|target| clean(target)).collect();
         out.push_str(&format!("  targets:   {}\n", targets.join(", ")));

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::progress::LinePrinter;
-use super::{CliError, Connection, Interrupts, JournalArgs, UndoArgs};
+use super::{ApplyArgs, CliError, Connection, Interrupts, JournalArgs, UndoArgs};
 use crate::apply::{ApplyObserver, ApplyOptions, ApplyReport, apply};
 use crate::journal::{Journal, JournalWriter, Journaled, Operation};
 use crate::photoprism::Client;
-use crate::plan::{Plan, SavedSource};
+use crate::plan::{Plan, SavedPlan, SavedSource, SavedUndo};
 use crate::render::{TextOptions, render_json, render_text};
 use crate::undo::{UndoOptions, undo_plan};
 
@@ -52,7 +52,47 @@ pub async fn run(
     };
     let interrupts = Interrupts::install();
     let client = connection.connect(&interrupts).await?;
-    let result = undo(&client, &journal, args, color, &interrupts).await;
+    let result = undo(&client, &journal, args, color, &interrupts, None).await;
+    super::connect::finish(&client, &interrupts).await;
+    result
+}
+
+/// Runs `prysm apply FILE` for an undo plan saved by `prysm undo --out FILE`: the undo plan of
+/// the same journal is made again and carried out only when its fingerprint is the saved one.
+pub(super) async fn apply_saved(
+    connection: &Connection,
+    saved: &SavedPlan,
+    from: &SavedUndo,
+    args: &ApplyArgs,
+    color: bool,
+) -> Result<ExitCode, CliError> {
+    let journal = Journal::read(&from.journal)?;
+    let undo_args = UndoArgs {
+        file: Some(from.journal.clone()),
+        journal: JournalArgs {
+            journal_dir: args.journal.journal_dir.clone(),
+            no_journal: args.journal.no_journal,
+        },
+        force: from.force,
+        out: None,
+        json: args.json,
+        detailed_exitcode: false,
+        // A saved plan was reviewed when it was saved, as `prysm apply FILE` assumes.
+        auto_approve: true,
+        parallelism: args.parallelism,
+        verbose: args.verbose,
+    };
+    let interrupts = Interrupts::install();
+    let client = connection.connect(&interrupts).await?;
+    let result = undo(
+        &client,
+        &journal,
+        &undo_args,
+        color,
+        &interrupts,
+        Some(&saved.plan),
+    )
+    .await;
     super::connect::finish(&client, &interrupts).await;
     result
 }
@@ -63,6 +103,7 @@ async fn undo(
     args: &UndoArgs,
     color: bool,
     interrupts: &Interrupts,
+    saved: Option<&Plan>,
 ) -> Result<ExitCode, CliError> {
     let server = client.server().to_string();
     if journal.start.server != server {
@@ -81,12 +122,29 @@ async fn undo(
             undo_plan(client, journal, UndoOptions { force: args.force }),
         )
         .await??;
+    if saved.is_some_and(|saved| saved.fingerprint != plan.fingerprint) {
+        return Err(CliError::usage(
+            "the server changed since this undo plan was saved; it is no longer safe to apply",
+            "make a new one with `prysm undo --out FILE`, review it, and apply that",
+        ));
+    }
     let only_show = args.out.is_some() || args.detailed_exitcode;
     if let Some(out) = &args.out {
-        std::fs::write(out, render_json(&plan)).map_err(|source| CliError::Io {
-            what: format!("cannot write {}", out.display()),
-            source,
-        })?;
+        let saved = SavedPlan {
+            saved_plan_version: crate::plan::saved::SAVED_PLAN_VERSION,
+            plan: plan.clone(),
+            manifest: Vec::new(),
+            targets: Vec::new(),
+            allow_destroy: true,
+            created_at: super::plan_cmd::now_rfc3339(),
+            snapshot: None,
+            undo: Some(SavedUndo {
+                journal: std::fs::canonicalize(&journal.path)
+                    .unwrap_or_else(|_| journal.path.clone()),
+                force: args.force,
+            }),
+        };
+        saved.write(out)?;
     }
     if args.json && only_show {
         print!("{}", render_json(&plan));
@@ -117,6 +175,13 @@ async fn undo(
                  where the server shows they were carried out."
             );
         }
+    }
+    if let (Some(out), false) = (&args.out, args.json) {
+        println!(
+            "\nSaved the undo plan to {}. To carry it out exactly, run:\n    prysm apply {}",
+            out.display(),
+            out.display()
+        );
     }
     if only_show {
         return Ok(if args.detailed_exitcode && !plan.is_empty() {

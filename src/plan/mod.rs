@@ -7,4 +7,4 @@ pub mod saved;
 
 pub use model::*;
 pub use problem::{PlanProblem, PlanProblems};
-pub use saved::{SavedPlan, SavedPlanError, SavedSource};
+pub use saved::{SavedPlan, SavedPlanError, SavedSource, SavedUndo};

@@ -42,6 +42,19 @@ pub struct SavedPlan {
     /// live server; `prysm apply` still compares its fingerprint with the live server's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<crate::snapshot::SnapshotOrigin>,
+    /// The plan is an undo (`prysm undo --out FILE`): `prysm apply` makes the undo plan of this
+    /// journal again and compares its fingerprint, instead of planning a manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<SavedUndo>,
+}
+
+/// What a saved undo plan was made from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedUndo {
+    /// The journal of the apply it takes back (an absolute path when it could be made one).
+    pub journal: PathBuf,
+    /// Whether `--force` was given (conflicting items are reverted too).
+    pub force: bool,
 }
 
 /// A saved plan that cannot be read or written.

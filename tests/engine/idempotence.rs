@@ -175,10 +175,10 @@ struct PhotoState {
 }
 
 #[derive(Debug, Clone)]
-struct AlbumStateGen {
+pub(crate) struct AlbumStateGen {
     title: String,
     members: Vec<usize>,
-    deleted: bool,
+    pub(crate) deleted: bool,
     favorite: bool,
 }
 
@@ -380,7 +380,7 @@ fn labels_gen() -> impl Strategy<Value = LabelsGen> {
 pub(crate) struct Case {
     pub(crate) v2024: bool,
     photos: Vec<PhotoState>,
-    albums: Vec<AlbumStateGen>,
+    pub(crate) albums: Vec<AlbumStateGen>,
     manifest_albums: Vec<AlbumGen>,
     rules: Vec<RuleGen>,
     prune: bool,

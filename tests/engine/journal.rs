@@ -172,6 +172,21 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
         stdout.contains("photo.psj4uo0jrnl00003  server: changed in PhotoPrism"),
         "{stdout}"
     );
+    // The manifest is the last apply's: drift labels cost no second read of the server.
+    let total = |emulator: &Emulator| emulator.request_counts().values().sum::<u64>();
+    let start = total(&emulator);
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.args(["plan", "--no-drift", "-f"]).arg(&manifest);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let without_drift = total(&emulator) - start;
+    let start = total(&emulator);
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.args(["plan", "-f"]).arg(&manifest);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("server: changed in PhotoPrism"), "{stdout}");
+    assert_eq!(total(&emulator) - start, without_drift);
 
     // The undo plan marks the edited title as a conflict and leaves it alone.
     let mut cmd = prysm(&emulator, &journals);
@@ -180,15 +195,51 @@ async fn apply_undo_drift_end_to_end(generation: ApiGeneration) {
     assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(stdout.contains("Conflicts"), "{stdout}");
     assert!(stdout.contains("photo.psj4uo0jrnl00003.title"), "{stdout}");
+    // Saved, the undo plan is applied by `prysm apply FILE`, and only while the server still
+    // gives the same undo plan (as for `prysm plan --out`).
+    let saved = dir.path().join("undo plan «1».json");
     let mut cmd = prysm(&emulator, &journals);
-    cmd.args(["undo", "--auto-approve"]);
+    cmd.args(["undo", "--out"]).arg(&saved);
     let (code, stdout, stderr) = run(cmd).await;
     assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("prysm apply"), "{stdout}");
     assert_eq!(
         journal::list(&journals).expect("list").len(),
-        2,
-        "the undo's journal"
+        1,
+        "nothing applied"
     );
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("show").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("undoes:") && stdout.contains("-apply.jsonl"),
+        "{stdout}"
+    );
+    client.unlike_photo(P3).await.expect("unlike");
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("apply").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("changed since this undo plan was saved"),
+        "{stderr}"
+    );
+    assert_eq!(
+        journal::list(&journals).expect("list").len(),
+        1,
+        "nothing applied"
+    );
+    client.like_photo(P3).await.expect("like");
+    let mut cmd = prysm(&emulator, &journals);
+    cmd.arg("apply").arg(&saved);
+    let (code, stdout, stderr) = run(cmd).await;
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let files = journal::list(&journals).expect("list");
+    assert_eq!(files.len(), 2, "the undo's journal");
+    let undo_journal = Journal::read(&files[1]).expect("reads");
+    assert_eq!(undo_journal.start.operation, Operation::Undo);
+    assert!(undo_journal.start.undoes.is_some());
     // Put the conflicting title back by hand: then the library is exactly as before.
     client
         .update_photo(
@@ -243,7 +294,7 @@ async fn failed_actions_are_journalled_and_the_rest_undone() {
         let plan = plan(&client).await;
         let dir = tempfile::tempdir().expect("tempdir");
         emulator.fail_next("DELETE /api/v1/albums/:uid", 20, 500);
-        let report = journaled_apply(&client, &plan, Operation::Apply, dir.path()).await;
+        let report = journaled_apply(&client, &plan, Operation::Apply, dir.path(), None).await;
         emulator.clear_faults();
         assert_eq!(report.failed(), 1, "{}", report.render());
         let read = journal::latest(dir.path()).expect("journal");
@@ -265,7 +316,7 @@ async fn failed_actions_are_journalled_and_the_rest_undone() {
                 .iter()
                 .all(|action| action.address != "album.old")
         );
-        let report = journaled_apply(&client, &undo, Operation::Undo, dir.path()).await;
+        let report = journaled_apply(&client, &undo, Operation::Undo, dir.path(), None).await;
         assert!(report.is_success(), "{}", report.render());
         assert_eq!(snapshot(&emulator), before, "{generation:?}");
         emulator.shutdown().await;

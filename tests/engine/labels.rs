@@ -485,9 +485,14 @@ photos:
         let before = labels_of(&env, SUNSET);
         let dir = tempfile::tempdir().expect("dir");
         let planned = env.plan(text).await.expect("plan");
-        let report =
-            crate::undo::journaled_apply(&env.client, &planned.plan, Operation::Apply, dir.path())
-                .await;
+        let report = crate::undo::journaled_apply(
+            &env.client,
+            &planned.plan,
+            Operation::Apply,
+            dir.path(),
+            None,
+        )
+        .await;
         assert!(report.is_success(), "{generation:?}: {}", report.render());
         let journal = journal::latest(dir.path()).expect("journal");
         let undo = undo_plan(&env.client, &journal, UndoOptions::default())
@@ -502,7 +507,8 @@ photos:
         );
         assert_eq!(undo.conflicts[0].field.as_deref(), Some("approved"));
         let report =
-            crate::undo::journaled_apply(&env.client, &undo, Operation::Undo, dir.path()).await;
+            crate::undo::journaled_apply(&env.client, &undo, Operation::Undo, dir.path(), None)
+                .await;
         assert!(report.is_success(), "{generation:?}: {}", report.render());
         assert_eq!(labels_of(&env, SUNSET), before, "{generation:?}");
     }

@@ -28,4 +28,3 @@ mod titles;
 #[path = "../client/tls_proxy.rs"]
 mod tls_proxy;
 mod undo;
-mod undo_cases;

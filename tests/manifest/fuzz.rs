@@ -78,6 +78,7 @@ fn saved_plan_text() -> String {
                 allow_destroy: false,
                 created_at: Some("2026-11-30T06:00:00Z".to_owned()),
                 snapshot: None,
+                undo: None,
             };
             let dir = tempfile::tempdir().expect("tempdir");
             let path = dir.path().join("plan.json");
