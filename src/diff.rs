@@ -273,7 +273,24 @@ fn label_changes(
         return Vec::new();
     };
     // Label changes move keywords on the server; apply sends them first, so a keyword list
-    // the manifest sets is written after them whenever they would change it.
+    // the manifest sets is written after them whenever they would change it. When the
+    // manifest does not set keywords, the change the server makes is shown (and written as
+    // the server leaves it), so that the plan says what happens and an undo can put the
+    // keywords back.
+    if keywords.is_none()
+        && !updates.iter().any(|field| field.field == "keywords")
+        && let Some(Value::List(current)) = current_photo_value(photo, "keywords")
+    {
+        let words_join = state.text_field != Some(crate::state::TextField::Caption);
+        let after = labels::keywords_after(&current, &edit, words_join);
+        if after != current {
+            updates.push(FieldChange {
+                field: "keywords".to_owned(),
+                old: Some(Value::List(current)),
+                new: Value::List(after),
+            });
+        }
+    }
     if let Some((keywords, _)) = keywords {
         let has_change = updates.iter().any(|field| field.field == "keywords");
         let current = current_photo_value(photo, "keywords");

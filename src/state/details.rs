@@ -62,6 +62,15 @@ fn needs(
             (rule.copyright.is_some(), COPYRIGHT),
             (rule.license.is_some(), LICENSE),
             (rule.labels.is_some(), LABELS),
+            // Label changes move keywords (a removal drops the keywords in the label's name; on
+            // 2024 an addition adds its words): the plan shows that side effect, so it needs
+            // the keywords. Additions on 2025+ leave keywords alone.
+            (
+                rule.labels
+                    .as_ref()
+                    .is_some_and(|labels| !labels.remove.is_empty() || !state.batch_edit),
+                KEYWORDS,
+            ),
         ] {
             if set {
                 mask |= bit;
@@ -78,10 +87,16 @@ fn needs(
             for uid in state.found(&selector.kind).iter() {
                 *needs.entry(*uid).or_default() |= mask;
             }
-            if let SelectorKind::Query(query) = &selector.kind {
-                for uid in state.found_archived(query) {
-                    *needs.entry(*uid).or_default() |= mask;
+            // Archived photos a query or a path pattern finds (those the plan restores).
+            let archived = match &selector.kind {
+                SelectorKind::Query(query) => state.found_archived(query),
+                SelectorKind::Path(pattern) if selector.kind.is_pattern() => {
+                    state.found_archived_pattern(pattern)
                 }
+                _ => &[],
+            };
+            for uid in archived {
+                *needs.entry(*uid).or_default() |= mask;
             }
         }
     }

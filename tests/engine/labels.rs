@@ -166,11 +166,14 @@ photos:
     // Two photos carry `beach` in the example library.
     let new = env(ApiGeneration::V2025).await;
     apply_and_converge(&new, text, ApiGeneration::V2025).await;
-    // One read-only batch edit read the labels of both photos, one edit changed both, and
-    // the convergence plan read them again in one: a hidden classifier label still matches
-    // `label:beach` (transcript `real-labels-26.txt`, "search label after 100").
+    // One read-only batch edit read the labels and keywords of both photos (their keywords
+    // differ, so each was then read whole: removing `beach` drops the keyword `beach`, which
+    // the plan shows and writes as the server leaves it), one edit per photo changed labels
+    // and keywords, and the convergence plan read the labels again in one: a hidden
+    // classifier label still matches `label:beach` (transcript `real-labels-26.txt`, "search
+    // label after 100").
     let edits = new.emulator.request_count("POST /api/v1/batch/photos/edit");
-    assert_eq!(edits, 3, "{:?}", new.emulator.request_counts());
+    assert_eq!(edits, 4, "{:?}", new.emulator.request_counts());
     assert_eq!(
         new.emulator.request_count("POST /api/v1/photos/:uid/label"),
         0

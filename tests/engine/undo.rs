@@ -33,7 +33,7 @@ pub(crate) fn snapshot(emulator: &Emulator) -> String {
         .filter(|album| album.album_type == "album" && !album.deleted)
         .map(|album| {
             format!(
-                "{:?} desc={:?} cap={:?} notes={:?} cat={:?} loc={:?} country={:?} order={:?} fav={} priv={} members={:?}",
+                "{:?} desc={:?} cap={:?} notes={:?} cat={:?} loc={:?} country={:?} order={:?} fav={} priv={} cover={:?} members={:?}",
                 album.title,
                 album.description,
                 album.caption,
@@ -44,6 +44,8 @@ pub(crate) fn snapshot(emulator: &Emulator) -> String {
                 album.order,
                 album.favorite,
                 album.private,
+                // A manual cover is what prysm sets; automatic ones follow the members.
+                (album.thumb_src == "manual").then_some(&album.thumb),
                 emulator
                     .album_members(&album.uid)
                     .into_iter()
@@ -58,7 +60,7 @@ pub(crate) fn snapshot(emulator: &Emulator) -> String {
         .into_iter()
         .map(|photo| {
             format!(
-                "{} {:?} cap={:?} fav={} priv={} arch={} taken={} tz={:?} kw={:?} lat={} lng={}",
+                "{} {:?} cap={:?} fav={} priv={} arch={} taken={} tz={:?} kw={:?} labels={:?} lat={} lng={}",
                 photo.uid,
                 photo.title,
                 photo.caption,
@@ -68,6 +70,7 @@ pub(crate) fn snapshot(emulator: &Emulator) -> String {
                 photo.taken_at,
                 photo.time_zone,
                 photo.keywords,
+                photo.labels,
                 photo.lat,
                 photo.lng
             )
@@ -221,8 +224,15 @@ async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
         .await
         .map_err(|error| TestCaseError::fail(format!("undo plan: {error}")))?;
     // Every deleted album comes back (restored by UID, or as a new album with its fields and
-    // members), so nothing is left alone.
-    prop_assert!(undo.conflicts.is_empty(), "{:?}", undo.conflicts);
+    // members), so nothing is left alone but approvals: PhotoPrism cannot send a photo back
+    // to review (the snapshot leaves review out).
+    prop_assert!(
+        undo.conflicts
+            .iter()
+            .all(|conflict| conflict.field.as_deref() == Some("approved")),
+        "{:?}",
+        undo.conflicts
+    );
     let report = journaled_apply(
         &client,
         &undo,
@@ -298,11 +308,13 @@ async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
     };
     // An album the manifest does not declare may come back under a new UID, with the same
     // fields and visible members: compare the plans without album UIDs and counts.
+    // Approvals stay (PhotoPrism has no way back to review): the approval is not planned again.
     let keep = |line: &String| {
-        !pinned_to_remade.iter().any(|key| {
-            line.starts_with(&format!("album.{key} "))
-                || line.starts_with(&format!("album.{key}.photos "))
-        })
+        !line.contains("\"kind\":\"approve_photo\"")
+            && !pinned_to_remade.iter().any(|key| {
+                line.starts_with(&format!("album.{key} "))
+                    || line.starts_with(&format!("album.{key}.photos "))
+            })
     };
     let mut replanned_lines: Vec<String> = without_album_uids(&replanned.plan)
         .into_iter()
