@@ -27,8 +27,8 @@ pub struct Resolution {
 ///
 /// An entry with `uid` is the album with that UID; without it, the album whose
 /// title equals the entry's (normalized, case-insensitive) or, failing that,
-/// whose slug equals the title's slug. Two candidates, or one album claimed by
-/// two entries, is an error.
+/// whose slug equals the title's slug (not for `state: absent`: a delete needs the
+/// title). Two candidates, or one album claimed by two entries, is an error.
 pub fn match_albums(
     manifest: &Manifest,
     albums: &[ServerAlbum],
@@ -90,7 +90,13 @@ pub fn match_albums(
         // Same slug, same album (as PhotoPrism sees it), except the slug `-` of titles
         // without letters or digits (emoji only), which identifies nothing.
         let slug = crate::manifest::slugify(&wanted);
-        if candidates.is_empty() && slug != crate::photoprism::text::UNKNOWN_SLUG {
+        // An entry that deletes (`state: absent`) takes only an album of its title: after
+        // it deleted "100% Fun", the slug `100-fun` would next find "100 Fun", another album
+        // (the plan warns instead, see [`warnings`]).
+        if candidates.is_empty()
+            && entry.state != AlbumState::Absent
+            && slug != crate::photoprism::text::UNKNOWN_SLUG
+        {
             candidates = by_slug.get(slug.as_str()).cloned().unwrap_or_default();
         }
         let loc = entry.field_locs.get("title").unwrap_or(&entry.loc);
@@ -268,7 +274,46 @@ pub fn warnings(manifest: &Manifest, state: &LibraryState) -> Vec<PlanWarning> {
             }
         }
     }
+    out.extend(absent_slug_warnings(manifest, state));
     out.sort();
+    out
+}
+
+/// Entries with `state: absent` (and no `uid`) whose title no album has while an album with
+/// the same slug exists: that album is left alone, and the plan says so.
+fn absent_slug_warnings(manifest: &Manifest, state: &LibraryState) -> Vec<PlanWarning> {
+    let mut out = Vec::new();
+    for entry in &manifest.albums {
+        let (AlbumState::Absent, None, Some(title)) =
+            (entry.state, entry.uid.as_deref(), entry.title.as_deref())
+        else {
+            continue;
+        };
+        let wanted = crate::manifest::normalize_album_title(title);
+        let lower = wanted.to_lowercase();
+        if state
+            .albums
+            .iter()
+            .any(|album| album.title.to_lowercase() == lower)
+        {
+            continue;
+        }
+        let slug = crate::manifest::slugify(&wanted);
+        if slug == crate::photoprism::text::UNKNOWN_SLUG {
+            continue;
+        }
+        for album in state.albums.iter().filter(|album| album.slug == slug) {
+            out.push(PlanWarning {
+                code: "prysm::plan::absent_slug_only".to_owned(),
+                message: format!(
+                    "album.{} (state: absent): no album is titled \"{}\"; \"{}\" ({}) has the \
+                     same slug and is left alone (add `uid: {}` to the entry to delete it)",
+                    entry.key, wanted, album.title, album.uid, album.uid
+                ),
+                location: Some(entry.field_loc("title").display()),
+            });
+        }
+    }
     out
 }
 

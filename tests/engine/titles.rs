@@ -276,3 +276,45 @@ async fn categories_the_server_spells_differently_converge() {
         env.assert_converged(manifest).await;
     }
 }
+
+/// `state: absent` deletes only an album of its title: after deleting "100% Fun", the next
+/// plan must not take "100 Fun" (same slug `100-fun`, another album) for it. Found by the
+/// plan/apply property with 1,500 cases.
+#[tokio::test]
+async fn an_absent_entry_never_deletes_an_album_that_only_shares_its_slug() {
+    for generation in GENERATIONS {
+        let env = empty(generation).await;
+        let p = env.emulator.seed_photo(photo("Kept", ""));
+        let fun = seed_album(&env, "100% Fun", &[], false);
+        let other = seed_album(&env, "100 Fun", &[&p], false);
+        let text = "version: 1\nalbums:\n  old:\n    title: \"100% Fun\"\n    state: absent\n";
+        let report = env.apply(text).await;
+        assert!(report.is_success(), "{}", report.render());
+        let live: Vec<String> = env
+            .emulator
+            .albums()
+            .into_iter()
+            .filter(|a| !a.deleted)
+            .map(|a| a.uid)
+            .collect();
+        assert!(!live.contains(&fun), "{generation:?}: 100% Fun is deleted");
+        assert!(live.contains(&other), "{generation:?}: 100 Fun stays");
+        // The next plan leaves "100 Fun" alone, and says why.
+        let planned = env.plan(text).await.expect("plan");
+        assert!(
+            planned.plan.is_empty(),
+            "{generation:?}: {:?}",
+            planned.plan
+        );
+        let warning = planned
+            .plan
+            .warnings
+            .iter()
+            .find(|w| w.code == "prysm::plan::absent_slug_only")
+            .expect("a warning names the album left alone");
+        assert!(warning.message.contains(&other), "{}", warning.message);
+        let out = render_text(&planned.plan, &TextOptions::default());
+        assert!(out.contains("100 Fun"), "{out}");
+        assert_eq!(env.emulator.album_members(&other), vec![p.clone()]);
+    }
+}
