@@ -49,13 +49,7 @@ pub fn address(change: &Change) -> String {
             position,
             ..
         } => {
-            let which = if !link.slug.is_empty() {
-                link.slug.clone()
-            } else if let Some(uid) = link_uid {
-                uid.clone()
-            } else {
-                format!("new-{}", position.unwrap_or_default())
-            };
+            let which = link.name(link_uid.as_deref(), *position);
             format!("{}.links.{which}", album_address(album))
         }
     }

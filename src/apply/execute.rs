@@ -572,22 +572,33 @@ async fn create_new_album(
             });
         }
     }
-    let temporary = temporary_album_title(&normalized);
-    let created = client.create_album(&temporary, favorite).await?;
-    if created.outcome == CreateOutcome::OtherAlbum {
+    create_with_temporary_title(client, &normalized, favorite, "creating album").await
+}
+
+/// Creates an album under a temporary title that no album has or `LIKE`-matches (the caller
+/// then sets the real title). `doing` says what for, in errors.
+async fn create_with_temporary_title(
+    client: &Client,
+    normalized: &str,
+    favorite: bool,
+    doing: &str,
+) -> Result<NewAlbum, crate::photoprism::Error> {
+    let temporary = temporary_album_title(normalized);
+    let made = client.create_album(&temporary, favorite).await?;
+    if made.outcome == CreateOutcome::OtherAlbum {
         return Err(crate::photoprism::Error::Unsupported {
-            feature: format!("creating album \"{normalized}\""),
+            feature: format!("{doing} \"{normalized}\""),
             message: format!(
                 "the server answered even the temporary title \"{temporary}\" with another \
-                 album, {} (\"{}\"); prysm changed nothing",
-                created.album.uid, created.album.title
+                 album, {} (\"{}\"); prysm made no album",
+                made.album.uid, made.album.title
             ),
         });
     }
     Ok(NewAlbum {
-        album: created.album,
+        album: made.album,
         // The random part makes the title new: nothing had it before.
-        surely_new: created.outcome == CreateOutcome::Created,
+        surely_new: made.outcome == CreateOutcome::Created,
         temporary_title: true,
     })
 }
@@ -648,23 +659,7 @@ async fn restore_album(
         // empty one): delete it again, leaving it as it was.
         client.delete_album(&created.album.uid).await?;
     }
-    let temporary = temporary_album_title(&normalized);
-    let made = client.create_album(&temporary, favorite).await?;
-    if made.outcome == CreateOutcome::OtherAlbum {
-        return Err(crate::photoprism::Error::Unsupported {
-            feature: format!("bringing back album \"{normalized}\""),
-            message: format!(
-                "the server answered even the temporary title \"{temporary}\" with another \
-                 album, {} (\"{}\")",
-                made.album.uid, made.album.title
-            ),
-        });
-    }
-    Ok(NewAlbum {
-        album: made.album,
-        surely_new: made.outcome == CreateOutcome::Created,
-        temporary_title: true,
-    })
+    create_with_temporary_title(client, &normalized, favorite, "bringing back album").await
 }
 
 /// A title no album has and that matches no other title: the start of `title` (at most 56

@@ -505,6 +505,20 @@ pub struct LinkSettings {
 }
 
 impl LinkSettings {
+    /// How a link is named in addresses and plan lines: its slug, else its UID, else
+    /// `new-N` (its position in the entry's `links`).
+    pub fn name(&self, link_uid: Option<&str>, position: Option<usize>) -> String {
+        if !self.slug.is_empty() {
+            self.slug.clone()
+        } else if let Some(uid) = link_uid {
+            uid.to_owned()
+        } else {
+            format!("new-{}", position.unwrap_or_default())
+        }
+    }
+}
+
+impl LinkSettings {
     /// A short description: `slug "trip", expires 7d, 5 views, password`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -567,13 +581,7 @@ impl Change {
                 fields,
                 ..
             } => {
-                let which = if !link.slug.is_empty() {
-                    link.slug.clone()
-                } else if let Some(uid) = link_uid {
-                    uid.clone()
-                } else {
-                    format!("new-{}", position.unwrap_or_default())
-                };
+                let which = link.name(link_uid.as_deref(), *position);
                 let join = |pick: fn(&FieldChange) -> Option<&Value>| {
                     fields
                         .iter()
