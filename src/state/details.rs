@@ -62,15 +62,11 @@ fn needs(
             (rule.copyright.is_some(), COPYRIGHT),
             (rule.license.is_some(), LICENSE),
             (rule.labels.is_some(), LABELS),
-            // Label changes move keywords (a removal drops the keywords in the label's name; on
-            // 2024 an addition adds its words): the plan shows that side effect, so it needs
-            // the keywords. Additions on 2025+ leave keywords alone.
-            (
-                rule.labels
-                    .as_ref()
-                    .is_some_and(|labels| !labels.remove.is_empty() || !state.batch_edit),
-                KEYWORDS,
-            ),
+            // Label changes move keywords (on 2024 an addition adds its words): the plan shows
+            // that side effect, so it needs the keywords; a whole read gives them anyway. On
+            // 2025+ only removals move keywords: those photos are read in a second pass
+            // ([`keywords_for_label_removals`]), once their labels show a removal is due.
+            (rule.labels.is_some() && !state.batch_edit, KEYWORDS),
         ] {
             if set {
                 mask |= bit;
@@ -79,24 +75,67 @@ fn needs(
         if mask == 0 {
             continue;
         }
-        // `album:` selectors select what the plan leaves in the album.
-        for uid in crate::resolve::album_selections(manifest, state, albums, &rule.selectors) {
+        for uid in rule_photos(manifest, state, albums, rule) {
             *needs.entry(uid).or_default() |= mask;
         }
-        for selector in &rule.selectors {
-            for uid in state.found(&selector.kind).iter() {
-                *needs.entry(*uid).or_default() |= mask;
+    }
+    needs
+}
+
+/// Every photo a rule's `match` may select (its `except` is not taken off: reading a photo
+/// too many costs little), archived ones the plan restores included.
+fn rule_photos(
+    manifest: &Manifest,
+    state: &LibraryState,
+    albums: &BTreeMap<String, Option<String>>,
+    rule: &crate::manifest::PhotoRule,
+) -> Vec<Uid> {
+    // `album:` selectors select what the plan leaves in the album.
+    let mut out = crate::resolve::album_selections(manifest, state, albums, &rule.selectors);
+    for selector in &rule.selectors {
+        out.extend(state.found(&selector.kind).iter());
+        // Archived photos a query or a path pattern finds (those the plan restores).
+        let archived = match &selector.kind {
+            SelectorKind::Query(query) => state.found_archived(query),
+            SelectorKind::Path(pattern) if selector.kind.is_pattern() => {
+                state.found_archived_pattern(pattern)
             }
-            // Archived photos a query or a path pattern finds (those the plan restores).
-            let archived = match &selector.kind {
-                SelectorKind::Query(query) => state.found_archived(query),
-                SelectorKind::Path(pattern) if selector.kind.is_pattern() => {
-                    state.found_archived_pattern(pattern)
-                }
-                _ => &[],
+            _ => &[],
+        };
+        out.extend(archived);
+    }
+    out
+}
+
+/// Photos whose keywords are not read and that hold a label a rule removes: the removal
+/// drops keywords (those inside the label's name), which the plan shows, so their keywords
+/// are read. Only photos whose labels were read and need the removal: reading the keywords
+/// of every photo such a rule matches would cost a read per photo on each plan (keywords
+/// differ from photo to photo, so batch reads of them split down to single photos).
+fn keywords_for_label_removals(
+    manifest: &Manifest,
+    state: &LibraryState,
+    albums: &BTreeMap<String, Option<String>>,
+) -> BTreeMap<Uid, u8> {
+    let mut needs: BTreeMap<Uid, u8> = BTreeMap::new();
+    for rule in &manifest.photos {
+        let Some(labels) = &rule.labels else {
+            continue;
+        };
+        let removed: Vec<String> = labels.remove.iter().map(|name| label_slug(name)).collect();
+        if removed.is_empty() {
+            continue;
+        }
+        for uid in rule_photos(manifest, state, albums, rule) {
+            let Some(details) = state.photo(uid).and_then(|photo| photo.details.as_deref()) else {
+                continue;
             };
-            for uid in archived {
-                *needs.entry(*uid).or_default() |= mask;
+            let due = details.labels.as_ref().is_some_and(|held| {
+                held.iter()
+                    .any(|label| removed.iter().any(|slug| label.is(slug)))
+            });
+            if due && details.keywords.is_none() {
+                needs.insert(uid, KEYWORDS);
             }
         }
     }
@@ -112,11 +151,26 @@ pub(super) async fn read(
     concurrency: usize,
     pages: &Pages,
 ) -> Result<(), Error> {
-    let needs = needs(manifest, state, albums);
+    let managed = managed_label_slugs(manifest);
+    let first = needs(manifest, state, albums);
+    read_needs(client, state, first, &managed, concurrency, pages).await?;
+    let second = keywords_for_label_removals(manifest, state, albums);
+    read_needs(client, state, second, &managed, concurrency, pages).await
+}
+
+/// Reads the detail fields `needs` names of each photo into `state`: in batches where the
+/// server can, else one photo at a time.
+async fn read_needs(
+    client: &Client,
+    state: &mut LibraryState,
+    needs: BTreeMap<Uid, u8>,
+    managed: &BTreeSet<String>,
+    concurrency: usize,
+    pages: &Pages,
+) -> Result<(), Error> {
     if needs.is_empty() {
         return Ok(());
     }
-    let managed = managed_label_slugs(manifest);
     let mut whole: Vec<Uid> = Vec::new();
     let mut groups: BTreeMap<u8, Vec<Uid>> = BTreeMap::new();
     let batch = state.batch_edit;
@@ -130,7 +184,7 @@ pub(super) async fn read(
     }
     let mut found: Vec<(Uid, ServerDetails)> = Vec::new();
     if !groups.is_empty() {
-        match read_batches(client, groups, concurrency, pages, &managed).await {
+        match read_batches(client, groups, concurrency, pages, managed).await {
             Ok((details, rest)) => {
                 found.extend(details);
                 whole.extend(rest);

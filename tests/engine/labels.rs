@@ -166,14 +166,26 @@ photos:
     // Two photos carry `beach` in the example library.
     let new = env(ApiGeneration::V2025).await;
     apply_and_converge(&new, text, ApiGeneration::V2025).await;
-    // One read-only batch edit read the labels and keywords of both photos (their keywords
-    // differ, so each was then read whole: removing `beach` drops the keyword `beach`, which
-    // the plan shows and writes as the server leaves it), one edit per photo changed labels
-    // and keywords, and the convergence plan read the labels again in one: a hidden
-    // classifier label still matches `label:beach` (transcript `real-labels-26.txt`, "search
-    // label after 100").
+    // One read-only batch edit read the labels of both photos; both hold `beach`, whose
+    // removal drops the keyword `beach` (shown in the plan and written as the server leaves
+    // it), so a second read-only batch edit read their keywords (they differ, so each was then
+    // read whole); one edit per photo changed labels and keywords, and the convergence plan
+    // read the labels again in one: a hidden classifier label still matches `label:beach`
+    // (transcript `real-labels-26.txt`, "search label after 100").
     let edits = new.emulator.request_count("POST /api/v1/batch/photos/edit");
-    assert_eq!(edits, 4, "{:?}", new.emulator.request_counts());
+    assert_eq!(edits, 5, "{:?}", new.emulator.request_counts());
+    // Once no removal is due, a plan reads no keywords: one batch read of the labels, no
+    // photo read whole.
+    new.emulator.reset_counts();
+    let planned = new.plan(text).await.expect("plan");
+    assert!(planned.plan.is_empty());
+    assert_eq!(
+        new.emulator.request_count("POST /api/v1/batch/photos/edit"),
+        1,
+        "{:?}",
+        new.emulator.request_counts()
+    );
+    assert_eq!(new.emulator.request_count("GET /api/v1/photos/:uid"), 0);
     assert_eq!(
         new.emulator.request_count("POST /api/v1/photos/:uid/label"),
         0
