@@ -352,6 +352,16 @@ impl Emulator {
             .collect()
     }
 
+    /// Every share link as (album UID, link UID, slug), in creation order.
+    pub fn share_links(&self) -> Vec<(String, String, String)> {
+        self.store()
+            .reach
+            .links
+            .iter()
+            .map(|link| (link.share_uid.clone(), link.uid.clone(), link.slug.clone()))
+            .collect()
+    }
+
     /// Snapshots of all labels (deleted ones included), in creation order.
     pub fn labels(&self) -> Vec<LabelView> {
         self.store()
