@@ -15,8 +15,8 @@
 //! 3. `except:` on the album, `album:` selector with `except:` on the rule, labels added
 //!    (multi-word names with accents and a digit), path patterns of the uploads (and one
 //!    that matches nothing: a plan warning), `cover:` by hash, a share link with slug and
-//!    expiry;
-//! 4. labels removed and added, `cover:` by uid, the link's `max_views` changed;
+//!    expiry, a link without a slug with a password read from a file;
+//! 4. labels removed and added, `cover:` by uid, the first link's `max_views` changed;
 //! 5. a link made outside prysm is deleted by `manage_links: true`.
 
 use std::collections::BTreeSet;
@@ -280,6 +280,11 @@ async fn features(client: &Client, created: &mut Created, trip_uid: &str, upload
     let creme = format!("{prefix} Crème Brûlée 2");
     let zurich = format!("{prefix} Zürich 3");
     let link_slug = format!("{prefix} Über 1");
+    // A second link, without a slug, has a password read from a file.
+    let password = format!("pässwörd {prefix} \"quoted\"");
+    let mut password_file = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut password_file, password.as_bytes()).expect("write");
+    let password_path = password_file.path().display().to_string();
 
     // 3. `except:` on the album keeps p0 and p1; the rule takes the album (by key) minus p0;
     // labels go on p1 and, through the upload-path patterns, on all three.
@@ -299,6 +304,7 @@ albums:
     cover: {{ hash: {hash1} }}
     links:
       - {{ slug: "{link_slug}", expires: 7d }}
+      - {{ expires: 3600, password: {{ file: "{password_path}" }} }}
 photos:
   - match: {{ album: trip }}
     except: {{ uid: {p0} }}
@@ -360,10 +366,28 @@ photos:
     assert_eq!(members, sorted(vec![p0.clone(), p1.clone()]));
     let cover = album_thumb(client, trip_uid).await;
     assert_eq!(cover, (hash1.clone(), "manual".to_owned()), "cover by hash");
+    for shown in [
+        render_text(&planned.plan, &TextOptions::default()),
+        prysm::render::render_json(&planned.plan),
+    ] {
+        assert!(!shown.contains(&password), "the plan shows no password");
+    }
     let links = client.album_links(trip_uid).await.expect("links");
-    assert_eq!(links.len(), 1, "one share link");
-    assert_eq!(links[0].slug, slug(&link_slug));
-    assert_eq!((links[0].expires, links[0].max_views), (7 * 86_400, 0));
+    assert_eq!(links.len(), 2, "two share links");
+    let named = links
+        .iter()
+        .find(|link| link.slug == slug(&link_slug))
+        .expect("the link with the slug");
+    assert_eq!(
+        (named.expires, named.max_views, named.verify_password),
+        (7 * 86_400, 0, false)
+    );
+    let guarded = links
+        .iter()
+        .find(|link| link.uid != named.uid)
+        .expect("the link with a password");
+    assert_eq!((guarded.expires, guarded.verify_password), (3600, true));
+    let kept_links = sorted(links.iter().map(|link| link.uid.clone()).collect());
 
     // 4. Remove one label, keep one; remove the pattern label everywhere; the album now
     // leaves out p0; the cover by uid; the link gets a view limit.
@@ -383,6 +407,7 @@ albums:
     cover: {{ uid: {p2} }}
     links:
       - {{ slug: "{link_slug}", expires: 7d, max_views: 5 }}
+      - {{ expires: 3600, password: {{ file: "{password_path}" }} }}
 photos:
   - match: {{ album: trip }}
     except: {{ uid: {p2} }}
@@ -408,9 +433,16 @@ photos:
         "cover by uid"
     );
     let links = client.album_links(trip_uid).await.expect("links");
-    assert_eq!(links.len(), 1, "the link was updated, not replaced");
-    assert_eq!((links[0].expires, links[0].max_views), (7 * 86_400, 5));
-    let kept_link = links[0].uid.clone();
+    assert_eq!(
+        sorted(links.iter().map(|link| link.uid.clone()).collect()),
+        kept_links,
+        "the links were updated, not replaced"
+    );
+    let named = links
+        .iter()
+        .find(|link| link.slug == slug(&link_slug))
+        .expect("the link with the slug");
+    assert_eq!((named.expires, named.max_views), (7 * 86_400, 5));
 
     // 5. A link made outside prysm goes with `manage_links: true`; the declared one stays.
     let stray = client
@@ -429,11 +461,10 @@ photos:
     let planned = plan_apply_converge(client, created, &fifth).await;
     assert!(!planned.plan.is_empty(), "the stray link is deleted");
     let links = client.album_links(trip_uid).await.expect("links");
-    let left: Vec<&str> = links.iter().map(|link| link.uid.as_str()).collect();
     assert_eq!(
-        left,
-        vec![kept_link.as_str()],
-        "stray {} deleted",
+        sorted(links.iter().map(|link| link.uid.clone()).collect()),
+        kept_links,
+        "stray {} deleted, the declared links kept",
         stray.uid
     );
 }
