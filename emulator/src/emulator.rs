@@ -20,7 +20,7 @@ use crate::options::{ApiGeneration, EmulatorOptions};
 use crate::render::ts;
 use crate::seed::{AlbumSeed, PhotoSeed, SeedError, SeedFile, SeedReport, parse_seed_time};
 use crate::store::Store;
-use crate::views::{AlbumView, DetailsView, PhotoView};
+use crate::views::{AlbumView, DetailsView, LabelView, PhotoView};
 
 struct Inner {
     shared: Arc<Shared>,
@@ -349,6 +349,30 @@ impl Emulator {
             .albums
             .values()
             .filter_map(|a| Self::album_view(&store, &a.uid))
+            .collect()
+    }
+
+    /// Every share link as (album UID, link UID, slug), in creation order.
+    pub fn share_links(&self) -> Vec<(String, String, String)> {
+        self.store()
+            .reach
+            .links
+            .iter()
+            .map(|link| (link.share_uid.clone(), link.uid.clone(), link.slug.clone()))
+            .collect()
+    }
+
+    /// Snapshots of all labels (deleted ones included), in creation order.
+    pub fn labels(&self) -> Vec<LabelView> {
+        self.store()
+            .labels
+            .values()
+            .map(|label| LabelView {
+                uid: label.uid.clone(),
+                slug: label.slug.clone(),
+                name: label.name.clone(),
+                deleted: label.deleted_at.is_some(),
+            })
             .collect()
     }
 

@@ -29,4 +29,4 @@ pub use emulator::Emulator;
 pub use faults::RandomFaults;
 pub use options::{ApiGeneration, EmulatorOptions};
 pub use seed::{AlbumSeed, PhotoSeed, SeedError, SeedReport};
-pub use views::{AlbumView, DetailsView, PhotoView};
+pub use views::{AlbumView, DetailsView, LabelView, PhotoView};

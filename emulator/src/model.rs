@@ -84,6 +84,8 @@ pub(crate) struct Label {
     pub slug: String,
     pub name: String,
     pub created_at: OffsetDateTime,
+    /// Set by `POST /api/v1/batch/labels/delete` (`entity.Label.Delete` soft-deletes).
+    pub deleted_at: Option<OffsetDateTime>,
 }
 
 /// A camera model.

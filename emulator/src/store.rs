@@ -217,13 +217,20 @@ impl Store {
     }
 
     /// Finds or creates a label by name; returns its ID.
+    /// A deleted label found again is restored (photoprism-api.md §3.11: the label is found
+    /// by slug, "un-deleting it if needed").
     pub fn ensure_label(&mut self, name: &str) -> u64 {
-        if let Some(id) = self.label_names.get(name) {
-            return *id;
-        }
         let slug = text::slugify(name);
-        if let Some(id) = self.label_slugs.get(&slug).copied() {
+        let found = self
+            .label_names
+            .get(name)
+            .or_else(|| self.label_slugs.get(&slug))
+            .copied();
+        if let Some(id) = found {
             self.label_names.insert(name.to_owned(), id);
+            if let Some(label) = self.labels.get_mut(&id) {
+                label.deleted_at = None;
+            }
             return id;
         }
         let id = self.next_label_id;
@@ -236,6 +243,7 @@ impl Store {
                 slug: slug.clone(),
                 name: text::title_case(name.trim()),
                 created_at: now(),
+                deleted_at: None,
             },
         );
         self.label_slugs.insert(slug, id);

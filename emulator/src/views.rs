@@ -148,3 +148,16 @@ pub struct PhotoView {
     /// When the photo was last edited through the API, RFC 3339.
     pub edited_at: Option<String>,
 }
+
+/// A snapshot of a label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelView {
+    /// Label UID (`l…`).
+    pub uid: String,
+    /// Slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Whether the label is deleted (`POST /api/v1/batch/labels/delete`).
+    pub deleted: bool,
+}

@@ -75,7 +75,31 @@ impl Client {
         self.note_text_field(photo.text_field());
         Ok(photo)
     }
+
+    /// `POST /batch/labels/delete {"labels": [uid, ...]}`: deletes labels by UID, in chunks of
+    /// [`LABEL_DELETE_CHUNK`]. PhotoPrism (`api/batch_labels.go`, `entity.Label.Delete`)
+    /// unlinks each label from every photo and soft-deletes it (adding a label of that name
+    /// later brings it back); unknown UIDs are ignored. Nothing is sent for an empty list.
+    pub async fn delete_labels(&self, uids: &[String]) -> Result<(), Error> {
+        if let Some(blank) = uids.iter().find(|uid| uid.trim().is_empty()) {
+            return Err(Error::invalid_input(format!(
+                "`{blank}` is not a label UID (an empty UID would select nothing)"
+            )));
+        }
+        for chunk in uids.chunks(LABEL_DELETE_CHUNK) {
+            // Safe to repeat: deleting a deleted label changes nothing (unknown UIDs are ignored).
+            let request = Request::post("batch/labels/delete")
+                .idempotent()
+                .json(json!({"labels": chunk}));
+            self.send(request).await?;
+        }
+        Ok(())
+    }
 }
+
+/// How many label UIDs one `POST /batch/labels/delete` carries (the same size as other batch
+/// selections, well below the 1 MiB body cap of 2025+ servers).
+pub const LABEL_DELETE_CHUNK: usize = 500;
 
 fn check_uncertainty(uncertainty: i64) -> Result<(), Error> {
     if (0..=100).contains(&uncertainty) {

@@ -50,7 +50,7 @@ pub use client::Client;
 pub use download::Downloaded;
 pub use error::Error;
 pub use jobs::{ImportOptions, IndexOptions};
-pub use labels::HIDDEN_UNCERTAINTY;
+pub use labels::{HIDDEN_UNCERTAINTY, LABEL_DELETE_CHUNK};
 pub use models::{
     Album, AlbumPhotosResponse, AlbumResult, AppPassword, BatchEditResponse, Label, Message, Photo,
     PhotoDetails, PhotoFile, PhotoLabel, PhotoResult, Session, SessionConfig, ShareLink, Subject,

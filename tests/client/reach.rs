@@ -489,6 +489,86 @@ async fn downloads_and_primary(generation: ApiGeneration) {
     h.cleanup().await;
 }
 
+/// `POST /batch/labels/delete`: the labels go from every photo (also a second photo's link
+/// and a label with accents and a digit), a label the request does not name stays, an unknown
+/// UID is ignored, a repeat is fine, and adding the name again brings the label back.
+/// The link of the label called `name` (PhotoPrism title-cases names, so case is ignored).
+fn link_named<'a>(photo: &'a Photo, name: &str) -> Option<&'a prysm::photoprism::PhotoLabel> {
+    photo.labels.iter().find(|l| {
+        l.label
+            .as_ref()
+            .is_some_and(|label| label.name.to_lowercase() == name.to_lowercase())
+    })
+}
+
+async fn delete_labels(generation: ApiGeneration) {
+    let h = Harness::emulated(generation).await;
+    let photos = uploaded(&h, 2).await;
+    let (first, second) = (&photos[0].uid, &photos[1].uid);
+    let doomed = format!("{} Café Nº 7", h.prefix);
+    let kept = format!("{} Kept", h.prefix);
+    h.client.add_photo_label(first, &doomed).await.unwrap();
+    h.client.add_photo_label(first, &kept).await.unwrap();
+    let photo = h.client.add_photo_label(second, &doomed).await.unwrap();
+    let link = link_named(&photo, &doomed).expect("linked");
+    let uid = link.label.as_ref().map(|l| l.uid.clone()).expect("label");
+    let label_id = link.label_id;
+
+    h.client
+        .delete_labels(&[uid.clone(), "lzzzzzzzzzzzzzzz".to_owned()])
+        .await
+        .expect("delete labels");
+    for photo_uid in [first, second] {
+        let photo = h.client.photo(photo_uid).await.unwrap();
+        assert!(link_named(&photo, &doomed).is_none(), "{:?}", photo.labels);
+    }
+    let photo = h.client.photo(first).await.unwrap();
+    assert!(link_named(&photo, &kept).is_some(), "{:?}", photo.labels);
+    let views = h.emulator.as_ref().unwrap().labels();
+    let view = views.iter().find(|l| l.uid == uid).expect("label kept");
+    assert!(view.deleted, "{view:?}");
+    assert!(
+        views
+            .iter()
+            .any(|l| l.name.eq_ignore_ascii_case(&kept) && !l.deleted)
+    );
+    // Safe to repeat: deleted and unknown labels are ignored.
+    h.client
+        .delete_labels(std::slice::from_ref(&uid))
+        .await
+        .unwrap();
+    // Nothing is sent for an empty list; a blank UID is refused before sending.
+    h.client.delete_labels(&[]).await.unwrap();
+    let blank = h.client.delete_labels(&[" ".to_owned()]).await;
+    assert!(
+        matches!(blank, Err(Error::InvalidInput { .. })),
+        "{blank:?}"
+    );
+    // An empty selection sent anyway is 400 "No labels selected".
+    let body = serde_json::json!({"labels": []});
+    let empty = h
+        .client
+        .request(Method::POST, "batch/labels/delete", &[], Some(&body))
+        .await;
+    assert_eq!(
+        empty.as_ref().err().and_then(Error::status),
+        Some(400),
+        "{empty:?}"
+    );
+
+    // Adding the name again restores the label (same UID, same numeric id).
+    let photo = h.client.add_photo_label(first, &doomed).await.unwrap();
+    let link = link_named(&photo, &doomed).expect("linked again");
+    assert_eq!(link.label_id, label_id);
+    assert_eq!(
+        link.label.as_ref().map(|l| l.uid.as_str()),
+        Some(uid.as_str())
+    );
+    let views = h.emulator.as_ref().unwrap().labels();
+    assert!(views.iter().any(|l| l.uid == uid && !l.deleted));
+    h.cleanup().await;
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod v2024 { $( #[tokio::test] async fn $name() { super::$name(prysm_emulator::ApiGeneration::V2024).await } )* }
@@ -496,4 +576,4 @@ macro_rules! both {
     };
 }
 
-both!(labels, cover, links, downloads_and_primary);
+both!(labels, cover, links, downloads_and_primary, delete_labels);

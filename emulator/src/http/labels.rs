@@ -225,3 +225,41 @@ pub(crate) async fn remove(
     drop_label_words(&mut store, &uid, label_id);
     Ok(respond::ok(&entity(&store, &uid, PhotoShape::Full)))
 }
+
+/// `POST /api/v1/batch/labels/delete` with `{"labels":[uid…]}` (PhotoPrism's
+/// `api.BatchLabelsDelete` and `entity.Label.Delete`; photoprism-api.md §3.11): each label
+/// found by UID is unlinked from every photo and soft-deleted; unknown UIDs are ignored; an
+/// empty list is 400 "No labels selected". Keywords are left as they are (the delete only
+/// removes `photos_labels` rows).
+pub(crate) async fn delete_many(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let generation = shared.generation;
+    let mut store = shared.store.lock();
+    let session = super::auth::session(&store, generation, &headers)?;
+    super::auth::require_scope(generation, &session, "labels", true)?;
+    let obj = respond::parse_object(generation, &body)?;
+    let uids =
+        respond::get_str_list(&obj, "labels").map_err(|_| respond::form_error(generation))?;
+    if uids.is_empty() {
+        return Err(respond::error(generation, 400, msg::NO_LABELS));
+    }
+    let now = store.now();
+    let ids: Vec<u64> = store
+        .labels
+        .values()
+        .filter(|label| label.deleted_at.is_none() && uids.contains(&label.uid))
+        .map(|label| label.id)
+        .collect();
+    for id in &ids {
+        if let Some(label) = store.labels.get_mut(id) {
+            label.deleted_at = Some(now);
+        }
+    }
+    for photo in store.photos.values_mut() {
+        photo.labels.retain(|link| !ids.contains(&link.label_id));
+    }
+    Ok(respond::message(generation, "Labels deleted"))
+}

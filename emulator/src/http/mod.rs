@@ -307,6 +307,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(albums::add_photos).delete(albums::remove_photos),
         )
         .route("/api/v1/batch/albums/delete", post(batch::delete_albums))
+        .route("/api/v1/batch/labels/delete", post(labels::delete_many))
         .route("/api/v1/photos", get(photos::search))
         .route("/api/v1/photos/{uid}", get(photos::get).put(photos::update))
         .route(

@@ -17,6 +17,7 @@ pub(crate) mod msg {
     pub const ENTITY_NOT_FOUND: &str = "Entity not found";
     pub const NO_ITEMS: &str = "No items selected";
     pub const NO_ALBUMS: &str = "No albums selected";
+    pub const NO_LABELS: &str = "No labels selected";
     pub const SAVED: &str = "Changes successfully saved";
     pub const WRONG: &str = "Something went wrong, try again";
     pub const TOO_LARGE: &str = "Request too large";
