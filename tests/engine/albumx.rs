@@ -865,3 +865,50 @@ fn the_link_delete_budget_is_checked_and_defaults_to_zero() {
     let defaults = prysm::budget::Budgets::of(&prysm::manifest::Settings::default());
     assert_eq!(defaults.max_link_deletes, 0);
 }
+
+#[tokio::test]
+async fn links_without_a_slug_are_matched_by_their_settings_first() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        // Two links without a slug made in one second: PhotoPrism stamps `CreatedAt` to the
+        // second and link UIDs are random within it, so nothing orders them.
+        let create = |expires: i64| {
+            let options = ShareLinkOptions {
+                expires,
+                max_views: 7,
+                ..ShareLinkOptions::default()
+            };
+            let client = &env.client;
+            async move {
+                client
+                    .create_album_link(BERLIN, &options)
+                    .await
+                    .expect("link")
+            }
+        };
+        let (a, b) = loop {
+            let a = create(0).await;
+            let b = create(3_600).await;
+            if a.created_at == b.created_at {
+                break (a, b);
+            }
+            for link in [a, b] {
+                env.client
+                    .delete_album_link(BERLIN, &link.uid)
+                    .await
+                    .expect("delete");
+            }
+        };
+        // Declared in the order opposite to their UIDs: matched by position (created at,
+        // then UID), each would take the other's settings, and the next plan would swap
+        // them back.
+        let (first, second) = if a.uid < b.uid { (b, a) } else { (a, b) };
+        let manifest = format!(
+            "version: 1\nalbums:\n  berlin:\n    uid: {BERLIN}\n    title: Berlin 2023\n    \
+             manage_links: true\n    links:\n      - {{ expires: {}, max_views: 7 }}\n      \
+             - {{ expires: {}, max_views: 7 }}\n",
+            first.expires, second.expires
+        );
+        env.assert_converged(&manifest).await;
+    }
+}
