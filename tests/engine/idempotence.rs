@@ -250,7 +250,7 @@ const LINK_PASSWORD: &str = "prop-pässwort \"1\" %_";
 fn password_file() -> &'static str {
     static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     PATH.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!(
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "prysm-idempotence-link-password-{}",
             std::process::id()
         ));
