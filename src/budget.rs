@@ -13,11 +13,17 @@
 //! - `max_archive` (default 10): photos archived by the plan.
 //! - `allow_empty_query` (default false): a `query` that matches nothing in an
 //!   `exact` album whose photos the plan removes is taken for a typo.
+//! - `max_link_deletes` (default 0): share links deleted by `manage_links: true`.
+//!   Deleting a link cuts off everyone who has it and cannot be undone (a new
+//!   link gets a new token), so by default every such delete needs
+//!   `--allow-destroy`: `manage_links` says which links may exist, this budget
+//!   says how many an unattended apply may delete. Links that go with a deleted
+//!   album are counted by `max_destroy`, not here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::manifest::{AlbumState, Manifest, Membership, SelectorKind, Settings};
-use crate::plan::{Budget, BudgetUse, Change, Plan, PlanProblem};
+use crate::plan::{Budget, BudgetUse, Change, LinkOp, Plan, PlanProblem};
 use crate::resolve::Resolution;
 use crate::state::LibraryState;
 
@@ -27,6 +33,9 @@ pub const DEFAULT_MAX_REMOVE_PERCENT: u32 = 30;
 pub const DEFAULT_MAX_REMOVE_PHOTOS: u32 = 10;
 /// Default of `settings.max_archive`.
 pub const DEFAULT_MAX_ARCHIVE: u32 = 10;
+/// Default of `settings.max_link_deletes`: no share link is deleted without
+/// `--allow-destroy` unless the manifest raises it.
+pub const DEFAULT_MAX_LINK_DELETES: u32 = 0;
 
 /// The budgets in force: the manifest's settings, or the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +50,8 @@ pub struct Budgets {
     pub max_archive: u32,
     /// Whether a query that matches nothing may empty an `exact` album.
     pub allow_empty_query: bool,
+    /// Share links a plan may delete.
+    pub max_link_deletes: u32,
 }
 
 impl Budgets {
@@ -57,6 +68,9 @@ impl Budgets {
                 .unwrap_or(DEFAULT_MAX_REMOVE_PHOTOS),
             max_archive: settings.max_archive.unwrap_or(DEFAULT_MAX_ARCHIVE),
             allow_empty_query: settings.allow_empty_query.unwrap_or(false),
+            max_link_deletes: settings
+                .max_link_deletes
+                .unwrap_or(DEFAULT_MAX_LINK_DELETES),
         }
     }
 
@@ -97,7 +111,7 @@ pub fn check(
 }
 
 /// Every budget the plan uses, in a fixed order: album deletes, archives,
-/// removals per album, empty queries per album.
+/// share link deletes, removals per album, empty queries per album.
 pub fn assess(
     plan: &Plan,
     manifest: &Manifest,
@@ -142,6 +156,21 @@ pub fn assess(
             floor: None,
             query: None,
             exceeded: archives > limit,
+        });
+    }
+    let link_deletes = link_deletes(plan).count();
+    if link_deletes > 0 {
+        let limit = budgets.max_link_deletes as usize;
+        uses.push(BudgetUse {
+            budget: Budget::MaxLinkDeletes,
+            address: None,
+            used: link_deletes,
+            limit: Some(limit),
+            of: None,
+            percent: None,
+            floor: None,
+            query: None,
+            exceeded: link_deletes > limit,
         });
     }
     let mut removals: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -210,6 +239,21 @@ pub fn assess(
     uses
 }
 
+/// The share link deletes of a plan: `(album key, slug)`.
+fn link_deletes(plan: &Plan) -> impl Iterator<Item = (Option<&str>, &str)> {
+    plan.actions
+        .iter()
+        .filter_map(|action| match &action.change {
+            Change::ShareLink {
+                album,
+                op: LinkOp::Delete,
+                link,
+                ..
+            } => Some((album.key.as_deref(), link.slug.as_str())),
+            _ => None,
+        })
+}
+
 /// The problem that refuses a plan over one budget, pointing at the manifest.
 fn refusal(
     budget_use: &BudgetUse,
@@ -266,6 +310,56 @@ fn refusal(
                 "archiving takes photos out of every album; check what the rule's `match` selects \
                  (`prysm plan --verbose` lists them). If it is intended, pass `--allow-destroy` \
                  or raise `settings.max_archive`",
+            ))
+        }
+        Budget::MaxLinkDeletes => {
+            let mut problem = PlanProblem::new(
+                "prysm::plan::max_link_deletes",
+                format!(
+                    "the plan would delete {} share link{}, more than max_link_deletes = {}; \
+                     everyone who has a deleted link loses access",
+                    budget_use.used,
+                    plural(budget_use.used),
+                    budgets.max_link_deletes
+                ),
+            );
+            let mut per_album: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for (key, slug) in link_deletes(plan) {
+                if let Some(key) = key {
+                    per_album.entry(key).or_default().push(slug);
+                }
+            }
+            for entry in &manifest.albums {
+                let Some(slugs) = per_album.get(entry.key.as_str()) else {
+                    continue;
+                };
+                let names: Vec<String> = slugs
+                    .iter()
+                    .map(|slug| {
+                        if slug.is_empty() {
+                            "one without a slug".to_string()
+                        } else {
+                            format!("{slug:?}")
+                        }
+                    })
+                    .collect();
+                problem = problem.at(
+                    entry.field_loc("manage_links"),
+                    format!(
+                        "deletes {} undeclared share link{}: {}",
+                        slugs.len(),
+                        plural(slugs.len()),
+                        names.join(", ")
+                    ),
+                );
+            }
+            if let Some(loc) = setting_loc("max_link_deletes") {
+                problem = problem.at(loc, "the budget");
+            }
+            Some(problem.help(
+                "declare the links to keep under the album's `links` (a slug you changed is a \
+                 new link: the old one is deleted), or remove `manage_links: true`. If the \
+                 deletes are intended, pass `--allow-destroy` or raise `settings.max_link_deletes` (default 0)",
             ))
         }
         Budget::MaxRemove => {
@@ -354,6 +448,14 @@ pub fn describe(budget_use: &BudgetUse) -> (String, String) {
             "photos archived".to_string(),
             format!(
                 "{} of {} (settings.max_archive){over}",
+                budget_use.used,
+                budget_use.limit.unwrap_or_default()
+            ),
+        ),
+        Budget::MaxLinkDeletes => (
+            "share links deleted".to_string(),
+            format!(
+                "{} of {} (settings.max_link_deletes){over}",
                 budget_use.used,
                 budget_use.limit.unwrap_or_default()
             ),

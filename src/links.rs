@@ -2,9 +2,9 @@
 //!
 //! A declared link with a `slug` is the album's link with that slug (PhotoPrism stores the
 //! slug of what is sent, so both sides are compared as slugs). Declared links without a
-//! slug are matched, in the order they are declared, to the album's links without a slug in
-//! the order the server created them; so a second plan finds the links the first apply
-//! created. Unmatched declared links are created; unmatched server links are deleted only
+//! slug are matched to the album's links without a slug: first to one that already has the
+//! declared settings, then, in the order they are declared, to the rest in the order the
+//! server created them; so a second plan finds the links the first apply created. Unmatched declared links are created; unmatched server links are deleted only
 //! with `manage_links: true`. A link's token (what its URL is made of) is a secret: it is
 //! never read into the state, a plan, a journal or a log.
 //!
@@ -85,20 +85,42 @@ pub(crate) fn link_changes(
 }
 
 /// For each declared link, the index of the server link it is (`None`: to be created).
+///
+/// A declared link is one of the album's links of its slug. Among those, one whose settings
+/// are already the declared ones is taken first (same expiry, view limit and password or
+/// none), then one that needs no update (it has a password the entry does not declare), and
+/// only then the first left in the order the server created them. Links without a slug are
+/// told apart by nothing else: PhotoPrism stamps `CreatedAt` to the second, so links created
+/// in one second (one apply) have no order, and matching them by position alone would swap
+/// their settings on the next plan.
 fn match_links(declared: &[LinkSpec], existing: &[ServerLink]) -> Vec<Option<usize>> {
     let mut taken = vec![false; existing.len()];
-    declared
+    let mut matched: Vec<Option<usize>> = vec![None; declared.len()];
+    let wanted: Vec<(String, LinkSettings)> = declared
         .iter()
-        .map(|spec| {
-            let slug = spec.server_slug();
-            let at = existing
-                .iter()
-                .enumerate()
-                .position(|(at, link)| !taken[at] && link.slug == slug)?;
-            taken[at] = true;
-            Some(at)
-        })
-        .collect()
+        .map(|spec| (spec.server_slug(), settings(spec)))
+        .collect();
+    // Pass 0: the same settings; pass 1: no update needed; pass 2: any link of the slug.
+    let fits = |pass: u8, want: &LinkSettings, link: &ServerLink| match pass {
+        0 => differences(want, link).is_empty() && link.verify_password == want.password.is_some(),
+        1 => differences(want, link).is_empty(),
+        _ => true,
+    };
+    for pass in 0..3 {
+        for (at, (slug, want)) in wanted.iter().enumerate() {
+            if matched[at].is_some() {
+                continue;
+            }
+            let found = existing.iter().enumerate().position(|(index, link)| {
+                !taken[index] && &link.slug == slug && fits(pass, want, link)
+            });
+            if let Some(index) = found {
+                taken[index] = true;
+                matched[at] = Some(index);
+            }
+        }
+    }
+    matched
 }
 
 /// A declared link's settings.

@@ -298,7 +298,7 @@ pub struct PlanArgs {
     #[arg(long = "target", value_name = "ADDR")]
     pub targets: Vec<String>,
     /// Pass the destructive-change budgets (`settings.max_destroy`, `max_remove_percent`,
-    /// `max_remove_photos`, `max_archive`, `allow_empty_query`).
+    /// `max_remove_photos`, `max_archive`, `max_link_deletes`, `allow_empty_query`).
     #[arg(long)]
     pub allow_destroy: bool,
     /// List every photo instead of summarising long lists.

@@ -22,6 +22,7 @@ const SETTINGS_FIELDS: &[&str] = &[
     "max_remove_percent",
     "max_remove_photos",
     "max_archive",
+    "max_link_deletes",
     "allow_empty_query",
 ];
 const ALBUM_FIELDS: &[&str] = &[
@@ -81,8 +82,8 @@ pub(crate) struct FileManifest {
     pub prune: Option<(bool, Loc)>,
     /// `settings.max_destroy` and where it is.
     pub max_destroy: Option<(u32, Loc)>,
-    /// The budget settings (`max_remove_percent`, `max_remove_photos`, `max_archive`) and
-    /// where they are.
+    /// The budget settings (`max_remove_percent`, `max_remove_photos`, `max_archive`,
+    /// `max_link_deletes`) and where they are.
     pub budgets: Vec<(&'static str, u32, Loc)>,
     /// `settings.allow_empty_query` and where it is.
     pub allow_empty_query: Option<(bool, Loc)>,
@@ -355,6 +356,11 @@ impl<'a> Ctx<'a> {
                 "max_archive",
                 u32::MAX,
                 "how many photos one plan may archive (default 10)",
+            ),
+            (
+                "max_link_deletes",
+                u32::MAX,
+                "how many share links one plan may delete (default 0)",
             ),
         ] {
             let Some(f) = fields.get(name) else {

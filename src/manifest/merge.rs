@@ -77,6 +77,7 @@ pub(crate) fn merge(
         max_remove_percent: budget("max_remove_percent"),
         max_remove_photos: budget("max_remove_photos"),
         max_archive: budget("max_archive"),
+        max_link_deletes: budget("max_link_deletes"),
         allow_empty_query: allow_empty_query.as_ref().map(|(v, _)| *v),
         prune_loc: prune.map(|(_, l)| l),
         max_destroy_loc: max_destroy.map(|(_, l)| l),

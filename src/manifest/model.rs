@@ -87,6 +87,13 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("default" = false))]
     pub allow_empty_query: Option<bool>,
+    /// Budget for share links deleted by `manage_links: true`: a plan that deletes more share
+    /// links than this is refused unless `--allow-destroy` is given. Default 0: deleting a
+    /// link cuts off everyone who has it, so an unattended apply deletes none unless this is
+    /// raised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = 0))]
+    pub max_link_deletes: Option<u32>,
     /// Where `prune` was set, if it was.
     #[serde(skip)]
     #[schemars(skip)]
@@ -96,7 +103,7 @@ pub struct Settings {
     #[schemars(skip)]
     pub max_destroy_loc: Option<Loc>,
     /// Where the budget settings (`max_remove_percent`, `max_remove_photos`, `max_archive`,
-    /// `allow_empty_query`) were set, by name.
+    /// `max_link_deletes`, `allow_empty_query`) were set, by name.
     #[serde(skip)]
     #[schemars(skip)]
     pub budget_locs: BTreeMap<String, Loc>,

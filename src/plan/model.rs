@@ -95,6 +95,9 @@ pub enum Budget {
     /// A `query` that matches nothing in an `exact` album whose photos the plan
     /// removes (`settings.allow_empty_query`).
     EmptyQuery,
+    /// Share links deleted by the plan (`manage_links: true`; `settings.max_link_deletes`,
+    /// default 0).
+    MaxLinkDeletes,
 }
 
 impl Budget {
@@ -105,6 +108,7 @@ impl Budget {
             Budget::MaxArchive => "max_archive",
             Budget::MaxRemove => "max_remove_percent / max_remove_photos",
             Budget::EmptyQuery => "allow_empty_query",
+            Budget::MaxLinkDeletes => "max_link_deletes",
         }
     }
 }
@@ -117,8 +121,8 @@ pub struct BudgetUse {
     /// The membership address (`album.KEY.photos`) for per-album budgets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// How much the plan uses: albums deleted, photos archived, or photos removed
-    /// from the album.
+    /// How much the plan uses: albums deleted, photos archived, photos removed
+    /// from the album, or share links deleted.
     pub used: usize,
     /// The most the plan may use without `--allow-destroy`; `None` when unlimited.
     pub limit: Option<usize>,

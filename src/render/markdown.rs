@@ -333,6 +333,7 @@ fn budgets(out: &mut String, plan: &Plan) {
         let what = match budget_use.budget {
             Budget::MaxDestroy => "album deletes".to_string(),
             Budget::MaxArchive => "photos archived".to_string(),
+            Budget::MaxLinkDeletes => "share links deleted".to_string(),
             Budget::MaxRemove => format!(
                 "photos removed from {}",
                 address.clone().unwrap_or_default()

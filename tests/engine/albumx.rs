@@ -4,7 +4,7 @@
 use insta::assert_snapshot;
 use prysm::apply::{ApplyOptions, Silent, apply};
 use prysm::photoprism::{AlbumQuery, AlbumResult, ShareLinkOptions};
-use prysm::plan::{Change, LinkOp};
+use prysm::plan::{Budget, BudgetUse, Change, LinkOp, Plan};
 use prysm::planner::PlanOptions;
 use prysm::render::{TextOptions, render_text};
 use prysm_emulator::{ApiGeneration, PhotoSeed};
@@ -286,6 +286,13 @@ fn link_syntax_is_checked() {
     assert_eq!(links[1].expires, Some(3600));
 }
 
+/// The plan's use of the share link delete budget, if any.
+fn link_budget(plan: &Plan) -> Option<&BudgetUse> {
+    plan.budgets
+        .iter()
+        .find(|budget_use| budget_use.budget == Budget::MaxLinkDeletes)
+}
+
 fn links_manifest(expires: &str, manage: bool) -> String {
     format!(
         r#"
@@ -393,9 +400,49 @@ async fn links_are_created_updated_deleted_and_converge() {
         );
         env.assert_converged(&manifest).await;
 
-        // manage_links: the undeclared link goes.
+        // manage_links: the undeclared link would go, but deleting a link cuts off everyone
+        // who has it: by default (max_link_deletes 0) the plan is refused.
         let manifest = links_manifest("12h", true);
+        let refused = env.plan_text(&manifest).await;
+        assert!(
+            refused.contains("prysm::plan::max_link_deletes"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("manage_links: true") && refused.contains("\"friends\""),
+            "points at the manage_links line and names the link: {refused}"
+        );
+        if generation == ApiGeneration::V2025 {
+            assert_snapshot!("link_deletes_refused", refused);
+        }
+        // --allow-destroy passes it, and the plan shows the budget as passed.
+        let planned = env
+            .plan_with(
+                &manifest,
+                PlanOptions {
+                    allow_destroy: true,
+                    ..PlanOptions::default()
+                },
+            )
+            .await
+            .expect("allowed by --allow-destroy");
+        let used = link_budget(&planned.plan).expect("budget shown");
+        assert_eq!((used.used, used.limit, used.exceeded), (1, Some(0), true));
+        assert!(
+            text_of(&env, &planned.plan).contains(
+                "share links deleted 1 of 0 (settings.max_link_deletes): over budget, passed by --allow-destroy"
+            ),
+            "{}",
+            text_of(&env, &planned.plan)
+        );
+        // A raised budget lets an unattended apply delete it.
+        let manifest = manifest.replace(
+            "version: 1\n",
+            "version: 1\nsettings:\n  max_link_deletes: 1\n",
+        );
         let planned = env.plan(&manifest).await.expect("plan");
+        let used = link_budget(&planned.plan).expect("budget shown");
+        assert_eq!((used.used, used.limit, used.exceeded), (1, Some(1), false));
         let [action] = planned.plan.actions.as_slice() else {
             panic!("one delete: {}", text_of(&env, &planned.plan));
         };
@@ -627,6 +674,8 @@ async fn covers_and_links_render_in_markdown_html_and_json() {
         .expect("link");
     let manifest = r#"
 version: 1
+settings:
+  max_link_deletes: 1
 albums:
   berlin:
     uid: as6s6c045hu43jsi
@@ -672,4 +721,194 @@ albums:
         .map(|a| a["kind"].as_str().expect("kind"))
         .collect();
     assert!(kinds.contains(&"set_album_cover") && kinds.contains(&"share_link"));
+    assert_eq!(value["budgets"][0]["budget"], "max_link_deletes");
+    assert_eq!(value["budgets"][0]["used"], 1);
+    assert_eq!(value["budgets"][0]["limit"], 1);
+    assert!(
+        markdown.contains("| share links deleted | 1 | 1 | `max_link_deletes` | ✅ within |"),
+        "{markdown}"
+    );
+}
+
+/// Two albums whose links are managed, each with links the manifest does not declare.
+fn two_managed_albums(lisbon: &str, settings: &str) -> String {
+    format!(
+        r#"
+version: 1
+{settings}albums:
+  berlin:
+    uid: as6s6c045hu43jsi
+    title: Berlin 2023
+    manage_links: true
+    links: [ {{ slug: "Café 100%_off" }} ]
+  lisbon:
+    uid: {lisbon}
+    title: "Lisboa ☀️ \"Verão\""
+    manage_links: true
+    links: []
+"#
+    )
+}
+
+#[tokio::test]
+async fn link_deletes_are_counted_per_plan_across_albums() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        let lisbon = env
+            .client
+            .create_album("Lisboa ☀️ \"Verão\"", false)
+            .await
+            .expect("album")
+            .album
+            .uid;
+        for (album, slug) in [
+            (BERLIN, "alte-freunde"),
+            (lisbon.as_str(), "東京"),
+            (lisbon.as_str(), ""),
+        ] {
+            env.client
+                .create_album_link(
+                    album,
+                    &ShareLinkOptions {
+                        slug: (!slug.is_empty()).then(|| slug.to_string()),
+                        ..ShareLinkOptions::default()
+                    },
+                )
+                .await
+                .expect("link");
+        }
+        // Three deletes in two albums, one budget for the plan: 2 is not enough.
+        let manifest = two_managed_albums(&lisbon, "settings:\n  max_link_deletes: 2\n");
+        let refused = env.plan_text(&manifest).await;
+        assert!(
+            refused.contains("the plan would delete 3 share links, more than max_link_deletes = 2"),
+            "{refused}"
+        );
+        assert_eq!(
+            refused.matches("deletes 1 undeclared share link").count()
+                + refused.matches("deletes 2 undeclared share links").count(),
+            2,
+            "both manage_links lines are pointed at: {refused}"
+        );
+        assert!(refused.contains("max_link_deletes: 2"), "{refused}");
+        // Exactly the budget passes; the declared link is created, not counted.
+        let manifest = two_managed_albums(&lisbon, "settings:\n  max_link_deletes: 3\n");
+        let planned = env.plan(&manifest).await.expect("within budget");
+        let used = link_budget(&planned.plan).expect("budget shown");
+        assert_eq!((used.used, used.limit, used.exceeded), (3, Some(3), false));
+        let report = env.apply(&manifest).await;
+        assert!(report.is_success(), "{}", report.render());
+        assert!(
+            env.client
+                .album_links(&lisbon)
+                .await
+                .expect("links")
+                .is_empty()
+        );
+        let berlin = env.client.album_links(BERLIN).await.expect("links");
+        assert_eq!(berlin.len(), 1);
+        assert_eq!(berlin[0].slug, "cafe-100-_off");
+        env.assert_converged(&manifest).await;
+        // Nothing left to delete: no budget is used, and the default allows the plan.
+        let planned = env
+            .plan(&two_managed_albums(&lisbon, ""))
+            .await
+            .expect("plan");
+        assert!(link_budget(&planned.plan).is_none());
+    }
+}
+
+#[tokio::test]
+async fn links_of_a_deleted_album_are_not_link_deletes() {
+    let env = env(ApiGeneration::V2025).await;
+    env.client
+        .create_album_link(BERLIN, &ShareLinkOptions::default())
+        .await
+        .expect("link");
+    // The album goes (max_destroy is not set: no limit); its link goes with it, which the
+    // album delete budget covers, so the link budget (default 0) does not refuse it.
+    let manifest = "version: 1\nalbums:\n  berlin:\n    uid: as6s6c045hu43jsi\n    title: Berlin 2023\n    state: absent\n";
+    let planned = env.plan(manifest).await.expect("plan");
+    assert!(link_budget(&planned.plan).is_none());
+    assert!(
+        planned
+            .plan
+            .budgets
+            .iter()
+            .any(|b| b.budget == Budget::MaxDestroy)
+    );
+}
+
+#[test]
+fn the_link_delete_budget_is_checked_and_defaults_to_zero() {
+    let bad =
+        prysm::manifest::parse_str("m.yaml", "version: 1\nsettings:\n  max_link_deletes: -1\n")
+            .expect_err("invalid");
+    let text = prysm::manifest::render_problems(&bad, false);
+    assert!(
+        text.contains("`max_link_deletes` must be between 0 and 4294967295, not -1"),
+        "{text}"
+    );
+    let wrong = prysm::manifest::parse_str(
+        "m.yaml",
+        "version: 1\nsettings:\n  max_link_deletes: \"5\"\n",
+    )
+    .expect_err("a string is not a number");
+    assert!(prysm::manifest::render_problems(&wrong, false).contains("max_link_deletes"));
+    let good =
+        prysm::manifest::parse_str("m.yaml", "version: 1\nsettings:\n  max_link_deletes: 4\n")
+            .expect("valid");
+    assert_eq!(
+        prysm::budget::Budgets::of(&good.settings).max_link_deletes,
+        4
+    );
+    let defaults = prysm::budget::Budgets::of(&prysm::manifest::Settings::default());
+    assert_eq!(defaults.max_link_deletes, 0);
+}
+
+#[tokio::test]
+async fn links_without_a_slug_are_matched_by_their_settings_first() {
+    for generation in GENERATIONS {
+        let env = env(generation).await;
+        // Two links without a slug made in one second: PhotoPrism stamps `CreatedAt` to the
+        // second and link UIDs are random within it, so nothing orders them.
+        let create = |expires: i64| {
+            let options = ShareLinkOptions {
+                expires,
+                max_views: 7,
+                ..ShareLinkOptions::default()
+            };
+            let client = &env.client;
+            async move {
+                client
+                    .create_album_link(BERLIN, &options)
+                    .await
+                    .expect("link")
+            }
+        };
+        let (a, b) = loop {
+            let a = create(0).await;
+            let b = create(3_600).await;
+            if a.created_at == b.created_at {
+                break (a, b);
+            }
+            for link in [a, b] {
+                env.client
+                    .delete_album_link(BERLIN, &link.uid)
+                    .await
+                    .expect("delete");
+            }
+        };
+        // Declared in the order opposite to their UIDs: matched by position (created at,
+        // then UID), each would take the other's settings, and the next plan would swap
+        // them back.
+        let (first, second) = if a.uid < b.uid { (b, a) } else { (a, b) };
+        let manifest = format!(
+            "version: 1\nalbums:\n  berlin:\n    uid: {BERLIN}\n    title: Berlin 2023\n    \
+             manage_links: true\n    links:\n      - {{ expires: {}, max_views: 7 }}\n      \
+             - {{ expires: {}, max_views: 7 }}\n",
+            first.expires, second.expires
+        );
+        env.assert_converged(&manifest).await;
+    }
 }

@@ -5,7 +5,10 @@
 //! The inputs are what real users write: digits, punctuation, quotes, accents, Cyrillic,
 //! Greek, CJK, Arabic, emoji, SQL wildcards `_` and `%` (titles that `LIKE`-match another
 //! album's), `&`, empty captions, descriptions and notes, keywords with digits, and rules that
-//! set one field only. The oracle that checks the server afterwards is written from
+//! set one field only. Albums declare share links (slugs with accents, CJK, digits,
+//! punctuation, absent or empty slugs; `expires` as seconds and as durations; `max_views`;
+//! passwords from a file) with or without `manage_links`, against albums that already have
+//! links. The oracle that checks the server afterwards is written from
 //! `manifest.md` and PhotoPrism's own rules (`photoprism-api.md`, PhotoPrism's source), not from
 //! prysm's normalisers, so a normaliser that disagrees with PhotoPrism is caught even when plan
 //! and apply agree with each other.
@@ -22,6 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError, TestRunner};
 use prysm::apply::{ApplyOptions, Silent, Status, apply};
+use prysm::photoprism::{Client, Secret, ShareLinkOptions};
+use prysm::plan::Budget;
 use prysm::planner::{PlanError, PlanOptions, make_plan};
 use prysm::render::{TextOptions, render_text};
 use prysm_emulator::{
@@ -180,6 +185,129 @@ pub(crate) struct AlbumStateGen {
     members: Vec<usize>,
     pub(crate) deleted: bool,
     favorite: bool,
+    /// Share links the album has before the plan, in the order they are created (seeded
+    /// only on albums that are not deleted).
+    links: Vec<SeedLink>,
+}
+
+/// A share link made in PhotoPrism before the plan.
+#[derive(Debug, Clone)]
+struct SeedLink {
+    /// Index into [`LINK_SLUGS`] (`None`: no slug).
+    slug: Option<usize>,
+    expires: i64,
+    max_views: u32,
+    password: bool,
+}
+
+/// A share link an album entry declares.
+#[derive(Debug, Clone)]
+struct LinkGen {
+    /// Index into [`LINK_SLUGS`] (`None`: `slug` left out).
+    slug: Option<usize>,
+    /// `expires` as written, and its seconds.
+    expires: Option<(String, i64)>,
+    max_views: Option<u32>,
+    /// `password: { file: ... }` (the file of [`password_file`]).
+    password: bool,
+}
+
+/// Link slugs as written, with the slug PhotoPrism stores (`txt.Slug` via
+/// `entity.Link.SetSlug`: transliterated, lower-cased, `&` as `and`, quotes dropped, runs of
+/// anything else one `-`; values seen in the emulator and in `albumx` tests). The empty one is
+/// refused (`invalid_slug`); two that slug alike in one album are refused (`duplicate_link`).
+const LINK_SLUGS: &[(&str, &str)] = &[
+    ("family", "family"),
+    ("Family", "family"),
+    ("Über Trip", "uber-trip"),
+    ("Café 100%_off", "cafe-100-_off"),
+    ("東京 Tower", "dong-jing-tower"),
+    ("Кот Мурзик", "kot-murzik"),
+    ("Don't Panic", "dont-panic"),
+    ("2024", "2024"),
+    ("Neue <Freunde> & Co", "neue-freunde-and-co"),
+    ("", ""),
+];
+
+/// `expires` values: seconds, and durations with their seconds.
+const EXPIRIES: &[(&str, i64)] = &[
+    ("0", 0),
+    ("3600", 3_600),
+    ("86400", 86_400),
+    ("90s", 90),
+    ("30m", 1_800),
+    ("12h", 43_200),
+    ("7d", 604_800),
+    ("2w", 1_209_600),
+    ("3 h", 10_800),
+];
+
+/// The password of every generated link that has one.
+const LINK_PASSWORD: &str = "prop-pässwort \"1\" %_";
+
+/// A file that holds [`LINK_PASSWORD`] (written once per test process). A file, not an
+/// environment variable, so that no test thread changes the environment.
+fn password_file() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "prysm-idempotence-link-password-{}",
+            std::process::id()
+        ));
+        std::fs::write(&path, format!("{LINK_PASSWORD}\n")).expect("write the password file");
+        path.to_str().expect("utf-8 temp dir").to_owned()
+    })
+}
+
+fn seed_link() -> impl Strategy<Value = SeedLink> {
+    (
+        prop::option::weighted(0.7, 0..LINK_SLUGS.len() - 1),
+        prop::sample::select(EXPIRIES),
+        prop_oneof![2 => Just(0u32), 1 => 1u32..50],
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(|(slug, (_, expires), max_views, password)| SeedLink {
+            slug,
+            expires,
+            max_views,
+            password,
+        })
+}
+
+fn link_gen() -> impl Strategy<Value = LinkGen> {
+    (
+        // The empty slug (last) is rare: it is refused.
+        prop::option::weighted(
+            0.75,
+            prop_oneof![40 => 0..LINK_SLUGS.len() - 1, 1 => Just(LINK_SLUGS.len() - 1)],
+        ),
+        prop::option::weighted(0.6, prop::sample::select(EXPIRIES)),
+        prop::option::weighted(0.4, 0u32..20),
+        prop::bool::weighted(0.25),
+    )
+        .prop_map(|(slug, expires, max_views, password)| LinkGen {
+            slug,
+            expires: expires.map(|(text, seconds)| (text.to_owned(), seconds)),
+            max_views,
+            password,
+        })
+}
+
+/// An entry's `links` (`None`: left out) and `manage_links`.
+type LinksGen = Option<(Vec<LinkGen>, bool)>;
+
+/// What the server shows of one link: slug, expires, max views, has a password.
+type LinkShape = (String, i64, i64, bool);
+
+impl SeedLink {
+    fn shape(&self) -> LinkShape {
+        (
+            self.slug.map_or("", |i| LINK_SLUGS[i].1).to_owned(),
+            self.expires,
+            i64::from(self.max_views),
+            self.password,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -267,6 +395,8 @@ struct AlbumGen {
     extra: Option<(String, usize, usize, bool)>,
     /// `cover: { uid }` of this photo (index).
     cover: Option<usize>,
+    /// `links` and `manage_links`.
+    links: LinksGen,
 }
 
 /// `taken_at` (2023-03-26, the day European clocks change) and an optional `time_zone`.
@@ -701,8 +831,21 @@ fn make_rule(raw: RawRule, canon: &Canon) -> RuleGen {
     rule
 }
 
+/// Cases without share links, for the undo property: `prysm undo` leaves share links alone
+/// (a deleted link's token cannot be brought back) and reports them as conflicts. No link is
+/// drawn, so these cases are the ones the undo property drew before links existed.
 pub(crate) fn case() -> impl Strategy<Value = Case> {
-    (4usize..9, 0usize..4).prop_flat_map(|(n, seeded_albums)| {
+    case_with(false)
+}
+
+/// A case with share links: seeded albums' links and entries' `links` / `manage_links`.
+fn linked_case() -> impl Strategy<Value = Case> {
+    case_with(true)
+}
+
+/// A case: a library, its albums and a manifest (with share links when `links`).
+fn case_with(links: bool) -> impl Strategy<Value = Case> {
+    (4usize..9, 0usize..4).prop_flat_map(move |(n, seeded_albums)| {
         let photos = prop::collection::vec(
             (
                 (
@@ -745,6 +888,7 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                     members,
                     deleted,
                     favorite,
+                    links: Vec::new(),
                 }),
             seeded_albums,
         );
@@ -791,6 +935,7 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
                             absent,
                             extra,
                             cover,
+                            links: None,
                         }
                     },
                 ),
@@ -813,6 +958,28 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
             ),
             prop::collection::vec(prop::bool::weighted(0.2), 9),
         );
+        // Share links, drawn after everything else for the same reason: links of the seeded
+        // albums, and `links` / `manage_links` of the entries.
+        let link_extras = if links {
+            (
+                prop::collection::vec(prop::collection::vec(seed_link(), 0..3), 4),
+                prop::collection::vec(
+                    prop::option::weighted(
+                        0.4,
+                        (
+                            prop::collection::vec(link_gen(), 0..3),
+                            prop::bool::weighted(0.5),
+                            // Rarely keep two links of one slug (refused: `duplicate_link`).
+                            prop::bool::weighted(0.05),
+                        ),
+                    ),
+                    4,
+                ),
+            )
+                .boxed()
+        } else {
+            Just((vec![Vec::new(); 4], vec![None; 4])).boxed()
+        };
         (
             any::<bool>(),
             photos,
@@ -821,9 +988,42 @@ pub(crate) fn case() -> impl Strategy<Value = Case> {
             rules,
             prop::bool::weighted(0.2),
             extras,
+            link_extras,
         )
             .prop_map(
-                |(v2024, mut photos, albums, manifest_albums, mut rules, prune, extras)| {
+                |(
+                    v2024,
+                    mut photos,
+                    mut albums,
+                    mut manifest_albums,
+                    mut rules,
+                    prune,
+                    extras,
+                    (seeded_links, entry_links),
+                )| {
+                    for (album, links) in albums.iter_mut().zip(seeded_links) {
+                        if !album.deleted {
+                            album.links = links;
+                        }
+                    }
+                    for (album, links) in manifest_albums.iter_mut().zip(entry_links) {
+                        album.links = links.map(|(mut links, manage, duplicates)| {
+                            if !duplicates {
+                                // A repeated slug (as PhotoPrism slugs it) becomes no slug.
+                                let mut seen = BTreeSet::new();
+                                for link in &mut links {
+                                    if let Some(i) = link.slug {
+                                        if !LINK_SLUGS[i].1.is_empty()
+                                            && !seen.insert(LINK_SLUGS[i].1)
+                                        {
+                                            link.slug = None;
+                                        }
+                                    }
+                                }
+                            }
+                            (links, manage)
+                        });
+                    }
                     let (rule_extras, reviews) = extras;
                     for (rule, (labels, approved)) in rules.iter_mut().zip(rule_extras) {
                         rule.labels = labels;
@@ -1003,6 +1203,7 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
         if let Some(cover) = album.cover {
             text.push_str(&format!("    cover: {{ uid: {} }}\n", uid(cover)));
         }
+        write_links(&mut text, &album.links);
         if let Some(photos) = &album.photos {
             if photos.is_empty() {
                 text.push_str("    photos: []\n");
@@ -1076,6 +1277,42 @@ pub(crate) fn manifest_text(case: &Case, seeded: &[AlbumView]) -> String {
     text
 }
 
+/// An entry's `links` (flow mappings, `[]` when empty) and `manage_links`.
+fn write_links(text: &mut String, links: &LinksGen) {
+    let Some((links, manage)) = links else {
+        return;
+    };
+    if links.is_empty() {
+        text.push_str("    links: []\n");
+    } else {
+        text.push_str("    links:\n");
+        for link in links {
+            let mut fields = Vec::new();
+            if let Some(slug) = link.slug {
+                fields.push(format!("slug: {}", q(LINK_SLUGS[slug].0)));
+            }
+            if let Some((expires, _)) = &link.expires {
+                // Seconds as a number, durations as text.
+                if expires.chars().all(|c| c.is_ascii_digit()) {
+                    fields.push(format!("expires: {expires}"));
+                } else {
+                    fields.push(format!("expires: {}", q(expires)));
+                }
+            }
+            if let Some(max_views) = link.max_views {
+                fields.push(format!("max_views: {max_views}"));
+            }
+            if link.password {
+                fields.push(format!("password: {{ file: {} }}", q(password_file())));
+            }
+            text.push_str(&format!("      - {{ {} }}\n", fields.join(", ")));
+        }
+    }
+    if *manage {
+        text.push_str("    manage_links: true\n");
+    }
+}
+
 /// A rule's `labels` (short list or `add`/`remove`) and `approved`.
 fn write_labels_and_approval(text: &mut String, rule: &RuleGen) {
     if let Some(labels) = &rule.labels {
@@ -1131,6 +1368,10 @@ struct Expected {
     album_loose: BTreeMap<usize, BTreeSet<usize>>,
     /// Archived photos the plan restores.
     restoring: BTreeSet<usize>,
+    /// Declared present entry -> the links its album has afterwards (sorted).
+    links: BTreeMap<usize, Vec<LinkShape>>,
+    /// Share links the plan deletes (`manage_links: true`).
+    link_deletes: usize,
 }
 
 fn photos_with_label(case: &Case, label: usize) -> impl Iterator<Item = usize> + '_ {
@@ -1359,6 +1600,8 @@ fn expected(case: &Case, before: &Before) -> Expected {
         }
     }
 
+    expected_links(case, &declared, &mut out);
+
     // Photos.
     let mut restoring = BTreeSet::new();
     // (A photo an `except` names by uid is not selected, so not restored.)
@@ -1428,7 +1671,9 @@ fn expected(case: &Case, before: &Before) -> Expected {
     // After resolving: rules that disagree on one photo; archiving a photo an album holds.
     for (j, later) in case.rules.iter().enumerate() {
         for (i, earlier) in case.rules[..j].iter().enumerate() {
-            if earlier.selector != later.selector
+            // Same `match` and `except` is refused offline (above); the same `match` with
+            // another `except` is two rules that may share photos.
+            if (earlier.selector != later.selector || earlier.except != later.except)
                 && differ(earlier, later)
                 && !out.rule_photos[i].is_disjoint(&out.rule_photos[j])
             {
@@ -1452,6 +1697,91 @@ fn expected(case: &Case, before: &Before) -> Expected {
         }
     }
     out
+}
+
+/// The links each present entry's album ends with (README "Share links"): a declared link is
+/// one of the album's links of its slug (none: one without a slug), first one with the
+/// declared settings, then one that needs no update (a password the entry does not declare),
+/// then the first left in the order they were created; unclaimed declared links are created;
+/// the album's other links stay, or go with `manage_links: true`. A password can only be seen
+/// as present: a claimed link that has one keeps it.
+fn expected_links(case: &Case, declared: &[&AlbumGen], out: &mut Expected) {
+    for (index, album) in declared.iter().enumerate() {
+        if album.absent {
+            continue;
+        }
+        let seeded: &[SeedLink] = out
+            .matched
+            .get(&index)
+            .map_or(&[], |&at| case.albums[at].links.as_slice());
+        let Some((links, manage)) = &album.links else {
+            let mut shapes: Vec<LinkShape> = seeded.iter().map(SeedLink::shape).collect();
+            shapes.sort();
+            out.links.insert(index, shapes);
+            continue;
+        };
+        let wanted: Vec<LinkShape> = links
+            .iter()
+            .map(|link| {
+                (
+                    link.slug.map_or("", |i| LINK_SLUGS[i].1).to_owned(),
+                    link.expires.as_ref().map_or(0, |(_, seconds)| *seconds),
+                    i64::from(link.max_views.unwrap_or(0)),
+                    link.password,
+                )
+            })
+            .collect();
+        let mut slugs = BTreeSet::new();
+        for (link, shape) in links.iter().zip(&wanted) {
+            if link.slug.is_some() && shape.0.is_empty() {
+                out.parse.insert("invalid_slug");
+            } else if !shape.0.is_empty() && !slugs.insert(shape.0.clone()) {
+                out.parse.insert("duplicate_link");
+            }
+        }
+        let mut claimed = vec![false; seeded.len()];
+        let mut found: Vec<Option<usize>> = vec![None; wanted.len()];
+        for pass in 0..3 {
+            for (at, want) in wanted.iter().enumerate() {
+                if found[at].is_some() {
+                    continue;
+                }
+                let fits = |link: &SeedLink| {
+                    let have = link.shape();
+                    let same = have.0 == want.0 && have.1 == want.1 && have.2 == want.2;
+                    match pass {
+                        0 => same && have.3 == want.3,
+                        1 => same && (have.3 || !want.3),
+                        _ => have.0 == want.0,
+                    }
+                };
+                if let Some(i) = (0..seeded.len()).find(|&i| !claimed[i] && fits(&seeded[i])) {
+                    claimed[i] = true;
+                    found[at] = Some(i);
+                }
+            }
+        }
+        let mut shapes: Vec<LinkShape> = wanted
+            .iter()
+            .zip(&found)
+            .map(|(want, found)| {
+                let kept_password = found.is_some_and(|i| seeded[i].password);
+                (want.0.clone(), want.1, want.2, want.3 || kept_password)
+            })
+            .collect();
+        for (at, link) in seeded.iter().enumerate() {
+            if claimed[at] {
+                continue;
+            }
+            if *manage {
+                out.link_deletes += 1;
+            } else {
+                shapes.push(link.shape());
+            }
+        }
+        shapes.sort();
+        out.links.insert(index, shapes);
+    }
 }
 
 /// Rules on a shared photo that add and remove one label (by slug), or approve and archive it.
@@ -1562,6 +1892,60 @@ pub(crate) fn seed(emulator: &Emulator, case: &Case) {
     }
 }
 
+/// Makes the seeded albums' share links through the API, as a user does in PhotoPrism's Share
+/// dialog, and checks the server shows them as made.
+async fn seed_links(emulator: &Emulator, case: &Case, before: &Before) -> Result<(), String> {
+    if case.albums.iter().all(|album| album.links.is_empty()) {
+        return Ok(());
+    }
+    let client = crate::support::login(emulator).await;
+    for (album, view) in case.albums.iter().zip(&before.albums) {
+        if album.deleted {
+            continue;
+        }
+        for link in &album.links {
+            let options = ShareLinkOptions {
+                slug: link.slug.map(|i| LINK_SLUGS[i].0.to_owned()),
+                expires: link.expires,
+                max_views: i64::from(link.max_views),
+                password: link.password.then(|| Secret::new(LINK_PASSWORD)),
+                ..ShareLinkOptions::default()
+            };
+            client
+                .create_album_link(&view.uid, &options)
+                .await
+                .map_err(|error| error.to_string())?;
+        }
+        let mut wanted: Vec<LinkShape> = album.links.iter().map(SeedLink::shape).collect();
+        wanted.sort();
+        let now = link_shapes(&client, &view.uid).await?;
+        if now != wanted {
+            return Err(format!("album {} has {now:?}, seeded {wanted:?}", view.uid));
+        }
+    }
+    Ok(())
+}
+
+/// An album's share links as the server shows them (sorted).
+async fn link_shapes(client: &Client, album: &str) -> Result<Vec<LinkShape>, String> {
+    let mut shapes: Vec<LinkShape> = client
+        .album_links(album)
+        .await
+        .map_err(|error| format!("links of {album}: {error}"))?
+        .into_iter()
+        .map(|link| {
+            (
+                link.slug,
+                link.expires,
+                link.max_views,
+                link.verify_password,
+            )
+        })
+        .collect();
+    shapes.sort();
+    Ok(shapes)
+}
+
 /// Plans and applies `case`. With `faults`, a share of the apply's requests fail with a 500
 /// (not retried); the partial apply must report every action, and a plan and apply after the
 /// faults clear must converge.
@@ -1588,6 +1972,9 @@ async fn run(case: Case, faults: Option<u64>) -> Result<Outcome, TestCaseError> 
             .filter(|album| album.album_type == "album")
             .collect(),
     };
+    seed_links(&emulator, &case, &before)
+        .await
+        .map_err(|why| fail(format!("seeding share links: {why}")))?;
     let expected = expected(&case, &before);
     let text = manifest_text(&case, &before.albums);
     let outcome = run_manifest(&case, &emulator, &before, &expected, &text, faults)
@@ -1650,6 +2037,19 @@ async fn run_manifest(
         }
         Err(error) => return Err(fail(format!("plan failed: {error}"))),
     };
+    // Every link delete is counted against `max_link_deletes`, and only those.
+    let link_deletes = planned
+        .plan
+        .budgets
+        .iter()
+        .find(|budget| budget.budget == Budget::MaxLinkDeletes)
+        .map_or(0, |budget| budget.used);
+    prop_assert_eq!(
+        link_deletes,
+        expected.link_deletes,
+        "link deletes in the budget\n{}",
+        render_text(&planned.plan, &TextOptions::default())
+    );
     if let Some(seed) = faults {
         emulator.fail_fraction(None, 0.3, 500, seed);
         let report = apply(&client, &planned.plan, &ApplyOptions::default(), &Silent).await;
@@ -1682,6 +2082,9 @@ async fn run_manifest(
         }
         check_untouched_albums(case, emulator, before, expected, true)
             .map_err(|why| fail(format!("{why}\napply:\n{}", report.render())))?;
+        check_links(&client, case, emulator, before, expected, &BTreeMap::new())
+            .await
+            .map_err(|why| fail(format!("share links: {why}\napply:\n{}", report.render())))?;
         return Ok(Outcome::RefusedCollision);
     }
     let again = make_plan(&client, &manifest, &options)
@@ -1698,8 +2101,11 @@ async fn run_manifest(
         render_text(&planned.plan, &TextOptions::default()),
         render_text(&again.plan, &TextOptions::default())
     );
-    check_server(case, emulator, before, expected)
+    let albums = check_server(case, emulator, before, expected)
         .map_err(|why| fail(format!("the server does not hold what was declared: {why}")))?;
+    check_links(&client, case, emulator, before, expected, &albums)
+        .await
+        .map_err(|why| fail(format!("share links: {why}")))?;
     Ok(Outcome::Converged)
 }
 
@@ -1801,17 +2207,19 @@ fn before_members(before: &Before, album: &AlbumView) -> Vec<String> {
         .collect()
 }
 
+/// Checks albums and photos; returns the album UID of each present declared entry.
 fn check_server(
     case: &Case,
     emulator: &Emulator,
     before: &Before,
     expected: &Expected,
-) -> Result<(), String> {
+) -> Result<BTreeMap<usize, String>, String> {
     check_untouched_albums(case, emulator, before, expected, false)?;
     let declared = declared_albums(case);
     let all_now = emulator.albums();
     let seeded_uids: BTreeSet<&str> = before.albums.iter().map(|a| a.uid.as_str()).collect();
     let mut taken_uids: BTreeSet<String> = BTreeSet::new();
+    let mut entry_uids = BTreeMap::new();
     for (index, entry) in declared.iter().enumerate() {
         let title = pp_album_title(&entry.title);
         if entry.absent {
@@ -1884,6 +2292,7 @@ fn check_server(
             }
         };
         taken_uids.insert(album.uid.clone());
+        entry_uids.insert(index, album.uid.clone());
         if album.deleted {
             return Err(format!("album a{index} ({}) is deleted", album.uid));
         }
@@ -1953,7 +2362,48 @@ fn check_server(
             }
         }
     }
-    check_photos(case, emulator, before, expected)
+    check_photos(case, emulator, before, expected)?;
+    Ok(entry_uids)
+}
+
+/// Each present entry's album (`albums`: entry -> UID) holds the links the oracle expects, and
+/// albums no entry is keep the links they were seeded with.
+async fn check_links(
+    client: &Client,
+    case: &Case,
+    emulator: &Emulator,
+    before: &Before,
+    expected: &Expected,
+    albums: &BTreeMap<usize, String>,
+) -> Result<(), String> {
+    for (index, wanted) in &expected.links {
+        let Some(album) = albums.get(index) else {
+            continue;
+        };
+        let now = link_shapes(client, album).await?;
+        if &now != wanted {
+            return Err(format!(
+                "album a{index} ({album}) has links {now:?}, expected {wanted:?}"
+            ));
+        }
+    }
+    let matched: BTreeSet<usize> = expected.matched.values().copied().collect();
+    for (index, (album, view)) in case.albums.iter().zip(&before.albums).enumerate() {
+        let pruned = emulator.album(&view.uid).is_none_or(|now| now.deleted);
+        if matched.contains(&index) || album.deleted || pruned {
+            continue;
+        }
+        let mut was: Vec<LinkShape> = album.links.iter().map(SeedLink::shape).collect();
+        was.sort();
+        let now = link_shapes(client, &view.uid).await?;
+        if now != was {
+            return Err(format!(
+                "undeclared album {} has links {now:?}, had {was:?}",
+                view.uid
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_photos(
@@ -2203,7 +2653,7 @@ fn property(faults: bool) {
     let keep_going = std::env::var_os("PRYSM_PROPTEST_KEEP_GOING").is_some();
     let failures: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let mut runner = TestRunner::new(config);
-    let result = runner.run(&(case(), any::<u64>()), |(case, seed)| {
+    let result = runner.run(&(linked_case(), any::<u64>()), |(case, seed)| {
         let outcome = match block_on(run(case.clone(), faults.then_some(seed))) {
             Err(TestCaseError::Fail(why)) if keep_going => {
                 let first = why.message().lines().next().unwrap_or_default().to_owned();
@@ -2277,6 +2727,7 @@ fn plain_album(title: &str) -> AlbumGen {
         absent: false,
         extra: None,
         cover: None,
+        links: None,
     }
 }
 
@@ -2355,6 +2806,7 @@ fn regression_an_album_create_answered_with_another_album_takes_nothing_over() {
             members: vec![0, 1],
             deleted: false,
             favorite: true,
+            links: Vec::new(),
         }],
         manifest_albums: vec![AlbumGen {
             photos: Some(vec![Sel::Uid(2)]),
@@ -2384,6 +2836,7 @@ fn regression_titles_with_the_same_empty_slug_take_nothing_over() {
             members: vec![0],
             deleted: false,
             favorite: false,
+            links: Vec::new(),
         }],
         manifest_albums: vec![AlbumGen {
             photos: Some(vec![Sel::Uid(1)]),
@@ -2413,6 +2866,7 @@ fn regression_an_entry_without_uid_may_not_share_a_pinned_entrys_title() {
             members: vec![0],
             deleted: false,
             favorite: false,
+            links: Vec::new(),
         }],
         manifest_albums: vec![
             AlbumGen {
@@ -2471,6 +2925,7 @@ fn regression_a_restored_photo_leaves_exact_albums_that_do_not_select_it() {
             members: vec![0, 1],
             deleted: false,
             favorite: false,
+            links: Vec::new(),
         }],
         manifest_albums: vec![
             AlbumGen {
@@ -2502,6 +2957,7 @@ fn regression_an_absent_pinned_album_is_not_brought_back_by_a_create_of_its_titl
             members: vec![0],
             deleted: true,
             favorite: false,
+            links: Vec::new(),
         }],
         manifest_albums: vec![
             AlbumGen {
