@@ -15,7 +15,7 @@ use crate::state::{LibraryState, ServerAlbum, ServerPhoto, Uid};
 
 mod labels;
 
-pub use labels::{added_labels, current_labels, removed_labels};
+pub use labels::{added_labels, current_labels, keywords_after_labels, removed_labels};
 
 /// The photo fields a rule can set, in display order.
 pub const PHOTO_FIELDS: &[&str] = &[

@@ -556,13 +556,24 @@ pub async fn undo_plan(
                     continue;
                 };
                 let mut reverted = Vec::new();
+                // An update that may have acted in part (it failed, or the apply stopped in
+                // it) with label changes: its own label requests move keywords, so keywords
+                // that are neither the old nor the new value are its doing, not a conflict.
+                let partial_labels = journal.done(action.id) == Done::Unknown
+                    && fields.iter().any(|field| field.field == "labels");
                 for field in fields {
                     let now = if field.field == "labels" {
                         crate::diff::current_labels(&state, field)
                     } else {
                         crate::diff::current_photo_value(&state, &field.field)
                     };
-                    let revert = match judge(field, now.as_ref()) {
+                    let verdict = match judge(field, now.as_ref()) {
+                        Verdict::Conflict if partial_labels && field.field == "keywords" => {
+                            Verdict::Revert
+                        }
+                        verdict => verdict,
+                    };
+                    let revert = match verdict {
                         Verdict::Revert => true,
                         Verdict::Nothing => false,
                         Verdict::Conflict => builder.conflict(
@@ -578,6 +589,27 @@ pub async fn undo_plan(
                             field: field.field.clone(),
                             old: now,
                             new: old.clone(),
+                        });
+                    }
+                }
+                // Reverting labels moves keywords on the server too (a removal drops the
+                // keywords inside the label's name; on 2024 an addition adds its words): when
+                // the undo does not set the keywords itself, it writes them as they are now,
+                // after the label change, so that they stay what the apply left.
+                let keywords_set = reverted.iter().any(|field| field.field == "keywords");
+                if let (false, Some(labels), Some(Value::List(current))) = (
+                    keywords_set,
+                    reverted.iter().find(|field| field.field == "labels"),
+                    crate::diff::current_photo_value(&state, "keywords"),
+                ) {
+                    let words_join =
+                        server.text_field() != Some(crate::photoprism::TextField::Caption);
+                    let moved = crate::diff::keywords_after_labels(&current, labels, words_join);
+                    if moved != current {
+                        reverted.push(FieldChange {
+                            field: "keywords".to_owned(),
+                            old: Some(Value::List(current.clone())),
+                            new: Value::List(current),
                         });
                     }
                 }
@@ -635,6 +667,17 @@ pub async fn undo_plan(
                     manual: live.thumb_src == crate::cover::MANUAL,
                     photo: None,
                 };
+                // Still as before the apply (its cover change failed before acting, or someone
+                // set it back): nothing to undo. An automatic cover follows the photos, so any
+                // automatic cover is the old one.
+                let as_before = if old.manual {
+                    now.manual && now.hash == old.hash
+                } else {
+                    !now.manual
+                };
+                if as_before {
+                    continue;
+                }
                 if (now.manual, &now.hash) != (new.manual, &new.hash)
                     && !builder.conflict(
                         address,

@@ -286,16 +286,39 @@ pub(super) fn keywords_after(
     edit: &LabelEdit,
     words_join: bool,
 ) -> Vec<String> {
+    let removed: Vec<&str> = edit.refs.iter().map(|label| label.name.as_str()).collect();
+    keywords_moved(current, &removed, &added_labels(&edit.field), words_join)
+}
+
+/// The keywords a photo has after a `labels` change of a plan (an undo's, say), as
+/// [`keywords_after`] reckons them: removals drop keywords inside the removed names, and with
+/// `words_join` (2024 servers) additions add their words.
+pub fn keywords_after_labels(
+    current: &[String],
+    labels: &FieldChange,
+    words_join: bool,
+) -> Vec<String> {
+    let removed = removed_labels(labels);
+    let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
+    keywords_moved(current, &removed, &added_labels(labels), words_join)
+}
+
+fn keywords_moved(
+    current: &[String],
+    removed: &[&str],
+    added: &[String],
+    words_join: bool,
+) -> Vec<String> {
     let mut keywords: Vec<String> = current.to_vec();
-    for removed in &edit.refs {
-        let name = text::go_lower(&removed.name);
+    for removed in removed {
+        let name = text::go_lower(removed);
         keywords.retain(|keyword| !name.contains(&text::go_lower(keyword)));
     }
     if words_join {
-        for name in added_labels(&edit.field) {
+        for name in added {
             let mut joined = keywords.join(", ");
             joined.push_str(", ");
-            joined.push_str(&name);
+            joined.push_str(name);
             keywords = text::keywords(&joined);
         }
     }

@@ -352,14 +352,22 @@ async fn run(case: Case, faults: Option<u64>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Cases per undo property: 128, or `PROPTEST_CASES`.
+fn undo_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(128)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 128,
+        cases: undo_cases(),
         max_shrink_iters: 200,
         // Only manifests the generators make invalid on purpose (validation or the plan
         // refuses them, as the plan/apply property checks) are rejected; no case is rejected
-        // for an undo limit. More than this many (about 1 in 7 of the cases) fails the run.
-        max_global_rejects: 20,
+        // for an undo limit. More than this many (about 1 in 6 of the cases) fails the run.
+        max_global_rejects: (undo_cases() / 6).max(20),
         // The same cases every run (no flaky CI); set PROPTEST_RNG_SEED to explore.
         rng_seed: match std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()) {
             Some(seed) => proptest::test_runner::RngSeed::Fixed(seed),
