@@ -456,8 +456,13 @@ photos:
         )
         .await
         .expect("a link made outside prysm");
-    let fifth = fourth.replace("    links:\n", "    manage_links: true\n    links:\n");
+    // Deleting a link is within budget only when the manifest says so (`max_link_deletes`
+    // defaults to 0).
+    let fifth = fourth
+        .replace("    links:\n", "    manage_links: true\n    links:\n")
+        .replacen("version: 1\n", "version: 1\nsettings:\n  max_link_deletes: 1\n", 1);
     assert_ne!(fifth, fourth);
+    assert!(fifth.contains("max_link_deletes: 1"), "{fifth}");
     let planned = plan_apply_converge(client, created, &fifth).await;
     assert!(!planned.plan.is_empty(), "the stray link is deleted");
     let links = client.album_links(trip_uid).await.expect("links");
