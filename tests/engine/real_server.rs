@@ -460,7 +460,11 @@ photos:
     // defaults to 0).
     let fifth = fourth
         .replace("    links:\n", "    manage_links: true\n    links:\n")
-        .replacen("version: 1\n", "version: 1\nsettings:\n  max_link_deletes: 1\n", 1);
+        .replacen(
+            "version: 1\n",
+            "version: 1\nsettings:\n  max_link_deletes: 1\n",
+            1,
+        );
     assert_ne!(fifth, fourth);
     assert!(fifth.contains("max_link_deletes: 1"), "{fifth}");
     let planned = plan_apply_converge(client, created, &fifth).await;
