@@ -1370,6 +1370,11 @@ struct Expected {
     restoring: BTreeSet<usize>,
     /// Declared present entry -> the links its album has afterwards (sorted).
     links: BTreeMap<usize, Vec<LinkShape>>,
+    /// Declared entries whose links' passwords cannot be foreseen: a declared link matched by
+    /// position among links of one slug created in the same second (PhotoPrism's creation
+    /// times are whole seconds and its link IDs random, so their order is the server's pick),
+    /// some with a password and some without. Their links are compared without passwords.
+    ambiguous_passwords: BTreeSet<usize>,
     /// Share links the plan deletes (`manage_links: true`).
     link_deletes: usize,
 }
@@ -1555,7 +1560,8 @@ fn expected(case: &Case, before: &Before) -> Expected {
         }
     }
 
-    // Which server album each entry is (manifest.md: uid, else title, else slug).
+    // Which server album each entry is (manifest.md: uid, else title, else slug; absent
+    // entries: uid, else title).
     let live = |i: &usize| !seeded[*i].deleted;
     let mut claimed: BTreeMap<usize, usize> = BTreeMap::new();
     for (index, album) in declared.iter().enumerate() {
@@ -1577,7 +1583,8 @@ fn expected(case: &Case, before: &Before) -> Expected {
             .filter(live)
             .filter(|i| seeded[*i].title.to_lowercase() == wanted)
             .collect();
-        if candidates.is_empty() {
+        // An absent entry takes only an album of its title (never one sharing the slug).
+        if candidates.is_empty() && !album.absent {
             let wanted_slug = slug(&album.title);
             candidates = (0..seeded.len())
                 .filter(live)
@@ -1755,7 +1762,17 @@ fn expected_links(case: &Case, declared: &[&AlbumGen], out: &mut Expected) {
                         _ => have.0 == want.0,
                     }
                 };
-                if let Some(i) = (0..seeded.len()).find(|&i| !claimed[i] && fits(&seeded[i])) {
+                let candidates: Vec<usize> = (0..seeded.len())
+                    .filter(|&i| !claimed[i] && fits(&seeded[i]))
+                    .collect();
+                if pass == 2
+                    && candidates
+                        .iter()
+                        .any(|&i| seeded[i].password != seeded[candidates[0]].password)
+                {
+                    out.ambiguous_passwords.insert(index);
+                }
+                if let Some(&i) = candidates.first() {
                     claimed[i] = true;
                     found[at] = Some(i);
                 }
@@ -2095,6 +2112,28 @@ async fn run_manifest(
                 crate::support::render_error(error)
             ))
         })?;
+    // Known limit: creating an album may bring back a deleted album of the case with its old
+    // members (PhotoPrism's find-or-restore; deleted albums cannot be listed, so the plan cannot
+    // foresee it). An `album:` selector of that entry then selects more on the next plan: one
+    // more apply of membership changes is allowed then, and only then (README "Selectors").
+    let again = if !again.plan.is_empty()
+        && case.albums.iter().any(|album| album.deleted)
+        && again.plan.actions.iter().all(|action| {
+            matches!(
+                action.change,
+                prysm::plan::Change::AddPhotos { .. } | prysm::plan::Change::RemovePhotos { .. }
+            )
+        })
+        && manifest_reads_albums(&manifest)
+    {
+        let report = apply(&client, &again.plan, &ApplyOptions::default(), &Silent).await;
+        prop_assert!(report.is_success(), "{}", report.render());
+        make_plan(&client, &manifest, &options)
+            .await
+            .map_err(|error| fail(format!("third plan failed: {error}")))?
+    } else {
+        again
+    };
     prop_assert!(
         again.plan.is_empty(),
         "not converged\nfirst plan:\n{}\nsecond plan:\n{}",
@@ -2107,6 +2146,21 @@ async fn run_manifest(
         .await
         .map_err(|why| fail(format!("share links: {why}")))?;
     Ok(Outcome::Converged)
+}
+
+/// Whether an album's `photos`, `except` or a rule's `match`/`except` has an `album:` selector.
+fn manifest_reads_albums(manifest: &prysm::manifest::Manifest) -> bool {
+    let album = |selector: &prysm::manifest::Selector| {
+        matches!(selector.kind, prysm::manifest::SelectorKind::Album(_))
+    };
+    manifest
+        .albums
+        .iter()
+        .any(|entry| entry.photos.iter().flatten().any(album) || entry.except.iter().any(album))
+        || manifest
+            .photos
+            .iter()
+            .any(|rule| rule.selectors.iter().any(album) || rule.except.iter().any(album))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2231,10 +2285,11 @@ fn check_server(
                     return Err(format!("absent album {} still exists", now.uid));
                 }
             } else if let Some(alive) = all_now.iter().find(|a| {
+                // An absent entry deletes only an album of its title; one that merely shares
+                // the slug is another album, left alone with a warning.
                 a.album_type == "album"
                     && !a.deleted
-                    && (a.title.to_lowercase() == title.to_lowercase()
-                        || same_slug(&a.slug, &slug(&title)))
+                    && a.title.to_lowercase() == title.to_lowercase()
             }) {
                 return Err(format!(
                     "absent album a{index} ({title:?}) still exists as {} ({:?})",
@@ -2380,8 +2435,16 @@ async fn check_links(
         let Some(album) = albums.get(index) else {
             continue;
         };
-        let now = link_shapes(client, album).await?;
-        if &now != wanted {
+        let mut now = link_shapes(client, album).await?;
+        let mut wanted = wanted.clone();
+        if expected.ambiguous_passwords.contains(index) {
+            for shape in now.iter_mut().chain(wanted.iter_mut()) {
+                shape.3 = false;
+            }
+            now.sort();
+            wanted.sort();
+        }
+        if now != wanted {
             return Err(format!(
                 "album a{index} ({album}) has links {now:?}, expected {wanted:?}"
             ));
