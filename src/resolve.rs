@@ -188,8 +188,14 @@ pub fn resolve(
         .iter()
         .map(|rule| {
             let selected = sets.select(&rule.selectors, &mut problems);
-            let except = sets.select(&rule.except, &mut problems);
-            minus(selected, &except)
+            let mut except = sets.select(&rule.except, &mut problems);
+            // Archived photos a query of `except` finds are taken out too (see `fetch`).
+            for selector in &rule.except {
+                if let SelectorKind::Query(query) = &selector.kind {
+                    except.extend(state.found_archived(query));
+                }
+            }
+            minus(selected, &sorted(except))
         })
         .collect();
     if problems.is_empty() {

@@ -515,9 +515,35 @@ pub async fn fetch(
         .collect();
 
     // Phase 4: photos the plan will restore become visible to queries: look up
-    // the archived matches of every query too, but only when there are any.
-    if !crate::resolve::photos_to_restore(manifest, &state).is_empty() {
-        let queries: Vec<String> = state.selections.queries.keys().cloned().collect();
+    // the archived matches of every query too, but only when there are any. A query in a
+    // rule's `except` takes archived photos out too (a photo another rule archives must stay
+    // taken out once archived, so that the next plan agrees): those are looked up when any
+    // photo is or will be archived.
+    let restoring = !crate::resolve::photos_to_restore(manifest, &state).is_empty();
+    let archiving = state.any_archived()
+        || manifest
+            .photos
+            .iter()
+            .any(|rule| rule.archived == Some(true));
+    let except_queries: BTreeSet<String> = if archiving {
+        manifest
+            .photos
+            .iter()
+            .flat_map(|rule| rule.except.iter())
+            .filter_map(|selector| match &selector.kind {
+                SelectorKind::Query(query) => Some(query.clone()),
+                _ => None,
+            })
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    if restoring || !except_queries.is_empty() {
+        let queries: Vec<String> = if restoring {
+            state.selections.queries.keys().cloned().collect()
+        } else {
+            except_queries.into_iter().collect()
+        };
         pages.expect(queries.len());
         let archived: Vec<(String, Part)> = stream::iter(queries)
             .map(|query| async move {
